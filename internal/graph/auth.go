@@ -1,0 +1,269 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+)
+
+// AuthConfig is everything the provider knows about how to authenticate,
+// already merged from configuration and environment.
+type AuthConfig struct {
+	TenantID string
+	ClientID string
+
+	ClientSecret string
+
+	ClientCertificate         []byte // PKCS#12 (or PEM) bytes
+	ClientCertificatePassword string
+
+	UseOIDC           bool
+	OIDCToken         string
+	OIDCTokenFilePath string
+	OIDCRequestToken  string
+	OIDCRequestURL    string
+
+	UseAKSWorkloadIdentity bool
+	FederatedTokenFile     string
+
+	UseMSI      bool
+	MSIEndpoint string
+
+	UseCLI bool
+
+	// AuthorityHost is the login endpoint, e.g. https://login.microsoftonline.com.
+	AuthorityHost string
+}
+
+// Credential is a token source plus the name of the method that built it.
+type Credential struct {
+	azcore.TokenCredential
+	Method   string
+	TenantID string
+	ClientID string
+}
+
+// The order in which methods are tried; documented in the provider docs.
+const (
+	MethodCertificate      = "client certificate"
+	MethodSecret           = "client secret"
+	MethodOIDC             = "OIDC federated token"
+	MethodWorkloadIdentity = "AKS workload identity"
+	MethodMSI              = "managed identity"
+	MethodCLI              = "Azure CLI"
+)
+
+// NewCredential builds the first credential, in the fixed order certificate,
+// secret, OIDC, AKS workload identity, managed identity, Azure CLI, whose
+// settings are present. It does no network I/O. When none can be built the
+// error lists each method and why it was skipped.
+func NewCredential(cfg AuthConfig) (*Credential, error) {
+	authority := strings.TrimSuffix(cfg.AuthorityHost, "/") + "/"
+	copts := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}}
+	noDiscovery := !isMicrosoftAuthority(authority)
+
+	var skipped []string
+	skip := func(method, why string) { skipped = append(skipped, fmt.Sprintf("%s: %s", method, why)) }
+	needIDs := func() string {
+		var missing []string
+		if cfg.TenantID == "" {
+			missing = append(missing, "tenant_id (ARM_TENANT_ID)")
+		}
+		if cfg.ClientID == "" {
+			missing = append(missing, "client_id (ARM_CLIENT_ID)")
+		}
+		if len(missing) > 0 {
+			return strings.Join(missing, " and ") + " not set"
+		}
+		return ""
+	}
+	done := func(c azcore.TokenCredential, method string) (*Credential, error) {
+		return &Credential{TokenCredential: c, Method: method, TenantID: cfg.TenantID, ClientID: cfg.ClientID}, nil
+	}
+
+	// 1. Certificate.
+	if len(cfg.ClientCertificate) == 0 {
+		skip(MethodCertificate, "client_certificate / client_certificate_path not set")
+	} else if miss := needIDs(); miss != "" {
+		skip(MethodCertificate, miss)
+	} else {
+		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
+		if err != nil {
+			hint := "check that it is a base64-encoded PKCS#12 (.pfx) bundle holding the certificate and its private key"
+			if cfg.ClientCertificatePassword == "" {
+				hint = "if the bundle is password-protected, set client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD)"
+			}
+			return nil, fmt.Errorf("client_certificate could not be read: %s: %v", hint, redactErr(err, cfg.ClientCertificatePassword))
+		}
+		c, err := azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key,
+			&azidentity.ClientCertificateCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery, SendCertificateChain: true})
+		if err != nil {
+			return nil, fmt.Errorf("client certificate credential: %w", err)
+		}
+		return done(c, MethodCertificate)
+	}
+
+	// 2. Secret.
+	if cfg.ClientSecret == "" {
+		skip(MethodSecret, "client_secret / client_secret_file_path not set")
+	} else if miss := needIDs(); miss != "" {
+		skip(MethodSecret, miss)
+	} else {
+		c, err := azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, cfg.ClientSecret,
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
+		if err != nil {
+			return nil, fmt.Errorf("client secret credential: %w", redactErr(err, cfg.ClientSecret))
+		}
+		return done(c, MethodSecret)
+	}
+
+	// 3. OIDC: a token, a token file, or a request URL (GitHub Actions).
+	switch {
+	case !cfg.UseOIDC:
+		skip(MethodOIDC, "use_oidc is false")
+	case needIDs() != "":
+		skip(MethodOIDC, needIDs())
+	case cfg.OIDCToken == "" && cfg.OIDCTokenFilePath == "" && (cfg.OIDCRequestToken == "" || cfg.OIDCRequestURL == ""):
+		skip(MethodOIDC, "none of oidc_token, oidc_token_file_path, or oidc_request_token with oidc_request_url is set")
+	default:
+		get := oidcAssertion(cfg)
+		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, get,
+			&azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
+		if err != nil {
+			return nil, fmt.Errorf("OIDC credential: %w", err)
+		}
+		return done(c, MethodOIDC)
+	}
+
+	// 4. AKS workload identity.
+	switch {
+	case !cfg.UseAKSWorkloadIdentity:
+		skip(MethodWorkloadIdentity, "use_aks_workload_identity is false")
+	case cfg.FederatedTokenFile == "":
+		skip(MethodWorkloadIdentity, "AZURE_FEDERATED_TOKEN_FILE not set")
+	case needIDs() != "":
+		skip(MethodWorkloadIdentity, needIDs())
+	default:
+		c, err := azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
+			ClientOptions: copts, ClientID: cfg.ClientID, TenantID: cfg.TenantID, TokenFilePath: cfg.FederatedTokenFile, DisableInstanceDiscovery: noDiscovery})
+		if err != nil {
+			return nil, fmt.Errorf("AKS workload identity credential: %w", err)
+		}
+		return done(c, MethodWorkloadIdentity)
+	}
+
+	// 5. Managed identity.
+	if !cfg.UseMSI {
+		skip(MethodMSI, "use_msi is false")
+	} else {
+		if cfg.MSIEndpoint != "" {
+			// azidentity reads the App Service endpoint from the environment only.
+			_ = os.Setenv("IDENTITY_ENDPOINT", cfg.MSIEndpoint)
+		}
+		opts := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: copts}
+		if cfg.ClientID != "" {
+			opts.ID = azidentity.ClientID(cfg.ClientID)
+		}
+		c, err := azidentity.NewManagedIdentityCredential(opts)
+		if err != nil {
+			return nil, fmt.Errorf("managed identity credential: %w", err)
+		}
+		return done(c, MethodMSI)
+	}
+
+	// 6. Azure CLI.
+	if !cfg.UseCLI {
+		skip(MethodCLI, "use_cli is false")
+	} else {
+		c, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.TenantID})
+		if err != nil {
+			return nil, fmt.Errorf("Azure CLI credential: %w", err)
+		}
+		return done(c, MethodCLI)
+	}
+
+	return nil, fmt.Errorf("no way to authenticate to Microsoft Entra ID was configured. Tried, in order:\n  - %s", strings.Join(skipped, "\n  - "))
+}
+
+// oidcAssertion returns the federated token source: a literal token, a file
+// read anew on every request (it rotates), or a GitHub-Actions-style request.
+func oidcAssertion(cfg AuthConfig) func(context.Context) (string, error) {
+	switch {
+	case cfg.OIDCToken != "":
+		return func(context.Context) (string, error) { return cfg.OIDCToken, nil }
+	case cfg.OIDCTokenFilePath != "":
+		return func(context.Context) (string, error) {
+			b, err := os.ReadFile(cfg.OIDCTokenFilePath)
+			if err != nil {
+				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+	}
+	return func(ctx context.Context) (string, error) {
+		return requestOIDCToken(ctx, cfg.OIDCRequestURL, cfg.OIDCRequestToken)
+	}
+}
+
+// requestOIDCToken asks a CI system (GitHub Actions' protocol) for an ID
+// token with the audience Entra expects for federated credentials.
+func requestOIDCToken(ctx context.Context, rawURL, bearer string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("audience", "api://AzureADTokenExchange")
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: HTTP %d (check oidc_request_token / ACTIONS_ID_TOKEN_REQUEST_TOKEN)", resp.StatusCode)
+	}
+	var out struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
+		return "", errors.New("requesting an OIDC token from oidc_request_url: the answer holds no \"value\"")
+	}
+	return out.Value, nil
+}
+
+// redactErr removes a secret from an error's text, in case a library echoes it.
+func redactErr(err error, secrets ...string) error {
+	msg := err.Error()
+	changed := false
+	for _, s := range secrets {
+		if s != "" && strings.Contains(msg, s) {
+			msg = strings.ReplaceAll(msg, s, "[REDACTED]")
+			changed = true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errors.New(msg)
+}

@@ -1,0 +1,214 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	azauth "github.com/microsoft/kiota-authentication-azure-go"
+	khttp "github.com/microsoft/kiota-http-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+	"github.com/microsoftgraph/msgraph-sdk-go/policies"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
+)
+
+// Config describes the client to build.
+type Config struct {
+	// GraphEndpoint is the Graph base URL without the version, e.g. https://graph.microsoft.com.
+	GraphEndpoint string
+	// AuthorityHost is only used in error messages here; the credential already knows it.
+	AuthorityHost string
+	Credential    *Credential
+	// UserAgent is sent before the SDK's own product tokens.
+	UserAgent string
+	// MaxRetries bounds the SDK's retries of 429/503/504 (0: 10, the SDK's maximum).
+	MaxRetries int
+}
+
+// Client talks to Microsoft Graph v1.0. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	baseURL  string
+	users    *users.UsersRequestBuilder
+	policies *policies.PoliciesRequestBuilder
+
+	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
+	Requests atomic.Int64
+	Retries  atomic.Int64
+}
+
+// New builds the client. It does no network I/O: the first token is fetched
+// when the first request needs it.
+func New(cfg Config) (*Client, error) {
+	if cfg.Credential == nil {
+		return nil, errors.New("graph: no credential")
+	}
+	endpoint := strings.TrimSuffix(cfg.GraphEndpoint, "/")
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("graph endpoint %q is not a URL", cfg.GraphEndpoint)
+	}
+	// The auth provider only attaches a token for allowed hosts: without the
+	// configured host, requests to it would silently go out unauthenticated.
+	auth, err := azauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		cfg.Credential, []string{endpoint + "/.default"}, []string{u.Hostname()})
+	if err != nil {
+		return nil, fmt.Errorf("graph: auth provider: %w", err)
+	}
+	c := &Client{cfg: cfg, baseURL: endpoint + "/v1.0"}
+	maxRetries := cfg.MaxRetries
+	if maxRetries <= 0 {
+		maxRetries = 10
+	}
+	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "entratap"}
+	var middleware []khttp.Middleware
+	for _, m := range msgraphcore.GetDefaultMiddlewaresWithOptions(&opts) {
+		if _, ok := m.(*khttp.RetryHandler); ok {
+			m = khttp.NewRetryHandlerWithOptions(khttp.RetryHandlerOptions{
+				MaxRetries:  maxRetries,
+				ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
+			})
+		}
+		middleware = append(middleware, m)
+	}
+	// Innermost, so that every attempt, retries included, is counted and logged.
+	middleware = append(middleware, &logMiddleware{client: c})
+	httpClient := msgraphcore.GetDefaultClient(&opts, middleware...)
+	httpClient.Timeout = 0 // every call carries its own context deadline
+	adapter, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, opts, nil, nil, httpClient)
+	if err != nil {
+		return nil, fmt.Errorf("graph: request adapter: %w", err)
+	}
+	adapter.SetBaseUrl(c.baseURL)
+	c.users = users.NewUsersRequestBuilder(c.baseURL, adapter)
+	c.policies = policies.NewPoliciesRequestBuilder(c.baseURL, adapter)
+	return c, nil
+}
+
+// Method is the authentication method in use, for messages.
+func (c *Client) Method() string { return c.cfg.Credential.Method }
+
+// logMiddleware logs each HTTP attempt (never bodies or headers other than
+// request ids: a POST 201 body holds a TAP code) and sets the User-Agent.
+type logMiddleware struct{ client *Client }
+
+func (m *logMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request) (*http.Response, error) {
+	if ua := m.client.cfg.UserAgent; ua != "" {
+		req.Header.Set("User-Agent", strings.TrimSpace(ua+" "+req.Header.Get("User-Agent")))
+	}
+	attempt := req.Header.Get("Retry-Attempt")
+	m.client.Requests.Add(1)
+	if attempt != "" {
+		m.client.Retries.Add(1)
+	}
+	start := time.Now()
+	resp, err := p.Next(req, idx)
+	fields := map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.Path,
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if attempt != "" {
+		fields["retry_attempt"] = attempt
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(req.Context(), "Microsoft Graph request failed", fields)
+		return resp, err
+	}
+	fields["status"] = resp.StatusCode
+	if id := resp.Header.Get("request-id"); id != "" {
+		fields["request_id"] = id
+	}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		fields["retry_after"] = ra
+	}
+	tflog.Debug(req.Context(), "Microsoft Graph request", fields)
+	return resp, nil
+}
+
+// classifyCall is classify plus the authentication failures, which the SDK
+// hands through from azidentity unchanged.
+func (c *Client) classifyCall(op, permission string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var authErr *azidentity.AuthenticationFailedError
+	if errors.As(err, &authErr) {
+		return &Error{Kind: KindUnauthorized, Op: op, Message: c.describeAuthFailure(authErr), Err: errors.New(c.describeAuthFailure(authErr))}
+	}
+	var odata interface{ GetErrorEscaped() odataerrors.MainErrorable }
+	var api *abstractions.ApiError
+	if !errors.As(err, &odata) && !errors.As(err, &api) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
+		strings.Contains(err.Error(), "Credential") {
+		// A credential that cannot run here (no az on PATH, no managed identity endpoint).
+		return &Error{Kind: KindUnauthorized, Op: op, Message: fmt.Sprintf("the %s credential could not get a token: %s", c.Method(), firstLine(err.Error())), Err: err}
+	}
+	return classify(op, permission, err)
+}
+
+// describeAuthFailure says who refused what, with the AADSTS code, and never
+// the secret: only the token endpoint's JSON error is quoted.
+func (c *Client) describeAuthFailure(e *azidentity.AuthenticationFailedError) string {
+	who := fmt.Sprintf("Microsoft Entra ID (authority %s, tenant %s) refused the %s of client_id %s",
+		c.cfg.AuthorityHost, c.cfg.Credential.TenantID, c.Method(), c.cfg.Credential.ClientID)
+	if e.RawResponse == nil || e.RawResponse.Body == nil {
+		return who + ": " + firstLine(e.Error())
+	}
+	body, _ := runtime.Payload(e.RawResponse) // buffered: azidentity may have read it already
+	var tokErr struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &tokErr) != nil || tokErr.Error == "" {
+		return fmt.Sprintf("%s: HTTP %d", who, e.RawResponse.StatusCode)
+	}
+	return fmt.Sprintf("%s: %s: %s", who, tokErr.Error, firstLine(tokErr.Description))
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// retryTransient retries fn while it fails with a transport error (a dropped
+// connection) and ctx allows. Only for idempotent calls.
+func retryTransient(ctx context.Context, fn func() error) error {
+	delay := 200 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if err == nil || kindOf(err) != KindTransport || ctx.Err() != nil || attempt >= 5 {
+			return err
+		}
+		tflog.Debug(ctx, "retrying Microsoft Graph call after a transport error", map[string]any{"attempt": attempt + 1})
+		if !sleep(ctx, delay) {
+			return err
+		}
+		delay *= 2
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+)
+
+// Kind classifies a failed Graph call by what the caller should do about it.
+type Kind int
+
+const (
+	KindUnknown          Kind = iota
+	KindNotFound              // 404: the object does not exist (or not yet, right after a create)
+	KindBadRequest            // 400: Graph refused the input; Message says why
+	KindUnauthorized          // 401: no or a bad token
+	KindPermissionDenied      // 403: the app lacks Permission
+	KindThrottled             // 429 after the SDK's own retries
+	KindServer                // 5xx after the SDK's own retries
+	KindTransport             // no HTTP answer at all (connection reset, TLS, DNS)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindBadRequest:
+		return "bad request"
+	case KindUnauthorized:
+		return "unauthorized"
+	case KindPermissionDenied:
+		return "permission denied"
+	case KindThrottled:
+		return "throttled"
+	case KindServer:
+		return "server error"
+	case KindTransport:
+		return "transport error"
+	}
+	return "error"
+}
+
+// Error is every failure a Client method returns (wrapped or not).
+type Error struct {
+	Kind       Kind
+	Op         string // what we tried, in the user's words: "read the Temporary Access Pass policy"
+	StatusCode int    // 0 for a transport error
+	Code       string // Graph's error code, e.g. badRequest, Request_ResourceNotFound
+	Message    string // Graph's message
+	RequestID  string
+	Permission string // for KindPermissionDenied: the application permission the call needs
+	Err        error  // the underlying error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "could not %s", e.Op)
+	switch {
+	case e.Kind == KindPermissionDenied && e.Permission != "":
+		fmt.Fprintf(&b, ": permission denied: the application needs the Microsoft Graph permission %s (grant it with admin consent)", e.Permission)
+	case e.Kind == KindTransport:
+		fmt.Fprintf(&b, ": no answer from Microsoft Graph: %v", e.Err)
+	case e.Message != "":
+		fmt.Fprintf(&b, ": %s", e.Message)
+	default:
+		fmt.Fprintf(&b, ": %s", e.Kind)
+	}
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
+		if e.Code != "" {
+			fmt.Fprintf(&b, ", code %s", e.Code)
+		}
+		if e.RequestID != "" {
+			fmt.Fprintf(&b, ", request-id %s", e.RequestID)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err says the object does not exist.
+func IsNotFound(err error) bool { return kindOf(err) == KindNotFound }
+
+// IsPermissionDenied reports whether err is a 403.
+func IsPermissionDenied(err error) bool { return kindOf(err) == KindPermissionDenied }
+
+// IsBadRequest reports whether Graph refused the input.
+func IsBadRequest(err error) bool { return kindOf(err) == KindBadRequest }
+
+// IsTransient reports whether trying the same call again may succeed.
+func IsTransient(err error) bool {
+	switch kindOf(err) {
+	case KindThrottled, KindServer, KindTransport:
+		return true
+	}
+	return false
+}
+
+func kindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindUnknown
+}
+
+// classify turns what the SDK returned into an *Error. permission is the
+// application permission the operation needs, named in a 403.
+func classify(op, permission string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindTransport, Op: op, Err: err}
+	}
+	out := &Error{Op: op, Err: err}
+	var odata *odataerrors.ODataError
+	var api *abstractions.ApiError
+	switch {
+	case errors.As(err, &odata):
+		out.StatusCode = odata.ResponseStatusCode
+		if main := odata.GetErrorEscaped(); main != nil {
+			out.Code = deref(main.GetCode())
+			out.Message = deref(main.GetMessage())
+			if inner := main.GetInnerError(); inner != nil {
+				out.RequestID = deref(inner.GetRequestId())
+			}
+		}
+		if out.RequestID == "" && odata.ResponseHeaders != nil {
+			out.RequestID = firstHeader(odata.ResponseHeaders, "request-id")
+		}
+	case errors.As(err, &api):
+		out.StatusCode = api.ResponseStatusCode
+		if api.ResponseHeaders != nil {
+			out.RequestID = firstHeader(api.ResponseHeaders, "request-id")
+		}
+	default:
+		out.Kind = KindTransport
+		return out
+	}
+	switch s := out.StatusCode; {
+	case s == http.StatusNotFound:
+		out.Kind = KindNotFound
+	case s == http.StatusBadRequest:
+		out.Kind = KindBadRequest
+	case s == http.StatusUnauthorized:
+		out.Kind = KindUnauthorized
+	case s == http.StatusForbidden:
+		out.Kind = KindPermissionDenied
+		out.Permission = permission
+	case s == http.StatusTooManyRequests:
+		out.Kind = KindThrottled
+	case s >= 500:
+		out.Kind = KindServer
+	}
+	return out
+}
+
+func firstHeader(h *abstractions.ResponseHeaders, name string) string {
+	if v := h.Get(name); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

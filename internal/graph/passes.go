@@ -1,0 +1,164 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+)
+
+const (
+	permPassRead  = "UserAuthenticationMethod.Read.All (or UserAuthenticationMethod.ReadWrite.All)"
+	permPassWrite = "UserAuthenticationMethod.ReadWrite.All"
+)
+
+// Usability reasons Graph reports for a pass.
+const (
+	ReasonEnabledByPolicy  = "EnabledByPolicy"
+	ReasonDisabledByPolicy = "DisabledByPolicy"
+	ReasonExpired          = "Expired"
+	ReasonNotYetValid      = "NotYetValid"
+	ReasonOneTimeUsed      = "OneTimeUsed"
+)
+
+// Pass is a user's Temporary Access Pass.
+type Pass struct {
+	ID                    string
+	UserID                string
+	Code                  string // only set by CreatePass: Graph never returns it again
+	CreatedDateTime       time.Time
+	StartDateTime         time.Time
+	LifetimeInMinutes     int32
+	IsUsableOnce          bool
+	IsUsable              bool
+	MethodUsabilityReason string
+}
+
+// ExpirationDateTime is when the pass stops working.
+func (p *Pass) ExpirationDateTime() time.Time {
+	return p.StartDateTime.Add(time.Duration(p.LifetimeInMinutes) * time.Minute)
+}
+
+// Live reports whether the pass can still be used now or later (as opposed
+// to expired or used up), i.e. whether replacing it would take something away.
+func (p *Pass) Live() bool {
+	switch p.MethodUsabilityReason {
+	case ReasonExpired, ReasonOneTimeUsed:
+		return false
+	}
+	return true
+}
+
+// NewPass is what a create may set; nil leaves it to the policy.
+type NewPass struct {
+	StartDateTime     *time.Time
+	LifetimeInMinutes *int32
+	IsUsableOnce      *bool
+}
+
+// CreatePass issues a pass for the user. Graph replaces any pass the user
+// had. A user that Graph does not know yet (just created, replicating) is
+// retried until ctx ends. A create whose answer is lost in transit is sent
+// again: since a user holds one pass and a new one replaces the old, the
+// retry leaves exactly one pass, the one whose code we hold.
+func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pass, error) {
+	const op = "create a Temporary Access Pass"
+	delay := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		body := models.NewTemporaryAccessPassAuthenticationMethod()
+		body.SetStartDateTime(in.StartDateTime)
+		body.SetLifetimeInMinutes(in.LifetimeInMinutes)
+		body.SetIsUsableOnce(in.IsUsableOnce)
+		res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().Post(ctx, body, nil)
+		if err == nil {
+			return flattenPass(userID, res), nil
+		}
+		err = c.classifyCall(op+" for user "+userID, permPassWrite, err)
+		retriable := (IsNotFound(err) || kindOf(err) == KindTransport) && attempt < 100
+		if !retriable || ctx.Err() != nil {
+			return nil, err
+		}
+		tflog.Debug(ctx, "retrying the create of a Temporary Access Pass", map[string]any{"user_id": userID, "attempt": attempt + 1, "reason": kindOf(err).String()})
+		if !sleep(ctx, delay) {
+			return nil, err
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// GetPass reads one pass. When the pass was created moments ago (young),
+// a 404 is retried for a while: Graph replicates, and a fresh object may not
+// be readable yet.
+func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool) (*Pass, error) {
+	op := "read Temporary Access Pass " + passID + " of user " + userID
+	deadline := time.Now().Add(30 * time.Second)
+	delay := 250 * time.Millisecond
+	for {
+		var out *Pass
+		err := retryTransient(ctx, func() error {
+			res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().
+				ByTemporaryAccessPassAuthenticationMethodId(passID).Get(ctx, nil)
+			if err != nil {
+				return c.classifyCall(op, permPassRead, err)
+			}
+			out = flattenPass(userID, res)
+			return nil
+		})
+		if err == nil || !IsNotFound(err) || !young || time.Now().After(deadline) {
+			return out, err
+		}
+		if !sleep(ctx, delay) {
+			return nil, err
+		}
+		delay = min(delay*2, 4*time.Second)
+	}
+}
+
+// ListPasses lists the user's passes (at most one in practice).
+func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error) {
+	var out []*Pass
+	err := retryTransient(ctx, func() error {
+		res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().Get(ctx, nil)
+		if err != nil {
+			return c.classifyCall("list the Temporary Access Passes of user "+userID, permPassRead, err)
+		}
+		out = out[:0]
+		for _, m := range res.GetValue() {
+			out = append(out, flattenPass(userID, m))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeletePass deletes a pass; a pass that is already gone counts as deleted.
+func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
+	err := retryTransient(ctx, func() error {
+		err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().
+			ByTemporaryAccessPassAuthenticationMethodId(passID).Delete(ctx, nil)
+		return c.classifyCall("delete Temporary Access Pass "+passID+" of user "+userID, permPassWrite, err)
+	})
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func flattenPass(userID string, m models.TemporaryAccessPassAuthenticationMethodable) *Pass {
+	p := &Pass{
+		ID:                    deref(m.GetId()),
+		UserID:                userID,
+		Code:                  deref(m.GetTemporaryAccessPass()),
+		CreatedDateTime:       deref(m.GetCreatedDateTime()).UTC(),
+		StartDateTime:         deref(m.GetStartDateTime()).UTC(),
+		LifetimeInMinutes:     deref(m.GetLifetimeInMinutes()),
+		IsUsableOnce:          deref(m.GetIsUsableOnce()),
+		IsUsable:              deref(m.GetIsUsable()),
+		MethodUsabilityReason: deref(m.GetMethodUsabilityReason()),
+	}
+	if p.StartDateTime.IsZero() {
+		p.StartDateTime = p.CreatedDateTime
+	}
+	return p
+}
