@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,11 +17,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	azauth "github.com/microsoft/kiota-authentication-azure-go"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
 	khttp "github.com/microsoft/kiota-http-go"
+	jsonserialization "github.com/microsoft/kiota-serialization-json-go"
+	textserialization "github.com/microsoft/kiota-serialization-text-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/microsoftgraph/msgraph-sdk-go/policies"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 )
 
 // Config describes the client to build.
@@ -35,6 +39,8 @@ type Config struct {
 	// MaxRetries bounds the SDK's retries of 429/503/504 (0: 10, the SDK's maximum).
 	MaxRetries int
 }
+
+var registerSerializers sync.Once
 
 // Client talks to Microsoft Graph v1.0. It is safe for concurrent use.
 type Client struct {
@@ -66,6 +72,18 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: auth provider: %w", err)
 	}
+	registerSerializers.Do(func() {
+		// What the root msgraph-sdk-go package does at construction; we import
+		// only subpackages (the root one builds a 165 MB binary).
+		abstractions.RegisterDefaultSerializer(func() serialization.SerializationWriterFactory {
+			return jsonserialization.NewJsonSerializationWriterFactory()
+		})
+		abstractions.RegisterDefaultSerializer(func() serialization.SerializationWriterFactory {
+			return textserialization.NewTextSerializationWriterFactory()
+		})
+		abstractions.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return jsonserialization.NewJsonParseNodeFactory() })
+		abstractions.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return textserialization.NewTextParseNodeFactory() })
+	})
 	c := &Client{cfg: cfg, baseURL: endpoint + "/v1.0"}
 	maxRetries := cfg.MaxRetries
 	if maxRetries <= 0 {
@@ -91,8 +109,9 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("graph: request adapter: %w", err)
 	}
 	adapter.SetBaseUrl(c.baseURL)
-	c.users = users.NewUsersRequestBuilder(c.baseURL, adapter)
-	c.policies = policies.NewPoliciesRequestBuilder(c.baseURL, adapter)
+	params := map[string]string{"baseurl": c.baseURL}
+	c.users = users.NewUsersRequestBuilderInternal(params, adapter)
+	c.policies = policies.NewPoliciesRequestBuilderInternal(params, adapter)
 	return c, nil
 }
 
@@ -148,7 +167,9 @@ func (c *Client) classifyCall(op, permission string, err error) error {
 	if errors.As(err, &authErr) {
 		return &Error{Kind: KindUnauthorized, Op: op, Message: c.describeAuthFailure(authErr), Err: errors.New(c.describeAuthFailure(authErr))}
 	}
-	var odata interface{ GetErrorEscaped() odataerrors.MainErrorable }
+	var odata interface {
+		GetErrorEscaped() odataerrors.MainErrorable
+	}
 	var api *abstractions.ApiError
 	if !errors.As(err, &odata) && !errors.As(err, &api) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
 		strings.Contains(err.Error(), "Credential") {

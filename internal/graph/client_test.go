@@ -1,0 +1,159 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// These tests run the real azidentity + msgraph-sdk-go path against the
+// in-process mock. Go reads SSL_CERT_FILE once, so there is one mock for the
+// package, started before anything dials.
+var srv *graphmock.Server
+
+func TestMain(m *testing.M) {
+	var err error
+	srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("SSL_CERT_FILE", srv.CAFile)
+	code := m.Run()
+	srv.Close()
+	os.Exit(code)
+}
+
+func newClient(t testing.TB, clientID, secret string) *Client {
+	t.Helper()
+	cred, err := NewCredential(AuthConfig{TenantID: graphmock.TenantID, ClientID: clientID, ClientSecret: secret, AuthorityHost: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{GraphEndpoint: srv.URL, AuthorityHost: srv.URL, Credential: cred, UserAgent: "terraform-provider-entratap/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ctx(t testing.TB) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestPolicyRoundTrip(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
+	p, err := c.GetPolicy(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Enabled || p.DefaultLength != 8 || len(p.IncludeTargets) != 1 || p.IncludeTargets[0].ID != AllUsers || p.IncludeTargets[0].TargetType != "group" {
+		t.Fatalf("default policy = %+v", p)
+	}
+	on, length := true, int32(12)
+	inc := []Target{{ID: graphmock.OnboardingGroupID, TargetType: "group", IsRegistrationRequired: true}}
+	exc := []Target{{ID: userID(t, c, graphmock.BobUPN), TargetType: "user"}}
+	if err := c.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on, DefaultLength: &length, IncludeTargets: &inc, ExcludeTargets: &exc}); err != nil {
+		t.Fatal(err)
+	}
+	p, err = c.GetPolicy(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Enabled || p.DefaultLength != 12 || len(p.IncludeTargets) != 1 || !p.IncludeTargets[0].IsRegistrationRequired || len(p.ExcludeTargets) != 1 || p.ExcludeTargets[0].TargetType != "user" {
+		t.Fatalf("updated policy = %+v", p)
+	}
+	if err := c.ResetPolicy(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = c.GetPolicy(ctx(t))
+	if p.Enabled || p.DefaultLength != 8 || len(p.ExcludeTargets) != 0 {
+		t.Fatalf("reset policy = %+v", p)
+	}
+}
+
+func userID(t *testing.T, c *Client, upn string) string {
+	t.Helper()
+	u, err := c.GetUser(ctx(t), upn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func TestPassLifecycle(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	on := true
+	if err := c.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
+	life := int32(120)
+	p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{LifetimeInMinutes: &life})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID == "" || len(p.Code) != 8 || p.LifetimeInMinutes != 120 || !p.IsUsable {
+		t.Fatalf("created pass = %+v (code length %d)", p, len(p.Code))
+	}
+	if err := srv.SignIn(graphmock.CarolUPN, p.Code); err != nil {
+		t.Fatalf("the issued code does not sign carol in: %v", err)
+	}
+	got, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Code != "" || got.ID != p.ID || !got.ExpirationDateTime().Equal(p.ExpirationDateTime()) {
+		t.Fatalf("read pass = %+v", got)
+	}
+	list, err := c.ListPasses(ctx(t), graphmock.CarolUPN)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list = %v, %v", list, err)
+	}
+	if err := c.DeletePass(ctx(t), graphmock.CarolUPN, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeletePass(ctx(t), graphmock.CarolUPN, p.ID); err != nil {
+		t.Fatalf("deleting a deleted pass must succeed: %v", err)
+	}
+	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, false); !IsNotFound(err) {
+		t.Fatalf("read after delete: %v, want not found", err)
+	}
+}
+
+func TestErrorsAreTypedAndActionable(t *testing.T) {
+	ro := newClient(t, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret)
+	on := true
+	err := ro.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on})
+	if !IsPermissionDenied(err) || !strings.Contains(err.Error(), "Policy.ReadWrite.AuthenticationMethod") {
+		t.Fatalf("read-only write: %v", err)
+	}
+	admin := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	if _, err := admin.GetUser(ctx(t), "nobody@contoso.example"); !IsNotFound(err) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	life := int32(5000)
+	_, err = admin.CreatePass(ctx(t), graphmock.BobUPN, NewPass{LifetimeInMinutes: &life})
+	if !IsBadRequest(err) || !strings.Contains(err.Error(), "between 60 and 480") {
+		t.Fatalf("lifetime out of range: %v", err)
+	}
+	_, err = admin.CreatePass(ctx(t), graphmock.GuestUPN, NewPass{})
+	if !IsBadRequest(err) || !strings.Contains(err.Error(), "external guest") {
+		t.Fatalf("guest: %v", err)
+	}
+	const wrong = "wrong-secret-value-42"
+	bad := newClient(t, graphmock.AdminClientID, wrong)
+	_, err = bad.GetPolicy(ctx(t))
+	if err == nil || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "AADSTS7000215") ||
+		!strings.Contains(err.Error(), graphmock.AdminClientID) || !strings.Contains(err.Error(), graphmock.TenantID) {
+		t.Fatalf("wrong secret: %v", err)
+	}
+}
