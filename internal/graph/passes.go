@@ -64,7 +64,7 @@ type NewPass struct {
 // retry leaves exactly one pass, the one whose code we hold.
 func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pass, error) {
 	const op = "create a Temporary Access Pass"
-	delay := 500 * time.Millisecond
+	delay := 250 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		body := models.NewTemporaryAccessPassAuthenticationMethod()
 		body.SetStartDateTime(in.StartDateTime)
