@@ -1,0 +1,4 @@
+import {
+  to = entratap_policy.this
+  id = "TemporaryAccessPass"
+}

@@ -1,0 +1,135 @@
+// Command bench times Terraform on the entratap provider against the mock Graph and
+// against two floors, in one run (`make bench`, or `go run ./internal/bench` at the repo root):
+//
+//   - entratap_pass: N passes for N users seeded through the mock's controls;
+//   - noop_thing: N resources of a terraform-plugin-framework provider whose CRUD does nothing
+//     (./noop), the floor any plugin provider pays;
+//   - terraform_data: N of Terraform's built-in resource, the floor without a plugin.
+//
+// For each it times `terraform apply`, `terraform plan -refresh-only` and `terraform destroy`
+// at N and at N/5, repeats the pass apply with 10% of Graph requests answered 429
+// (Retry-After: 0), and takes medians over -reps repetitions whose order rotates so that
+// machine noise hits every target alike. Both providers are built with the release flags and
+// reached through dev_overrides in a CLI config file of the bench's own; Terraform's default
+// -parallelism (10) is kept for all.
+//
+// Peak resident memory of the provider is VmHWM (the kernel's high-water mark of RSS) of every
+// process whose executable is the built binary, sampled from /proc every 10 ms while Terraform
+// runs; since VmHWM only grows, the last sample before a process exits misses at most the
+// growth of its final 10 ms.
+//
+// The last line printed is
+//
+//	apply_ratio=X plan_ratio=Y destroy_ratio=Z faulted_ratio=W provider_peak_rss_mb=R binary_mb=B errors=E
+//
+// where each ratio is a pass command's median time over the noop provider's, faulted_ratio is
+// the faulted apply's over the fault-free apply's, and errors counts failed Terraform commands,
+// refresh-only plans that found drift, and mismatches between the state and the mock. The same
+// figures, with every run, go to -out as JSON.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	n       int
+	reps    int
+	out     string
+	keep    bool
+	timeout time.Duration
+	targets map[string]bool
+}
+
+func run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var o options
+	fs.IntVar(&o.n, "n", 500, "resources per run (the small runs use n/5)")
+	fs.IntVar(&o.reps, "reps", 3, "repetitions; each figure is the median")
+	fs.StringVar(&o.out, "out", ".bench/results.json", "where to write the results as JSON")
+	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configs, states, Terraform logs) under .bench/work")
+	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "limit for one Terraform command")
+	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o.targets = map[string]bool{}
+	for _, t := range strings.Split(*targets, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		if !slices.Contains(allTargets, t) {
+			return fmt.Errorf("-targets: unknown target %q (known: %s)", t, strings.Join(allTargets, ", "))
+		}
+		o.targets[t] = true
+	}
+	if o.n < 1 || o.reps < 1 {
+		return errors.New("-n and -reps must be at least 1")
+	}
+
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	b := &bench{opts: o, root: root, dir: filepath.Join(root, ".bench")}
+	defer b.close()
+	if err := b.setup(ctx); err != nil {
+		return err
+	}
+	if err := b.runAll(ctx); err != nil {
+		return err
+	}
+	res := b.results()
+	if !o.keep && res.Summary.Errors == 0 {
+		// With errors, the logs the errors name stay.
+		_ = os.RemoveAll(filepath.Join(b.dir, "work"))
+	}
+	out := o.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	if err := writeJSON(out, res); err != nil {
+		return err
+	}
+	printReport(os.Stdout, res, out)
+	return nil
+}
+
+// moduleRoot is the directory of this module's go.mod, at or above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "internal", "bench", "noop")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run from inside the terraform-provider-entratap repository")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,434 @@
+// Command demo is `make demo`: from a fresh clone to a working Temporary
+// Access Pass, offline. It builds the provider and the mock Graph, starts the
+// mock in the background, points Terraform at the fresh build through a CLI
+// config of its own (the user's ~/.terraformrc is untouched), applies
+// examples/quickstart, proves an issued code signs its user in, checks that a
+// second plan is empty, and destroys. Any failure names the step and exits 1.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const onboardingGroup = "TAP Onboarding"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	d := &demo{ctx: ctx}
+	err := d.run()
+	d.cleanup()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\ndemo FAILED at step %q: %v\n", d.step, err)
+		os.Exit(1)
+	}
+	fmt.Printf("\ndemo OK in %s\n", time.Since(start).Round(time.Second))
+}
+
+type demo struct {
+	ctx      context.Context
+	step     string
+	root     string // the repository
+	dir      string // .demo
+	work     string // .demo/work/examples/quickstart
+	mock     *exec.Cmd
+	mockEnv  map[string]string
+	http     *http.Client
+	tfEnv    []string
+	applied  bool
+	mockDone chan struct{}
+}
+
+func (d *demo) begin(step string) {
+	d.step = step
+	fmt.Printf("\n==> %s\n", step)
+}
+
+func (d *demo) run() error {
+	var err error
+	if d.root, err = os.Getwd(); err != nil {
+		return err
+	}
+	d.dir = filepath.Join(d.root, ".demo")
+	_ = os.RemoveAll(d.dir)
+	bin := filepath.Join(d.dir, "bin")
+
+	d.begin("build the provider and the mock Graph")
+	if err := d.cmd(d.root, nil, "go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=0.0.0-demo", "-o", filepath.Join(bin, "terraform-provider-entratap"), "."); err != nil {
+		return err
+	}
+	if err := d.cmd(d.root, nil, "go", "build", "-o", filepath.Join(bin, "graphmock"), "./internal/graphmock/cmd/graphmock"); err != nil {
+		return err
+	}
+
+	d.begin("start the mock Graph in the background")
+	if err := d.startMock(filepath.Join(bin, "graphmock")); err != nil {
+		return err
+	}
+
+	d.begin("add two new hires to the mock tenant's \"" + onboardingGroup + "\" group")
+	groupID, err := d.groupID(onboardingGroup)
+	if err != nil {
+		return err
+	}
+	for _, u := range []string{"dana", "erin"} {
+		if err := d.mockPost("/users", map[string]any{
+			"userPrincipalName": u + "@contoso.example", "displayName": strings.ToUpper(u[:1]) + u[1:] + " (new hire)",
+			"userType": "Member", "groups": []string{groupID},
+		}, http.StatusCreated, nil); err != nil {
+			return err
+		}
+		fmt.Printf("    %s@contoso.example\n", u)
+	}
+
+	d.begin("prepare Terraform: dev override to the fresh build, a copy of examples/")
+	if err := d.prepareTerraform(bin, groupID); err != nil {
+		return err
+	}
+
+	d.begin("terraform apply examples/quickstart")
+	if err := d.tf("apply", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	d.applied = true
+
+	d.begin("show what was created")
+	if err := d.tf("output", "expiries"); err != nil {
+		return err
+	}
+	if err := d.tf("output", "usable"); err != nil {
+		return err
+	}
+	if err := d.showMockState(); err != nil {
+		return err
+	}
+
+	d.begin("prove the issued code signs dana in at the mock")
+	codes, err := d.tfOutputJSON("codes")
+	if err != nil {
+		return err
+	}
+	code := codes["dana"]
+	if code == "" {
+		return errors.New("no code for dana in the outputs")
+	}
+	fmt.Printf("    code: %d characters (not shown)\n", len(code))
+	var signin map[string]any
+	if err := d.mockPost("/signin", map[string]any{"user": "dana@contoso.example", "temporaryAccessPass": code}, http.StatusOK, &signin); err != nil {
+		return fmt.Errorf("the code did not sign dana in: %w", err)
+	}
+	fmt.Println("    dana signed in with her Temporary Access Pass (one-time: it is now used)")
+	if err := d.mockPost("/signin", map[string]any{"user": "erin@contoso.example", "temporaryAccessPass": codes["erin"]}, http.StatusUnauthorized, nil); err != nil {
+		return fmt.Errorf("erin's delayed pass must not work before its start: %w", err)
+	}
+	fmt.Println("    erin's pass starts tomorrow morning: signing in now is refused, as it should be")
+
+	d.begin("a second plan shows no changes")
+	// -detailed-exitcode: 0 no changes, 2 changes. dana's used pass reads
+	// OneTimeUsed, which is no diff without replace_when_unusable.
+	if err := d.tf("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		return fmt.Errorf("the second plan is not empty (or failed): %w", err)
+	}
+	fmt.Println("    no changes")
+
+	d.begin("terraform destroy")
+	if err := d.tf("destroy", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	d.applied = false
+	return d.checkTenantClean()
+}
+
+// cmd runs a command with output to the terminal.
+func (d *demo) cmd(dir string, env []string, name string, args ...string) error {
+	c := exec.CommandContext(d.ctx, name, args...)
+	c.Dir, c.Stdout, c.Stderr = dir, os.Stdout, os.Stderr
+	if env != nil {
+		c.Env = env
+	}
+	if err := c.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+func (d *demo) tf(args ...string) error {
+	return d.cmd(d.work, d.tfEnv, "terraform", args...)
+}
+
+func (d *demo) tfOutputJSON(name string) (map[string]string, error) {
+	c := exec.CommandContext(d.ctx, "terraform", "output", "-json", name)
+	c.Dir, c.Env, c.Stderr = d.work, d.tfEnv, os.Stderr
+	out, err := c.Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform output %s: %w", name, err)
+	}
+	var m map[string]string
+	return m, json.Unmarshal(out, &m)
+}
+
+func (d *demo) startMock(path string) error {
+	envFile := filepath.Join(d.dir, "mock.env")
+	c := exec.Command(path, "--addr", "127.0.0.1:0", "--env-file", envFile)
+	c.Stderr = os.Stderr
+	out, err := c.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := c.Start(); err != nil {
+		return err
+	}
+	d.mock = c
+	d.mockDone = make(chan struct{})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "graphmock ready") {
+				ready <- sc.Text()
+			}
+		}
+		close(d.mockDone)
+	}()
+	select {
+	case line := <-ready:
+		fmt.Println("    " + line)
+	case <-d.mockDone:
+		return errors.New("the mock exited before it was ready")
+	case <-time.After(60 * time.Second):
+		return errors.New("the mock was not ready within 60 s")
+	case <-d.ctx.Done():
+		return d.ctx.Err()
+	}
+	env, err := readEnvFile(envFile)
+	if err != nil {
+		return err
+	}
+	d.mockEnv = env
+	fmt.Printf("    env file: %s\n", envFile)
+	ca, err := os.ReadFile(env["SSL_CERT_FILE"])
+	if err != nil {
+		return fmt.Errorf("reading the mock's CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	d.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	return nil
+}
+
+// readEnvFile reads the mock's `export NAME='value'` lines.
+func readEnvFile(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		env[k] = strings.Trim(v, `'"`)
+	}
+	for _, k := range []string{"ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET", "ENTRATAP_GRAPH_ENDPOINT", "ENTRATAP_AUTHORITY_HOST", "SSL_CERT_FILE", "ENTRATAP_MOCK_URL"} {
+		if env[k] == "" {
+			return nil, fmt.Errorf("the mock's env file %s lacks %s", path, k)
+		}
+	}
+	return env, nil
+}
+
+func (d *demo) mockURL(p string) string {
+	return strings.TrimSuffix(d.mockEnv["ENTRATAP_MOCK_URL"], "/") + p
+}
+
+func (d *demo) mockPost(p string, body any, want int, out any) error {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, d.mockURL(p), bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	rb, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		return fmt.Errorf("POST %s: HTTP %d, want %d: %s", p, resp.StatusCode, want, strings.TrimSpace(string(rb)))
+	}
+	if out != nil {
+		return json.Unmarshal(rb, out)
+	}
+	return nil
+}
+
+type mockState struct {
+	Policy map[string]any `json:"policy"`
+	Users  []struct {
+		ID                string `json:"id"`
+		UserPrincipalName string `json:"userPrincipalName"`
+	} `json:"users"`
+	Groups []struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"displayName"`
+	} `json:"groups"`
+	Passes []map[string]any `json:"passes"`
+}
+
+func (d *demo) state() (*mockState, error) {
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodGet, d.mockURL("/state"), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var s mockState
+	return &s, json.NewDecoder(resp.Body).Decode(&s)
+}
+
+func (d *demo) groupID(name string) (string, error) {
+	s, err := d.state()
+	if err != nil {
+		return "", err
+	}
+	for _, g := range s.Groups {
+		if g.DisplayName == name {
+			return g.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no group %q in the mock tenant", name)
+}
+
+func (d *demo) showMockState() error {
+	s, err := d.state()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("    mock tenant: policy state=%v defaultLength=%v isUsableOnce=%v; %d passes:\n",
+		s.Policy["state"], s.Policy["defaultLength"], s.Policy["isUsableOnce"], len(s.Passes))
+	for _, p := range s.Passes {
+		fmt.Printf("      user %v: pass %v, start %v, %v min, usable=%v (%v)\n", p["userId"], p["id"], p["startDateTime"], p["lifetimeInMinutes"], p["isUsable"], p["methodUsabilityReason"])
+	}
+	return nil
+}
+
+func (d *demo) checkTenantClean() error {
+	d.begin("check the tenant is back to defaults with no passes")
+	s, err := d.state()
+	if err != nil {
+		return err
+	}
+	if len(s.Passes) != 0 {
+		return fmt.Errorf("%d passes left in the mock tenant after destroy", len(s.Passes))
+	}
+	if s.Policy["state"] != "disabled" {
+		return fmt.Errorf("policy state %v after destroy, want disabled (Microsoft's default)", s.Policy["state"])
+	}
+	fmt.Println("    no passes; policy reset to Microsoft's defaults")
+	return nil
+}
+
+// prepareTerraform copies the examples into .demo/work (state stays out of
+// the source tree) and writes a CLI config whose dev override points at the
+// fresh build.
+func (d *demo) prepareTerraform(bin, groupID string) error {
+	workRoot := filepath.Join(d.dir, "work", "examples")
+	for _, sub := range []string{"quickstart", filepath.Join("modules", "onboarding")} {
+		if err := copyDir(filepath.Join(d.root, "examples", sub), filepath.Join(workRoot, sub)); err != nil {
+			return err
+		}
+	}
+	d.work = filepath.Join(workRoot, "quickstart")
+	cliConfig := filepath.Join(d.dir, "terraform.rc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entratap/entratap\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
+		return err
+	}
+	tomorrow := time.Now().UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(8 * time.Hour).Format(time.RFC3339)
+	vars := map[string]any{
+		"onboarding_group_id": groupID,
+		"new_hires": map[string]any{
+			"dana": map[string]any{"user_id": "dana@contoso.example", "lifetime_in_minutes": 60},
+			"erin": map[string]any{"user_id": "erin@contoso.example", "start_date_time": tomorrow, "lifetime_in_minutes": 480},
+		},
+	}
+	vb, _ := json.MarshalIndent(vars, "", "  ")
+	if err := os.WriteFile(filepath.Join(d.work, "terraform.tfvars.json"), vb, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("    CLI config: %s (dev override -> %s)\n    erin starts at %s\n", cliConfig, bin, tomorrow)
+
+	env := os.Environ()
+	for k, v := range d.mockEnv {
+		env = append(env, k+"="+v)
+	}
+	d.tfEnv = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "ARM_USE_CLI=false")
+	// Modules only: the provider comes from the dev override, no registry needed.
+	return d.tf("get")
+}
+
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if e.IsDir() {
+			if e.Name() == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		if strings.HasSuffix(e.Name(), ".tfstate") || strings.HasPrefix(e.Name(), ".terraform") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
+
+// cleanup destroys what a failed run left and stops the mock.
+func (d *demo) cleanup() {
+	if d.applied && d.ctx.Err() == nil {
+		fmt.Println("\n==> cleanup: terraform destroy")
+		_ = d.tf("destroy", "-auto-approve", "-input=false")
+	}
+	if d.mock != nil && d.mock.Process != nil {
+		_ = d.mock.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-d.mockDone:
+		case <-time.After(5 * time.Second):
+			_ = d.mock.Process.Kill()
+		}
+		_ = d.mock.Wait()
+		fmt.Println("==> mock Graph stopped")
+	}
+}

@@ -1,0 +1,229 @@
+package graphmock
+
+// The Go equivalents of the /_mock/ controls, for in-process tests.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// SetFaults replaces the whole fault setting (the zero Faults turns every fault off).
+// It panics on an invalid setting, as a test helper should.
+func (m *Mock) SetFaults(f Faults) {
+	if msg := f.validate(); msg != "" {
+		panic("graphmock: SetFaults: " + msg)
+	}
+	m.faults.replace(f)
+}
+
+// Faults returns the fault setting.
+func (m *Mock) Faults() Faults { return m.faults.get() }
+
+// AdvanceClock moves the tenant clock (passes' validity, never token expiry) forward by d.
+func (m *Mock) AdvanceClock(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.t.clockOffset += d
+	m.commitLocked()
+}
+
+// Now is the tenant clock.
+func (m *Mock) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t.now()
+}
+
+// SignIn signs user (id or UPN) in with a pass code now. It returns nil on success (a one-time
+// pass becomes OneTimeUsed) or a *SignInError whose Reason says why not.
+func (m *Mock) SignIn(user, code string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, err := signIn(m.t, user, code)
+	if u != nil && err == nil {
+		m.commitLocked()
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// NewUser is a user to add (POST /_mock/users).
+type NewUser struct {
+	ID                string   `json:"id,omitempty"` // "": a new GUID
+	UserPrincipalName string   `json:"userPrincipalName"`
+	DisplayName       string   `json:"displayName,omitempty"` // "": the UPN's local part
+	UserType          string   `json:"userType,omitempty"`    // "": Member
+	Groups            []string `json:"groups,omitempty"`      // ids of existing groups to join
+}
+
+// AddUser adds a user. With replicationLagReads set, its first reads through Graph answer 404.
+func (m *Mock) AddUser(nu NewUser) (User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, gerr := m.addUserLocked(nu)
+	if gerr != nil {
+		return User{}, gerr
+	}
+	return u, nil
+}
+
+func (m *Mock) addUserLocked(nu NewUser) (User, *graphError) {
+	if nu.UserPrincipalName == "" {
+		return User{}, badRequest("The property 'userPrincipalName' is required.")
+	}
+	for _, g := range nu.Groups {
+		if m.t.group(g) == nil {
+			return User{}, badRequest("Group '%s' does not exist.", g)
+		}
+	}
+	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType}
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	if u.DisplayName == "" {
+		u.DisplayName, _, _ = strings.Cut(u.UserPrincipalName, "@")
+	}
+	if err := m.t.addUser(u); err != nil {
+		return User{}, badRequest("Cannot add the user: %v.", err)
+	}
+	for _, g := range nu.Groups {
+		grp := m.t.group(g)
+		grp.Members = append(grp.Members, u.ID)
+	}
+	if n := m.faults.lagReads(); n > 0 {
+		m.lag["user:"+u.ID] = n
+	}
+	m.commitLocked()
+	return *m.t.users[strings.ToLower(u.ID)], nil
+}
+
+// Snapshot returns the tenant as /_mock/state shows it (passes without codes).
+func (m *Mock) Snapshot() State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.t
+	s := State{TenantID: t.id, Now: formatTime(t.now()), Policy: clonePolicy(t.policy), Users: []User{}, Groups: []Group{}, Passes: []Pass{}}
+	seed := t.seed()
+	s.Users = append(s.Users, seed.Users...)
+	s.Groups = append(s.Groups, seed.Groups...)
+	now := t.now()
+	for _, p := range t.storedPasses() {
+		usable, reason := usability(p, t, now)
+		s.Passes = append(s.Passes, Pass{
+			ID: p.ID, UserID: p.UserID, CreatedDateTime: p.CreatedDateTime, StartDateTime: p.StartDateTime,
+			LifetimeInMinutes: p.LifetimeInMinutes, IsUsableOnce: p.IsUsableOnce, IsUsable: usable, MethodUsabilityReason: reason,
+		})
+	}
+	return s
+}
+
+// Requests returns the request log (oldest first).
+func (m *Mock) Requests() []RequestLogEntry { return m.log.list() }
+
+// ResetRequests empties the request log.
+func (m *Mock) ResetRequests() { m.log.reset() }
+
+// GraphRequest runs a /v1.0 request (path with or without the "/v1.0" prefix) through the real
+// routing and handlers with every permission, bypassing tokens, faults, replication lag and
+// the request log: for out-of-band changes in tests. body is nil, []byte, a string, or a value
+// marshalled to JSON.
+func (m *Mock) GraphRequest(method, path string, body any) (status int, respBody []byte) {
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		raw = b
+	case string:
+		raw = []byte(b)
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			panic(fmt.Sprintf("graphmock: GraphRequest body: %v", err))
+		}
+	}
+	if !strings.HasPrefix(path, "/v1.0/") {
+		path = "/v1.0/" + strings.TrimPrefix(path, "/")
+	}
+	u, err := url.Parse(path)
+	if err != nil {
+		return http.StatusBadRequest, nil
+	}
+	r, err := http.NewRequest(method, m.baseURL()+u.RequestURI(), bytes.NewReader(raw))
+	if err != nil {
+		return http.StatusBadRequest, nil
+	}
+	all := map[string]bool{}
+	for _, rt := range graphRoutes {
+		for _, p := range rt.perms {
+			all[p] = true
+		}
+	}
+	buf := newBufferedWriter(http.Header{"Request-Id": {uuid.NewString()}})
+	c := &call{m: m, r: r, body: raw, base: m.baseURL(), entry: &RequestLogEntry{}, outOfBand: true,
+		principal: &principal{clientID: AdminClientID, roles: all}}
+	m.dispatchGraph(c, buf)
+	if buf.status == 0 {
+		buf.status = http.StatusOK
+	}
+	return buf.status, buf.body.Bytes()
+}
+
+// MintFederatedToken signs a token from the mock OIDC issuer (https://HOST/_mock/oidc), as a
+// CI system would issue one; ttl 0 means 10 minutes.
+func (m *Mock) MintFederatedToken(subject, audience string, ttl time.Duration) (string, error) {
+	return m.mintFederatedToken(m.baseURL(), subject, audience, ttl)
+}
+
+func (m *Mock) mintFederatedToken(base, subject, audience string, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		ttl = 10 * time.Minute
+	}
+	if audience == "" {
+		audience = FederatedAudience
+	}
+	now := time.Now()
+	return m.oidc.sign(jwt.MapClaims{
+		"iss": base + "/_mock/oidc",
+		"sub": subject,
+		"aud": audience,
+		"jti": uuid.NewString(),
+		"iat": now.Unix(),
+		"nbf": now.Unix(),
+		"exp": now.Add(ttl).Unix(),
+	})
+}
+
+// MintAccessToken signs an access token for a registered app (audience Microsoft Graph), as a
+// fake `az account get-access-token` would return.
+func (m *Mock) MintAccessToken(clientID string) (token string, expires time.Time, err error) {
+	m.mu.Lock()
+	a := m.t.app(clientID)
+	var app App
+	if a != nil {
+		app = *a
+	}
+	m.mu.Unlock()
+	if a == nil {
+		return "", time.Time{}, fmt.Errorf("graphmock: no app with client id %q", clientID)
+	}
+	return m.mintAccessToken(app, "https://graph.microsoft.com", m.baseURL())
+}
+
+// AdminCertificatePEM returns the admin app's generated certificate and its private key (PKCS#8).
+func (m *Mock) AdminCertificatePEM() (certPEM, keyPEM []byte) {
+	return append([]byte{}, m.adminCert.certPEM...), append([]byte{}, m.adminCert.keyPEM...)
+}
+
+// AdminCertificatePFX returns the admin app's certificate and key as PKCS#12, protected by
+// CertificatePassword (3DES: readable by azidentity.ParseCertificates).
+func (m *Mock) AdminCertificatePFX() []byte { return append([]byte{}, m.adminCert.pfx...) }

@@ -1,0 +1,144 @@
+// Command graphmock serves the mock Microsoft Graph and login endpoints over HTTPS on
+// loopback, for tests, demos and benchmarks of the entratap provider.
+//
+//	go run ./internal/graphmock/cmd/graphmock [--addr 127.0.0.1:0] [--env-file PATH] [--state PATH] [--seed PATH]
+//
+// When ready it prints one line:
+//
+//	graphmock ready graph=https://127.0.0.1:PORT authority=https://127.0.0.1:PORT mock=https://127.0.0.1:PORT/_mock
+//
+// and, with --env-file, writes shell export lines (ARM_TENANT_ID, ARM_CLIENT_ID, ARM_CLIENT_SECRET,
+// ENTRATAP_GRAPH_ENDPOINT, ENTRATAP_AUTHORITY_HOST, SSL_CERT_FILE, ENTRATAP_MOCK_URL).
+// SIGINT or SIGTERM stops it. See the graphmock package documentation for the endpoints.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run serves until ctx ends and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("graphmock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	envFile := fs.String("env-file", "", "write shell export lines for the provider and tests to this file")
+	statePath := fs.String("state", "", "keep the tenant in this JSON file across restarts (written atomically on each change)")
+	seedPath := fs.String("seed", "", "JSON file with the tenant to start from instead of the default one")
+	caFile := fs.String("ca-file", "", "write the CA certificate (PEM) here (default: a temporary file)")
+	tokenLifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of access tokens (wall time)")
+	verbose := fs.Bool("verbose", false, "log every request to stderr")
+	rate := fs.Float64("fault-rate", 0, "share (0-1) of Graph requests answered with a fault status")
+	statuses := fs.String("fault-statuses", "429,503", "comma-separated fault statuses (429, 500, 503, 504)")
+	retryAfter := fs.String("fault-retry-after", "", "Retry-After seconds on fault answers (empty: no header)")
+	latency := fs.Int("fault-latency-ms", 0, "latency added to every Graph request, in ms")
+	lagReads := fs.Int("fault-replication-lag-reads", 0, "reads of a just-created object that answer 404")
+	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
+	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "graphmock: unexpected arguments: %v\n", fs.Args())
+		return 2
+	}
+
+	faults := graphmock.Faults{Rate: *rate, LatencyMs: *latency, ReplicationLagReads: *lagReads, DropAfterCommitRate: *dropRate}
+	for _, s := range strings.Split(*statuses, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fmt.Fprintf(stderr, "graphmock: --fault-statuses: %q is not a number\n", s)
+			return 2
+		}
+		faults.Statuses = append(faults.Statuses, n)
+	}
+	if *retryAfter != "" {
+		v, err := strconv.ParseFloat(*retryAfter, 64)
+		if err != nil {
+			fmt.Fprintf(stderr, "graphmock: --fault-retry-after: %q is not a number of seconds\n", *retryAfter)
+			return 2
+		}
+		faults.RetryAfterSeconds = &v
+	}
+	if *rate == 0 {
+		faults.Statuses = nil
+	}
+	if err := faults.Validate(); err != nil {
+		fmt.Fprintf(stderr, "graphmock: fault flags: %v\n", err)
+		return 2
+	}
+
+	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile}
+	if *verbose {
+		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	}
+	if *seedPath != "" {
+		seed, err := readSeed(*seedPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "graphmock: --seed: %v\n", err)
+			return 1
+		}
+		opts.Seed = &seed
+	}
+
+	srv, err := graphmock.Start(*addr, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 1
+	}
+	defer func() { _ = srv.Close() }()
+	srv.SetFaults(faults)
+	if *envFile != "" {
+		if err := srv.WriteEnvFile(*envFile); err != nil {
+			fmt.Fprintf(stderr, "graphmock: --env-file: %v\n", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "graphmock ready graph=%s authority=%s mock=%s/_mock\n", srv.URL, srv.URL, srv.URL)
+
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "graphmock: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func readSeed(path string) (graphmock.Seed, error) {
+	var s graphmock.Seed
+	f, err := os.Open(path)
+	if err != nil {
+		return s, err
+	}
+	defer func() { _ = f.Close() }()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}

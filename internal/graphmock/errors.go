@@ -1,0 +1,138 @@
+package graphmock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// graphError is an error the mock answers in Graph's OData error shape:
+// {"error":{"code":"...","message":"...","innerError":{"date":"...","request-id":"...","client-request-id":"..."}}}.
+// message is always present: the SDK's ODataError.Error() panics on a body without it.
+type graphError struct {
+	Status  int
+	Code    string
+	Message string
+	header  http.Header // extra response headers (Retry-After)
+}
+
+func (e *graphError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+// The error codes the mock uses, in one place.
+const (
+	codeBadRequest        = "badRequest"
+	codeNotFound          = "Request_ResourceNotFound"
+	codeItemNotFound      = "itemNotFound" // unknown pass id (unverified: Graph's exact code for an unknown method id)
+	codeAccessDenied      = "accessDenied"
+	codeInvalidToken      = "InvalidAuthenticationToken"
+	codeMethodNotAllowed  = "methodNotAllowed"
+	codeTooLarge          = "requestEntityTooLarge"
+	codeTooManyRequests   = "TooManyRequests"
+	codeServiceNotAvail   = "serviceNotAvailable"
+	codeGeneralException  = "generalException"
+	codeGatewayTimeout    = "gatewayTimeout"
+	codeUnsupportedMedia  = "unsupportedMediaType"
+	codeSignInFailed      = "signInFailed"
+	codeInvalidController = "invalidRequest"
+)
+
+func badRequest(format string, args ...any) *graphError {
+	return &graphError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(id string) *graphError {
+	return &graphError{Status: http.StatusNotFound, Code: codeNotFound,
+		Message: fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)}
+}
+
+func unauthorized(msg string) *graphError {
+	return &graphError{Status: http.StatusUnauthorized, Code: codeInvalidToken, Message: msg}
+}
+
+// faultError is the error of an injected fault status.
+func faultError(status int) *graphError {
+	e := &graphError{Status: status}
+	switch status {
+	case http.StatusTooManyRequests:
+		e.Code, e.Message = codeTooManyRequests, "Too many requests (injected by graphmock)."
+	case http.StatusServiceUnavailable:
+		e.Code, e.Message = codeServiceNotAvail, "Service unavailable (injected by graphmock)."
+	case http.StatusGatewayTimeout:
+		e.Code, e.Message = codeGatewayTimeout, "Gateway timeout (injected by graphmock)."
+	default:
+		e.Code, e.Message = codeGeneralException, "Internal server error (injected by graphmock)."
+	}
+	return e
+}
+
+type odataErrorBody struct {
+	Error odataError `json:"error"`
+}
+
+type odataError struct {
+	Code       string          `json:"code"`
+	Message    string          `json:"message"`
+	InnerError odataInnerError `json:"innerError"`
+}
+
+type odataInnerError struct {
+	Date            string `json:"date"`
+	RequestID       string `json:"request-id"`
+	ClientRequestID string `json:"client-request-id"`
+}
+
+// writeGraphError answers e in Graph's shape. The request-id headers were set by ServeHTTP.
+func writeGraphError(w http.ResponseWriter, e *graphError) {
+	for k, vs := range e.header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	body := odataErrorBody{Error: odataError{
+		Code:    e.Code,
+		Message: e.Message,
+		InnerError: odataInnerError{
+			Date:            time.Now().UTC().Format(time.RFC3339),
+			RequestID:       w.Header().Get("request-id"),
+			ClientRequestID: w.Header().Get("client-request-id"),
+		},
+	}}
+	writeJSON(w, e.Status, body)
+}
+
+// writeJSON answers v as JSON with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Every value the mock answers is marshalable; this is a bug, not an input problem.
+		panic(fmt.Sprintf("graphmock: marshal response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// oauthError is an error of the login endpoints, in the OAuth 2.0 / Entra shape:
+// {"error":"invalid_client","error_description":"AADSTS7000215: ...","error_codes":[7000215]}.
+type oauthError struct {
+	Status      int
+	Code        string
+	AADSTS      int
+	Description string
+}
+
+func (e *oauthError) Error() string {
+	return fmt.Sprintf("%s: AADSTS%d: %s", e.Code, e.AADSTS, e.Description)
+}
+
+func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	writeJSON(w, e.Status, map[string]any{
+		"error":             e.Code,
+		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Timestamp: %s", e.AADSTS, e.Description, w.Header().Get("request-id"), time.Now().UTC().Format(time.RFC3339)),
+		"error_codes":       []int{e.AADSTS},
+		"timestamp":         time.Now().UTC().Format(time.RFC3339),
+		"trace_id":          w.Header().Get("request-id"),
+		"correlation_id":    w.Header().Get("client-request-id"),
+	})
+}

@@ -1,0 +1,339 @@
+package graphmock
+
+// The login endpoints azidentity/MSAL call: tenant discovery, the JWKS and the token
+// endpoint (client credentials with a secret, a certificate assertion or a federated token).
+
+import (
+	"crypto/sha1" //nolint:gosec // x5t is a SHA-1 thumbprint by definition
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+func (m *Mock) serveLogin(c *call) {
+	rt, params, pathKnown := match(loginRoutes, c.r.Method, c.r.URL)
+	if rt == nil {
+		status := http.StatusNotFound
+		if pathKnown {
+			status = http.StatusMethodNotAllowed
+		}
+		writeOAuthError(c.w, &oauthError{Status: status, Code: "invalid_request", AADSTS: 900561,
+			Description: fmt.Sprintf("The endpoint %s %s is not served by graphmock.", c.r.Method, c.r.URL.Path)})
+		return
+	}
+	c.params = params
+	if !m.knownTenant(params["tenant"]) {
+		writeOAuthError(c.w, &oauthError{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002,
+			Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", params["tenant"])})
+		return
+	}
+	rt.handle(c)
+}
+
+// knownTenant accepts the tenant id or its domain.
+func (m *Mock) knownTenant(s string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return strings.EqualFold(s, m.t.id) || (m.t.domain != "" && strings.EqualFold(s, m.t.domain))
+}
+
+func (m *Mock) tenantID() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t.id
+}
+
+func handleOpenIDConfiguration(c *call) {
+	tenantBase := c.base + "/" + c.params["tenant"]
+	writeJSON(c.w, http.StatusOK, map[string]any{
+		"issuer":                                c.base + "/" + c.m.tenantID() + "/v2.0",
+		"authorization_endpoint":                tenantBase + "/oauth2/v2.0/authorize",
+		"token_endpoint":                        tenantBase + "/oauth2/v2.0/token",
+		"jwks_uri":                              tenantBase + "/discovery/v2.0/keys",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt"},
+		"response_types_supported":              []string{"code", "id_token", "token"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"tenant_region_scope":                   "NA",
+	})
+}
+
+func handleJWKS(c *call) { writeJSON(c.w, http.StatusOK, c.m.tokens.jwks()) }
+
+// handleToken is the client-credentials token endpoint.
+func handleToken(c *call) {
+	form, err := url.ParseQuery(string(c.body))
+	if err != nil {
+		writeOAuthError(c.w, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."})
+		return
+	}
+	if gt := form.Get("grant_type"); gt != "client_credentials" {
+		writeOAuthError(c.w, &oauthError{Status: 400, Code: "unsupported_grant_type", AADSTS: 70003,
+			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials only.", gt)})
+		return
+	}
+	resource, oerr := resourceFromScope(form.Get("scope"))
+	if oerr == nil && !c.m.audienceAllowed(resource, c.base) {
+		oerr = &oauthError{Status: 400, Code: "invalid_resource", AADSTS: 500011,
+			Description: fmt.Sprintf("The resource principal named %s was not found in the tenant.", resource)}
+	}
+	if oerr != nil {
+		writeOAuthError(c.w, oerr)
+		return
+	}
+	app, oerr := c.m.authenticateClient(c, form)
+	if oerr != nil {
+		writeOAuthError(c.w, oerr)
+		return
+	}
+	token, expires, err := c.m.mintAccessToken(app, resource, c.base)
+	if err != nil {
+		writeOAuthError(c.w, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."})
+		return
+	}
+	secs := int(time.Until(expires).Seconds())
+	writeJSON(c.w, http.StatusOK, map[string]any{
+		"token_type":     "Bearer",
+		"expires_in":     secs,
+		"ext_expires_in": secs,
+		"access_token":   token,
+	})
+}
+
+// resourceFromScope takes "https://host/.default [openid profile offline_access]" to "https://host".
+func resourceFromScope(scope string) (string, *oauthError) {
+	var resources []string
+	for _, s := range strings.Fields(scope) {
+		switch s {
+		case "openid", "profile", "offline_access":
+			continue
+		}
+		resources = append(resources, s)
+	}
+	if len(resources) != 1 || !strings.HasSuffix(resources[0], "/.default") {
+		return "", &oauthError{Status: 400, Code: "invalid_scope", AADSTS: 1002012,
+			Description: fmt.Sprintf("The provided value for scope '%s' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", scope)}
+	}
+	return strings.TrimSuffix(resources[0], "/.default"), nil
+}
+
+// authenticateClient checks client_id with client_secret or client_assertion.
+func (m *Mock) authenticateClient(c *call, form url.Values) (App, *oauthError) {
+	clientID := form.Get("client_id")
+	m.mu.Lock()
+	a := m.t.app(clientID)
+	var app App
+	if a != nil {
+		app = *a
+	}
+	tid := m.t.id
+	m.mu.Unlock()
+	if a == nil || app.ManagedIdentity {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700016,
+			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", clientID, tid)}
+	}
+	if secret := form.Get("client_secret"); secret != "" {
+		for _, s := range app.Secrets {
+			if subtle.ConstantTimeCompare([]byte(s), []byte(secret)) == 1 {
+				return app, nil
+			}
+		}
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 7000215,
+			Description: fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID)}
+	}
+	assertion := form.Get("client_assertion")
+	if assertion == "" {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 7000218,
+			Description: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."}
+	}
+	if t := form.Get("client_assertion_type"); t != clientAssertionType {
+		return App{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 50027,
+			Description: fmt.Sprintf("Invalid client_assertion_type '%s'.", t)}
+	}
+	unverified, _, err := jwt.NewParser().ParseUnverified(assertion, jwt.MapClaims{})
+	if err != nil {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 50027, Description: "Invalid JWT token: the client assertion is malformed."}
+	}
+	iss, _ := unverified.Claims.(jwt.MapClaims)["iss"].(string)
+	if strings.EqualFold(iss, app.ClientID) {
+		return m.checkCertificateAssertion(c, app, assertion, unverified.Header)
+	}
+	return m.checkFederatedAssertion(c, app, assertion, iss)
+}
+
+// checkCertificateAssertion verifies a client assertion signed with one of the app's
+// certificates: signature (RS256 or PS256, as MSAL sends), aud = this token endpoint,
+// iss = sub = client id, not expired.
+func (m *Mock) checkCertificateAssertion(c *call, app App, assertion string, header map[string]any) (App, *oauthError) {
+	certs := m.appCertificates(app)
+	if x5t, ok := header["x5t#S256"].(string); ok {
+		certs = filterCerts(certs, x5t, func(c *x509.Certificate) []byte { s := sha256.Sum256(c.Raw); return s[:] })
+	} else if x5t, ok := header["x5t"].(string); ok {
+		certs = filterCerts(certs, x5t, func(c *x509.Certificate) []byte { s := sha1.Sum(c.Raw); return s[:] }) //nolint:gosec // thumbprint
+	}
+	if len(certs) == 0 {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700027,
+			Description: fmt.Sprintf("Client assertion contains an invalid signature. The key was not found: no certificate with that thumbprint is registered for app '%s'.", app.ClientID)}
+	}
+	endpoint := c.base + c.r.URL.Path
+	var lastErr error
+	for _, cert := range certs {
+		claims := jwt.MapClaims{}
+		_, err := jwt.ParseWithClaims(assertion, claims, func(*jwt.Token) (any, error) { return cert.PublicKey, nil },
+			jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(time.Minute))
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		sub, _ := claims["sub"].(string)
+		if !strings.EqualFold(sub, app.ClientID) {
+			return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 50027, Description: "The client assertion's sub must be the client id."}
+		}
+		if !audienceContains(claims, endpoint) {
+			return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700212,
+				Description: fmt.Sprintf("The client assertion's audience must be the token endpoint %s.", endpoint)}
+		}
+		return app, nil
+	}
+	if errors.Is(lastErr, jwt.ErrTokenExpired) {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700024, Description: "Client assertion is not within its valid time range."}
+	}
+	return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700027, Description: "Client assertion failed signature validation."}
+}
+
+// appCertificates are the app's registered certificates (unparseable ones are skipped).
+func (m *Mock) appCertificates(app App) []*x509.Certificate {
+	var out []*x509.Certificate
+	if app.UseGeneratedCertificate {
+		out = append(out, m.adminCert.cert)
+	}
+	for _, p := range app.Certificates {
+		if cs, err := parseCertificatesPEM(p); err == nil {
+			out = append(out, cs...)
+		}
+	}
+	return out
+}
+
+func filterCerts(certs []*x509.Certificate, thumb string, sum func(*x509.Certificate) []byte) []*x509.Certificate {
+	want, err := base64.StdEncoding.DecodeString(thumb)
+	if err != nil {
+		if want, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(thumb, "=")); err != nil {
+			return nil
+		}
+	}
+	var out []*x509.Certificate
+	for _, c := range certs {
+		if subtle.ConstantTimeCompare(sum(c), want) == 1 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func audienceContains(claims jwt.MapClaims, want string) bool {
+	auds, err := claims.GetAudience()
+	if err != nil {
+		return false
+	}
+	for _, a := range auds {
+		if strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(want, "/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFederatedAssertion verifies a federated token against the app's federated credentials:
+// issuer and subject must match one, its audience must be one of the credential's, and the token
+// must be signed by that issuer (only the mock's own issuer can be verified: no network).
+func (m *Mock) checkFederatedAssertion(c *call, app App, assertion, iss string) (App, *oauthError) {
+	noMatch := &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700213,
+		Description: fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'. Please check your federated identity credential configuration for app '%s'.", iss, app.ClientID)}
+	if !m.isMockIssuer(iss, c.base) {
+		return App{}, noMatch
+	}
+	claims, err := m.oidc.parse(assertion)
+	if err != nil {
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700024, Description: "Client assertion is not within its valid time range."}
+		}
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700027, Description: "Client assertion failed signature validation."}
+	}
+	sub, _ := claims["sub"].(string)
+	for _, fc := range app.FederatedCredentials {
+		if !m.issuerMatches(fc.Issuer, iss, c.base) || fc.Subject != sub {
+			continue
+		}
+		auds := fc.Audiences
+		if len(auds) == 0 {
+			auds = []string{FederatedAudience}
+		}
+		for _, a := range auds {
+			if audienceContains(claims, a) {
+				return app, nil
+			}
+		}
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700212,
+			Description: fmt.Sprintf("No matching federated identity record found for presented assertion audience. The audience must be one of %v.", auds)}
+	}
+	noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s' and subject '%s'. Please check your federated identity credential configuration for app '%s'.", iss, sub, app.ClientID)
+	return App{}, noMatch
+}
+
+func (m *Mock) mockIssuers(requestBase string) []string {
+	return []string{requestBase + "/_mock/oidc", m.baseURL() + "/_mock/oidc"}
+}
+
+func (m *Mock) isMockIssuer(iss, requestBase string) bool {
+	for _, s := range m.mockIssuers(requestBase) {
+		if strings.EqualFold(iss, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// issuerMatches compares a credential's issuer (MockOIDCIssuer: the mock's) with a token's.
+func (m *Mock) issuerMatches(credentialIssuer, tokenIssuer, requestBase string) bool {
+	if credentialIssuer == MockOIDCIssuer {
+		return m.isMockIssuer(tokenIssuer, requestBase)
+	}
+	return strings.EqualFold(strings.TrimSuffix(credentialIssuer, "/"), strings.TrimSuffix(tokenIssuer, "/"))
+}
+
+// mintAccessToken signs an access token for app. Expiry is wall time (not the tenant clock).
+func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Time, error) {
+	now := time.Now()
+	expires := now.Add(m.opts.TokenLifetime)
+	tid := m.tenantID()
+	roles := append([]string{}, app.Roles...)
+	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()
+	tok, err := m.tokens.sign(jwt.MapClaims{
+		"iss":   base + "/" + tid + "/v2.0",
+		"aud":   audience,
+		"tid":   tid,
+		"appid": app.ClientID,
+		"azp":   app.ClientID,
+		"oid":   oid,
+		"sub":   oid,
+		"roles": roles,
+		"ver":   "2.0",
+		"iat":   now.Unix(),
+		"nbf":   now.Unix(),
+		"exp":   expires.Unix(),
+	})
+	return tok, expires, err
+}

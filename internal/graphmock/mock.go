@@ -1,0 +1,338 @@
+package graphmock
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// maxBodyBytes bounds a request body, compressed or not: past it, 413.
+const maxBodyBytes = 1 << 20
+
+// Options configure a Mock.
+type Options struct {
+	Seed          *Seed         // nil: the default tenant (DefaultSeed)
+	StatePath     string        // "": memory only; else the tenant survives restarts in this file
+	TokenLifetime time.Duration // 0: 1h; access-token expiry uses wall time, not the tenant clock
+	FaultSeed     int64         // seeds the fault generator
+	Logf          func(format string, args ...any)
+	// CAFile is where Start writes the CA PEM; "": a file in a temporary directory.
+	CAFile string
+}
+
+// Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
+type Mock struct {
+	opts      Options
+	mu        sync.Mutex // guards t, lag and base
+	t         *tenant
+	lag       map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
+	base      string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	faults    *faultInjector
+	log       *requestLog
+	tokens    *signer // signs access tokens (jwks_uri)
+	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
+	adminCert *clientCertificate
+}
+
+// New makes a Mock. With Options.StatePath set, an existing state file is loaded (an
+// unreadable one is an error and is left untouched), else the seed is written there.
+func New(opts Options) (*Mock, error) {
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	}
+	t, fromState, err := openTenant(opts)
+	if err != nil {
+		return nil, err
+	}
+	m := &Mock{
+		opts:   opts,
+		t:      t,
+		lag:    map[string]int{},
+		faults: newFaultInjector(opts.FaultSeed),
+		log:    newRequestLog(),
+	}
+	if m.tokens, err = newSigner(); err != nil {
+		return nil, fmt.Errorf("graphmock: token key: %w", err)
+	}
+	if m.oidc, err = newSigner(); err != nil {
+		return nil, fmt.Errorf("graphmock: OIDC key: %w", err)
+	}
+	if m.adminCert, err = newClientCertificate(); err != nil {
+		return nil, fmt.Errorf("graphmock: admin certificate: %w", err)
+	}
+	if !fromState {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if err := m.saveLocked(); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// openTenant loads the state file if there is one, else builds the tenant from the seed.
+func openTenant(opts Options) (t *tenant, fromState bool, err error) {
+	if t, err = loadState(opts.StatePath); err != nil || t != nil {
+		return t, t != nil, err
+	}
+	seed := DefaultSeed()
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	}
+	if t, err = newTenant(seed); err != nil {
+		return nil, false, fmt.Errorf("graphmock: seed: %w", err)
+	}
+	return t, false, nil
+}
+
+func (m *Mock) logf(format string, args ...any) {
+	if m.opts.Logf != nil {
+		m.opts.Logf(format, args...)
+	}
+}
+
+// SetBaseURL fixes the mock's own base URL (https://HOST:PORT): the issuer host of
+// tokens minted outside a request. Start sets it; otherwise it is learned from the first request.
+func (m *Mock) SetBaseURL(u string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.base = strings.TrimSuffix(u, "/")
+}
+
+func (m *Mock) baseURL() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.base == "" {
+		return "https://localhost"
+	}
+	return m.base
+}
+
+// call is one request being served.
+type call struct {
+	m         *Mock
+	w         http.ResponseWriter
+	r         *http.Request
+	body      []byte
+	base      string            // scheme://host of this request
+	params    map[string]string // path captures
+	principal *principal
+	entry     *RequestLogEntry
+	outOfBand bool // GraphRequest: no faults, no replication lag
+}
+
+// ServeHTTP serves login (/{tenant}/...), Graph (/v1.0/...) and the controls (/_mock/...).
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rid := uuid.NewString()
+	crid := r.Header.Get("client-request-id")
+	if crid == "" {
+		crid = rid
+	}
+	w.Header().Set("request-id", rid)
+	w.Header().Set("client-request-id", crid)
+	rec := &statusRecorder{ResponseWriter: w}
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC()}
+	defer func() {
+		p := recover()
+		if p != nil && !errAbort(p) {
+			m.logf("graphmock: panic serving %s %s: %v", r.Method, r.URL.Path, p)
+			if rec.status == 0 {
+				writeGraphError(rec, &graphError{Status: 500, Code: codeGeneralException, Message: "Internal error in graphmock."})
+			}
+		}
+		if entry.Status == 0 {
+			entry.Status = rec.status
+		}
+		if entry.Status == 0 {
+			entry.Status = http.StatusOK
+		}
+		m.log.add(*entry)
+		m.logf("graphmock: %s %s -> %d %s", r.Method, r.URL.Path, entry.Status, entry.Fault)
+		if errAbort(p) {
+			panic(p) // net/http closes the connection with no answer
+		}
+	}()
+
+	c := &call{m: m, w: rec, r: r, base: requestBase(r), entry: entry}
+	m.mu.Lock()
+	if m.base == "" {
+		m.base = c.base
+	}
+	m.mu.Unlock()
+
+	area := areaOf(r.URL.Path)
+	body, gerr := readBody(r)
+	if gerr != nil {
+		if area == areaLogin {
+			writeOAuthError(rec, &oauthError{Status: gerr.Status, Code: "invalid_request", AADSTS: 90014, Description: gerr.Message})
+		} else {
+			writeGraphError(rec, gerr)
+		}
+		return
+	}
+	c.body = body
+	switch area {
+	case areaGraph:
+		m.serveGraph(c)
+	case areaControls:
+		m.serveControls(c)
+	default:
+		m.serveLogin(c)
+	}
+}
+
+// requestBase is scheme://host of the request, as the client addressed it.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// readBody reads the body (gunzipping Content-Encoding: gzip), at most maxBodyBytes.
+func readBody(r *http.Request) ([]byte, *graphError) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	tooLarge := &graphError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+		Message: fmt.Sprintf("The request body is larger than %d bytes.", maxBodyBytes)}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, badRequest("Could not read the request body.")
+	}
+	if len(raw) > maxBodyBytes {
+		return nil, tooLarge
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, badRequest("The request body is not valid gzip.")
+		}
+		raw, err = io.ReadAll(io.LimitReader(zr, maxBodyBytes+1))
+		if err != nil {
+			return nil, badRequest("The request body is not valid gzip.")
+		}
+		if len(raw) > maxBodyBytes {
+			return nil, tooLarge
+		}
+	default:
+		return nil, &graphError{Status: http.StatusUnsupportedMediaType, Code: codeBadRequest,
+			Message: fmt.Sprintf("Content-Encoding '%s' is not supported; use gzip or none.", enc)}
+	}
+	r.Header.Del("Content-Encoding")
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	r.ContentLength = int64(len(raw))
+	return raw, nil
+}
+
+// statusRecorder remembers the status written.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// bufferedWriter holds a response until the mock decides to send it or drop it.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBufferedWriter(h http.Header) *bufferedWriter { return &bufferedWriter{header: h.Clone()} }
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+func (b *bufferedWriter) flushTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
+
+// RequestLogEntry is one served request, as /_mock/requests lists it.
+type RequestLogEntry struct {
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	Status int       `json:"status"`
+	Time   time.Time `json:"time"`
+	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), or empty.
+	Fault string `json:"fault,omitempty"`
+}
+
+// requestLogLimit bounds the log; the oldest entries go first.
+const requestLogLimit = 100000
+
+type requestLog struct {
+	mu      sync.Mutex
+	entries []RequestLogEntry
+}
+
+func newRequestLog() *requestLog { return &requestLog{} }
+
+func (l *requestLog) add(e RequestLogEntry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.entries) >= requestLogLimit {
+		l.entries = append(l.entries[:0], l.entries[len(l.entries)-requestLogLimit+1:]...)
+	}
+	l.entries = append(l.entries, e)
+}
+
+func (l *requestLog) list() []RequestLogEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]RequestLogEntry{}, l.entries...)
+}
+
+func (l *requestLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
+}
+
+// errAbort reports whether err is the sentinel net/http uses to drop a connection.
+func errAbort(err any) bool {
+	e, ok := err.(error)
+	return ok && errors.Is(e, http.ErrAbortHandler)
+}

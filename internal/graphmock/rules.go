@@ -1,0 +1,300 @@
+package graphmock
+
+// The rules of the Temporary Access Pass API, each in one place (see GRAPH-NOTES).
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+const (
+	policyID          = "TemporaryAccessPass"
+	policyODataType   = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
+	passODataType     = "#microsoft.graph.temporaryAccessPassAuthenticationMethod"
+	allUsersTarget    = "all_users"
+	userTypeMember    = "Member"
+	userTypeGuest     = "Guest"
+	stateEnabled      = "enabled"
+	stateDisabled     = "disabled"
+	targetTypeUser    = "user"
+	targetTypeGroup   = "group"
+	minLifetimeBound  = 10
+	maxLifetimeBound  = 43200
+	minCodeLength     = 8
+	maxCodeLength     = 48
+	codeAlphabet      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789#+-!@$%&*=?"
+	codeSaltBytes     = 16
+	reasonEnabled     = "EnabledByPolicy"
+	reasonDisabled    = "DisabledByPolicy"
+	reasonExpired     = "Expired"
+	reasonNotYetValid = "NotYetValid"
+	reasonOneTimeUsed = "OneTimeUsed"
+)
+
+// Graph's messages for the pass rules. msgOneTimeRequired is unverified: Graph's exact
+// answer to a multi-use pass under a one-time policy is not documented; the mock answers 400.
+const (
+	msgGuest           = "Temporary Access Pass cannot be added to an external guest user"
+	msgLifetimeRange   = "Invalid LifetimeInMinutes specified. The valid range between %d and %d."
+	msgOneTimeRequired = "The Temporary Access Pass policy requires one-time passes (isUsableOnce is true); a pass with isUsableOnce false cannot be created."
+)
+
+// DefaultPolicy is the TAP policy of a tenant that never touched it, and what DELETE restores.
+func DefaultPolicy() Policy {
+	return Policy{
+		State:                    stateDisabled,
+		DefaultLifetimeInMinutes: 60,
+		MinimumLifetimeInMinutes: 60,
+		MaximumLifetimeInMinutes: 480,
+		DefaultLength:            8,
+		IsUsableOnce:             false,
+		IncludeTargets:           []IncludeTarget{{ID: allUsersTarget, TargetType: targetTypeGroup}},
+		ExcludeTargets:           []ExcludeTarget{},
+	}
+}
+
+// validatePolicy checks a whole policy (after a PATCH is merged into the current one).
+func validatePolicy(p Policy, t *tenant) *graphError {
+	if p.State != stateEnabled && p.State != stateDisabled {
+		return badRequest("Invalid value '%s' for property 'state': must be 'enabled' or 'disabled'.", p.State)
+	}
+	for name, v := range map[string]int{"minimumLifetimeInMinutes": p.MinimumLifetimeInMinutes, "maximumLifetimeInMinutes": p.MaximumLifetimeInMinutes} {
+		if v < minLifetimeBound || v > maxLifetimeBound {
+			return badRequest("Invalid value %d for property '%s': must be between %d and %d.", v, name, minLifetimeBound, maxLifetimeBound)
+		}
+	}
+	if p.MinimumLifetimeInMinutes > p.MaximumLifetimeInMinutes {
+		return badRequest("minimumLifetimeInMinutes (%d) must not be greater than maximumLifetimeInMinutes (%d).", p.MinimumLifetimeInMinutes, p.MaximumLifetimeInMinutes)
+	}
+	if p.DefaultLifetimeInMinutes < p.MinimumLifetimeInMinutes || p.DefaultLifetimeInMinutes > p.MaximumLifetimeInMinutes {
+		return badRequest("defaultLifetimeInMinutes (%d) must be between minimumLifetimeInMinutes (%d) and maximumLifetimeInMinutes (%d).", p.DefaultLifetimeInMinutes, p.MinimumLifetimeInMinutes, p.MaximumLifetimeInMinutes)
+	}
+	if p.DefaultLength < minCodeLength || p.DefaultLength > maxCodeLength {
+		return badRequest("Invalid value %d for property 'defaultLength': must be between %d and %d.", p.DefaultLength, minCodeLength, maxCodeLength)
+	}
+	seen := map[string]bool{}
+	for _, tg := range p.IncludeTargets {
+		if err := validateTarget("includeTargets", tg.ID, tg.TargetType, t, seen); err != nil {
+			return err
+		}
+	}
+	seen = map[string]bool{}
+	for _, tg := range p.ExcludeTargets {
+		if strings.EqualFold(tg.ID, allUsersTarget) {
+			return badRequest("excludeTargets cannot contain '%s'.", allUsersTarget)
+		}
+		if err := validateTarget("excludeTargets", tg.ID, tg.TargetType, t, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateTarget checks one include/exclude target: a known type and an existing object.
+func validateTarget(list, id, targetType string, t *tenant, seen map[string]bool) *graphError {
+	if id == "" {
+		return badRequest("Each entry of %s needs an 'id'.", list)
+	}
+	if seen[strings.ToLower(id)] {
+		return badRequest("Duplicate target '%s' in %s.", id, list)
+	}
+	seen[strings.ToLower(id)] = true
+	switch targetType {
+	case targetTypeGroup:
+		if strings.EqualFold(id, allUsersTarget) || t.group(id) != nil {
+			return nil
+		}
+		return badRequest("Invalid target in %s: group '%s' does not exist in the directory.", list, id)
+	case targetTypeUser:
+		if u := t.users[strings.ToLower(id)]; u != nil {
+			return nil
+		}
+		return badRequest("Invalid target in %s: user '%s' does not exist in the directory.", list, id)
+	default:
+		return badRequest("Invalid value '%s' for property 'targetType' in %s: must be 'user' or 'group'.", targetType, list)
+	}
+}
+
+// userTargeted reports whether the policy lets the user sign in with a pass:
+// the user is in includeTargets (all_users, the user, or one of its groups) and not in excludeTargets.
+func userTargeted(p Policy, t *tenant, userID string) bool {
+	matches := func(id, targetType string) bool {
+		switch targetType {
+		case targetTypeUser:
+			return strings.EqualFold(id, userID)
+		case targetTypeGroup:
+			return strings.EqualFold(id, allUsersTarget) || t.isMember(id, userID)
+		}
+		return false
+	}
+	included := false
+	for _, tg := range p.IncludeTargets {
+		if matches(tg.ID, tg.TargetType) {
+			included = true
+			break
+		}
+	}
+	if !included {
+		return false
+	}
+	for _, tg := range p.ExcludeTargets {
+		if matches(tg.ID, tg.TargetType) {
+			return false
+		}
+	}
+	return true
+}
+
+// usability computes isUsable and methodUsabilityReason from the tenant clock.
+// Precedence: OneTimeUsed, Expired, DisabledByPolicy, NotYetValid, then EnabledByPolicy.
+func usability(p *storedPass, t *tenant, now time.Time) (bool, string) {
+	switch {
+	case p.Used:
+		return false, reasonOneTimeUsed
+	case !now.Before(p.expires()):
+		return false, reasonExpired
+	case t.policy.State != stateEnabled || !userTargeted(t.policy, t, p.UserID):
+		return false, reasonDisabled
+	case now.Before(p.StartDateTime):
+		return false, reasonNotYetValid
+	}
+	return true, reasonEnabled
+}
+
+// passRequest is a POST of a pass, as decoded (nil: omitted).
+type passRequest struct {
+	StartDateTime     *time.Time
+	LifetimeInMinutes *int
+	IsUsableOnce      *bool
+}
+
+// newPass applies the creation rules and returns the pass (with its code's hash) and the code.
+// Creation succeeds under a disabled policy or for a user outside the targets: the pass then
+// reads DisabledByPolicy (the Entra docs: anyone can be given a pass, only targeted users use it).
+func newPass(t *tenant, u *User, req passRequest, id string) (*storedPass, string, *graphError) {
+	if u.UserType == userTypeGuest {
+		return nil, "", badRequest(msgGuest)
+	}
+	pol := t.policy
+	lifetime := pol.DefaultLifetimeInMinutes
+	if req.LifetimeInMinutes != nil {
+		lifetime = *req.LifetimeInMinutes
+	}
+	if lifetime < pol.MinimumLifetimeInMinutes || lifetime > pol.MaximumLifetimeInMinutes {
+		return nil, "", badRequest(msgLifetimeRange, pol.MinimumLifetimeInMinutes, pol.MaximumLifetimeInMinutes)
+	}
+	once := pol.IsUsableOnce
+	if req.IsUsableOnce != nil {
+		once = *req.IsUsableOnce
+	}
+	if pol.IsUsableOnce && !once {
+		return nil, "", badRequest(msgOneTimeRequired)
+	}
+	now := t.now().Truncate(time.Second)
+	start := now
+	if req.StartDateTime != nil {
+		start = req.StartDateTime.UTC()
+	}
+	code, err := generateCode(pol.DefaultLength)
+	if err != nil {
+		return nil, "", &graphError{Status: 500, Code: codeGeneralException, Message: "Could not generate a code."}
+	}
+	salt, hash, err := hashNewCode(code)
+	if err != nil {
+		return nil, "", &graphError{Status: 500, Code: codeGeneralException, Message: "Could not hash the code."}
+	}
+	return &storedPass{
+		ID:                id,
+		UserID:            u.ID,
+		CreatedDateTime:   now,
+		StartDateTime:     start,
+		LifetimeInMinutes: lifetime,
+		IsUsableOnce:      once,
+		CodeSalt:          salt,
+		CodeHash:          hash,
+	}, code, nil
+}
+
+// generateCode draws length characters from codeAlphabet with crypto/rand.
+func generateCode(length int) (string, error) {
+	var b strings.Builder
+	n := big.NewInt(int64(len(codeAlphabet)))
+	for range length {
+		i, err := rand.Int(rand.Reader, n)
+		if err != nil {
+			return "", err
+		}
+		b.WriteByte(codeAlphabet[i.Int64()])
+	}
+	return b.String(), nil
+}
+
+// hashNewCode returns a fresh salt and SHA-256(salt || code), both encoded.
+func hashNewCode(code string) (salt, hash string, err error) {
+	s := make([]byte, codeSaltBytes)
+	if _, err := rand.Read(s); err != nil {
+		return "", "", err
+	}
+	salt = base64.StdEncoding.EncodeToString(s)
+	return salt, hashCode(s, code), nil
+}
+
+func hashCode(salt []byte, code string) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write([]byte(code))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (p *storedPass) codeMatches(code string) bool {
+	salt, err := base64.StdEncoding.DecodeString(p.CodeSalt)
+	if err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(hashCode(salt, code)), []byte(p.CodeHash)) == 1
+}
+
+// SignInError is why a sign-in with a pass failed. Reason is one of NoPass, WrongCode,
+// Expired, NotYetValid, OneTimeUsed, DisabledByPolicy, UserNotFound. It never holds the code.
+type SignInError struct {
+	Reason  string
+	Message string
+}
+
+func (e *SignInError) Error() string { return e.Reason + ": " + e.Message }
+
+// signIn checks a code for a user now; a one-time pass becomes used on success.
+func signIn(t *tenant, userIDOrUPN, code string) (*User, *SignInError) {
+	u := t.user(userIDOrUPN)
+	if u == nil {
+		return nil, &SignInError{Reason: "UserNotFound", Message: fmt.Sprintf("user '%s' does not exist", userIDOrUPN)}
+	}
+	p := t.passes[strings.ToLower(u.ID)]
+	if p == nil {
+		return u, &SignInError{Reason: "NoPass", Message: "the user has no Temporary Access Pass"}
+	}
+	if !p.codeMatches(code) {
+		return u, &SignInError{Reason: "WrongCode", Message: "the code does not match the user's Temporary Access Pass"}
+	}
+	usable, reason := usability(p, t, t.now())
+	if !usable {
+		msgs := map[string]string{
+			reasonOneTimeUsed: "the one-time pass was already used",
+			reasonExpired:     "the pass has expired",
+			reasonDisabled:    "the Temporary Access Pass policy does not let this user sign in with a pass",
+			reasonNotYetValid: "the pass is not valid yet",
+		}
+		return u, &SignInError{Reason: reason, Message: msgs[reason]}
+	}
+	if p.IsUsableOnce {
+		p.Used = true
+	}
+	return u, nil
+}

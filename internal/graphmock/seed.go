@@ -1,0 +1,98 @@
+package graphmock
+
+// The default tenant. All of these values are fixed and public: they are test fixtures,
+// not secrets.
+const (
+	TenantID = "7e4a4700-c0de-4000-8000-00000000e1d0"
+	Domain   = "contoso.example"
+
+	// The admin app: client secret, the generated certificate and a federated credential;
+	// holds Policy.ReadWrite.AuthenticationMethod and UserAuthenticationMethod.ReadWrite.All.
+	AdminClientID     = "ad0a1000-0000-4000-8000-00000000ad01"
+	AdminClientSecret = "graphmock-admin-secret~not-a-real-secret"
+	// The read-only app: only the read permissions.
+	ReadOnlyClientID     = "4ead0000-0000-4000-8000-00000000ad02"
+	ReadOnlyClientSecret = "graphmock-readonly-secret~not-a-real-secret"
+	// The managed identity behind /_mock/msi/token (App Service style), with the admin permissions.
+	ManagedIdentityClientID = "0a1d0000-0000-4000-8000-00000000ad03"
+	// IdentityHeader is the IDENTITY_HEADER value /_mock/msi/token requires in X-IDENTITY-HEADER.
+	IdentityHeader = "graphmock-identity-header"
+
+	// CertificatePassword protects AdminCertificatePFX.
+	CertificatePassword = "graphmock"
+	// FederatedSubject and FederatedAudience are the admin app's federated credential
+	// (issuer: this mock's OIDC issuer, https://HOST/_mock/oidc).
+	FederatedSubject  = "repo:entratap/demo:ref:refs/heads/main"
+	FederatedAudience = "api://AzureADTokenExchange"
+	// GitHubRequestToken is the bearer /_mock/oidc/github requires
+	// (ACTIONS_ID_TOKEN_REQUEST_TOKEN; the URL is ENTRATAP_MOCK_URL + "/oidc/github").
+	GitHubRequestToken = "graphmock-github-request-token"
+	// MockOIDCIssuer in a FederatedCredential stands for this mock's issuer, https://HOST/_mock/oidc.
+	MockOIDCIssuer = "{mock}/_mock/oidc"
+
+	// OnboardingGroupID is the group "TAP Onboarding"; it holds alice.
+	OnboardingGroupID = "0b0a4d00-0000-4000-8000-0000000000a1"
+
+	AliceID  = "a11ce000-0000-4000-8000-000000000001"
+	BobID    = "b0b00000-0000-4000-8000-000000000002"
+	CarolID  = "ca401000-0000-4000-8000-000000000003"
+	GuestID  = "90e57000-0000-4000-8000-000000000004"
+	AliceUPN = "alice@" + Domain
+	BobUPN   = "bob@" + Domain
+	CarolUPN = "carol@" + Domain
+	// GuestUPN is an external guest (userType Guest): no pass can be added to it.
+	GuestUPN = "guest_fabrikam.example#EXT#@" + Domain
+)
+
+// The Graph application permissions the mock knows.
+const (
+	PermPolicyRead              = "Policy.Read.AuthenticationMethod"
+	PermPolicyReadWrite         = "Policy.ReadWrite.AuthenticationMethod"
+	PermUserAuthMethodRead      = "UserAuthenticationMethod.Read.All"
+	PermUserAuthMethodReadWrite = "UserAuthenticationMethod.ReadWrite.All"
+	PermUserRead                = "User.Read.All"
+	PermGroupMemberRead         = "GroupMember.Read.All"
+	PermDirectoryRead           = "Directory.Read.All"
+)
+
+// DefaultSeed returns the default tenant (a fresh copy each call, to change in tests).
+func DefaultSeed() Seed {
+	adminRoles := []string{PermPolicyReadWrite, PermUserAuthMethodReadWrite, PermUserRead, PermGroupMemberRead}
+	return Seed{
+		TenantID: TenantID,
+		Domain:   Domain,
+		Apps: []App{
+			{
+				ClientID:                AdminClientID,
+				DisplayName:             "entratap admin",
+				Secrets:                 []string{AdminClientSecret},
+				UseGeneratedCertificate: true,
+				FederatedCredentials: []FederatedCredential{{
+					Issuer: MockOIDCIssuer, Subject: FederatedSubject, Audiences: []string{FederatedAudience},
+				}},
+				Roles: adminRoles,
+			},
+			{
+				ClientID:    ReadOnlyClientID,
+				DisplayName: "entratap read-only",
+				Secrets:     []string{ReadOnlyClientSecret},
+				Roles:       []string{PermPolicyRead, PermUserAuthMethodRead, PermUserRead, PermGroupMemberRead},
+			},
+			{
+				ClientID:        ManagedIdentityClientID,
+				DisplayName:     "entratap managed identity",
+				ManagedIdentity: true,
+				Roles:           adminRoles,
+			},
+		},
+		Users: []User{
+			{ID: AliceID, UserPrincipalName: AliceUPN, DisplayName: "Alice Example", UserType: userTypeMember},
+			{ID: BobID, UserPrincipalName: BobUPN, DisplayName: "Bob Example", UserType: userTypeMember},
+			{ID: CarolID, UserPrincipalName: CarolUPN, DisplayName: "Carol Example", UserType: userTypeMember},
+			{ID: GuestID, UserPrincipalName: GuestUPN, DisplayName: "Guest (fabrikam.example)", UserType: userTypeGuest},
+		},
+		Groups: []Group{
+			{ID: OnboardingGroupID, DisplayName: "TAP Onboarding", Members: []string{AliceID}},
+		},
+	}
+}

@@ -1,0 +1,368 @@
+package provider
+
+// Shared by the entratap_pass resource, data source and ephemeral resource:
+// the attributes they have in common, the rules for issuing a pass and the
+// checks against the live policy.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+// A pass created less than this long ago may not be readable yet (Graph replicates).
+const passYoungAge = 2 * time.Minute
+
+// How far in the past start_date_time may lie, for clocks that differ a little.
+const passStartSlack = time.Minute
+
+// How long a plan looks for a user Graph answers 404 for. Terraform plans
+// again during apply, when a user_id unknown at plan time (a user created in
+// the same apply) is known but may not have replicated yet.
+const passUserGrace = 10 * time.Second
+
+// Descriptions shared by the schemas of the three pass types.
+var passDocs = map[string]string{
+	"user_id": "The user who gets the pass: an object id (GUID) or a user principal name (`alice@contoso.com`).",
+	"start_date_time": "When the pass becomes usable, as an RFC 3339 timestamp (`2025-09-01T07:30:00Z`). " +
+		"Omitted: usable at once, and the attribute then holds the pass's actual start. Must not lie in the past.",
+	"lifetime_in_minutes": fmt.Sprintf("How long the pass stays usable from its start, %d–%d minutes, within the range the tenant's policy allows "+
+		"(checked at plan time). Omitted: the policy's default lifetime.", minLifetime, maxLifetime),
+	"is_usable_once": "Whether the pass signs the user in only once. Omitted: the policy's setting. " +
+		"`false` is refused when the policy requires one-time passes (checked at plan time).",
+	"replace_existing": "A user holds at most one pass, and Microsoft Graph silently deletes the old one when a new one is created. " +
+		"With `false` (the default), creating fails when the user already has a usable or not-yet-valid pass that Terraform does not manage here, " +
+		"and the error names that pass; expired and used passes are replaced without asking. Set `true` to replace whatever pass the user has.",
+	"id":                    "The id of the pass.",
+	"temporary_access_pass": "The code the user signs in with. Microsoft Graph returns it only when the pass is created, never again.",
+	"user_object_id":        "The user's object id (GUID), resolved from `user_id`.",
+	"created_date_time":     "When the pass was created (RFC 3339).",
+	"expiration_date_time":  "When the pass stops being usable: its start plus its lifetime (RFC 3339).",
+	"is_usable":             "Whether the user can sign in with the pass now.",
+	"method_usability_reason": "Why the pass is or is not usable now: `EnabledByPolicy`, `DisabledByPolicy` (the policy is disabled or does not target the user), " +
+		"`NotYetValid` (before its start), `Expired` or `OneTimeUsed`.",
+}
+
+// passFields are the attributes that describe an issued pass, common to all three types.
+type passFields struct {
+	ID                    types.String `tfsdk:"id"`
+	UserObjectID          types.String `tfsdk:"user_object_id"`
+	StartDateTime         types.String `tfsdk:"start_date_time"`
+	LifetimeInMinutes     types.Int64  `tfsdk:"lifetime_in_minutes"`
+	IsUsableOnce          types.Bool   `tfsdk:"is_usable_once"`
+	CreatedDateTime       types.String `tfsdk:"created_date_time"`
+	ExpirationDateTime    types.String `tfsdk:"expiration_date_time"`
+	IsUsable              types.Bool   `tfsdk:"is_usable"`
+	MethodUsabilityReason types.String `tfsdk:"method_usability_reason"`
+}
+
+// setFrom copies what Graph says about the pass. The inputs a pass is
+// created with never change (Graph has no update), so a configured value is
+// kept as written (its format included) and only unset ones are filled in.
+func (f *passFields) setFrom(userObjectID string, p *graph.Pass) {
+	f.ID = types.StringValue(p.ID)
+	f.UserObjectID = types.StringValue(userObjectID)
+	f.CreatedDateTime = types.StringValue(passTime(p.CreatedDateTime))
+	f.ExpirationDateTime = types.StringValue(passTime(p.ExpirationDateTime()))
+	f.IsUsable = types.BoolValue(p.IsUsable)
+	f.MethodUsabilityReason = types.StringValue(p.MethodUsabilityReason)
+	if f.StartDateTime.IsNull() || f.StartDateTime.IsUnknown() {
+		f.StartDateTime = types.StringValue(passTime(p.StartDateTime))
+	}
+	if f.LifetimeInMinutes.IsNull() || f.LifetimeInMinutes.IsUnknown() {
+		f.LifetimeInMinutes = types.Int64Value(int64(p.LifetimeInMinutes))
+	}
+	if f.IsUsableOnce.IsNull() || f.IsUsableOnce.IsUnknown() {
+		f.IsUsableOnce = types.BoolValue(p.IsUsableOnce)
+	}
+}
+
+func passTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// passIsYoung reports whether a pass created at created (RFC 3339) may still
+// be replicating, so that a 404 is worth retrying.
+func passIsYoung(created types.String) bool {
+	t, err := time.Parse(time.RFC3339, created.ValueString())
+	if err != nil {
+		return false
+	}
+	// A creation time far in the future is clock skew, not a young pass.
+	age := time.Since(t)
+	return age > -passYoungAge && age < passYoungAge
+}
+
+// passInputs are what a new pass is created from, as configured.
+type passInputs struct {
+	UserID            types.String
+	StartDateTime     types.String
+	LifetimeInMinutes types.Int64
+	IsUsableOnce      types.Bool
+	ReplaceExisting   types.Bool
+}
+
+// newPass turns fully known inputs into Graph's request; unset values are left to the policy.
+func (in passInputs) newPass() (graph.NewPass, error) {
+	var np graph.NewPass
+	if s := in.StartDateTime; !s.IsNull() && !s.IsUnknown() {
+		t, err := time.Parse(time.RFC3339, s.ValueString())
+		if err != nil {
+			return np, fmt.Errorf("start_date_time %q is not an RFC 3339 timestamp: %v", s.ValueString(), err)
+		}
+		np.StartDateTime = &t
+	}
+	if l := in.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
+		v := int32(l.ValueInt64())
+		np.LifetimeInMinutes = &v
+	}
+	if o := in.IsUsableOnce; !o.IsNull() && !o.IsUnknown() {
+		v := o.ValueBool()
+		np.IsUsableOnce = &v
+	}
+	return np, nil
+}
+
+// passOwner says which kind of object issues the pass, for the wording of the existing-pass error.
+type passOwner int
+
+const (
+	passOwnerResource passOwner = iota
+	passOwnerEphemeral
+)
+
+// issuePass applies the one-pass-per-user rule and creates the pass: it
+// waits for a user Graph does not know yet (created moments ago) until ctx
+// ends, refuses to replace a live pass unless replace_existing is set, and
+// lets Graph replace an expired or used one.
+func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOwner) (*graph.User, *graph.Pass, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	np, err := in.newPass()
+	if err != nil {
+		diags.AddAttributeError(path.Root("start_date_time"), "Invalid start_date_time", err.Error())
+		return nil, nil, diags
+	}
+	userID := in.UserID.ValueString()
+	user, err := waitForUser(ctx, c, userID)
+	if err != nil {
+		summary := fmt.Sprintf("Cannot find user %q", userID)
+		if graph.IsNotFound(err) {
+			summary = fmt.Sprintf("User %q not found, even after waiting for replication until the timeout", userID)
+		}
+		diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
+		return nil, nil, diags
+	}
+	existing, err := c.ListPasses(ctx, user.ID)
+	if err != nil {
+		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.UserPrincipalName), err))
+		return nil, nil, diags
+	}
+	if !in.ReplaceExisting.ValueBool() {
+		for _, p := range existing {
+			if p.Live() {
+				diags.AddAttributeError(path.Root("replace_existing"), "The user already has a Temporary Access Pass", existingPassDetail(user, p, owner))
+				return nil, nil, diags
+			}
+		}
+	}
+	p, err := c.CreatePass(ctx, user.ID, np)
+	if err != nil {
+		diags.Append(graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName), err))
+		return nil, nil, diags
+	}
+	return user, p, diags
+}
+
+func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "User %s (%s) already has a Temporary Access Pass that is not managed here: id %s, created %s, valid from %s until %s (%s). ",
+		u.UserPrincipalName, u.ID, p.ID, passTime(p.CreatedDateTime), passTime(p.StartDateTime), passTime(p.ExpirationDateTime()), p.MethodUsabilityReason)
+	b.WriteString("A user holds at most one pass, and creating a new one would silently delete that one.\n\n")
+	b.WriteString("Set replace_existing = true to replace it, or delete that pass first (Entra admin center, or DELETE " +
+		"/users/" + u.ID + "/authentication/temporaryAccessPassMethods/" + p.ID + " in Microsoft Graph). Expired and used passes are replaced without this check.")
+	switch owner {
+	case passOwnerResource:
+		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true.")
+	case passOwnerEphemeral:
+		b.WriteString("\n\nTerraform opens an ephemeral resource during plan and again during apply: with revoke_on_close = false, " +
+			"the pass found may be the one this run's own plan issued. Set replace_existing = true for that pattern.")
+	}
+	return b.String()
+}
+
+// waitForUser looks the user up, retrying a 404 until ctx ends: a user
+// created moments ago is not visible everywhere in Graph at once.
+func waitForUser(ctx context.Context, c *graph.Client, idOrUPN string) (*graph.User, error) {
+	delay := 500 * time.Millisecond
+	for {
+		u, err := c.GetUser(ctx, idOrUPN)
+		if err == nil || !graph.IsNotFound(err) {
+			return u, err
+		}
+		// No time left for another try: end with the 404, not a deadline error.
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay+time.Second {
+			return nil, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// waitForPass reads a pass just created, retrying a 404 until ctx ends.
+func waitForPass(ctx context.Context, c *graph.Client, userID, passID string) (*graph.Pass, error) {
+	for {
+		p, err := c.GetPass(ctx, userID, passID, true)
+		if err == nil || !graph.IsNotFound(err) || ctx.Err() != nil {
+			return p, err
+		}
+	}
+}
+
+// checkNewPass checks a pass about to be created against the clock, the
+// directory and the live policy, on whatever is known. Errors stop the plan
+// before anything is created; what only makes the pass unusable is a warning.
+// A failing read turns a check into a warning: it must not block the plan.
+// userMustExist is false when a 404 is left to issuePass's wait.
+func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustExist bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if s := in.StartDateTime; !s.IsNull() && !s.IsUnknown() {
+		if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
+			diags.AddAttributeError(path.Root("start_date_time"), "start_date_time is in the past",
+				fmt.Sprintf("start_date_time %s lies in the past (it is now %s). Omit it for a pass usable at once, or set a time in the future.",
+					s.ValueString(), passTime(time.Now())))
+		}
+	}
+	if c == nil {
+		return diags // the provider is not configured yet: nothing to ask Graph
+	}
+
+	var user *graph.User
+	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
+		userID := in.UserID.ValueString()
+		graceCtx, cancel := context.WithTimeout(ctx, passUserGrace)
+		u, err := waitForUser(graceCtx, c, userID)
+		cancel()
+		switch {
+		case err == nil:
+			user = u
+		case graph.IsNotFound(err) && userMustExist:
+			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(
+				fmt.Sprintf("User %q does not exist in the tenant", userID), err)))
+		case !graph.IsNotFound(err):
+			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userID), err)))
+		}
+	}
+	if user != nil && strings.EqualFold(user.UserType, "Guest") {
+		diags.AddAttributeWarning(path.Root("user_id"), "The user is a guest",
+			fmt.Sprintf("User %s has userType Guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
+	}
+
+	pol, err := c.GetPolicy(ctx)
+	if err != nil {
+		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", err)))
+		return diags
+	}
+	policyRange := fmt.Sprintf("between %d and %d minutes", pol.MinimumLifetimeInMinutes, pol.MaximumLifetimeInMinutes)
+	if l := in.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
+		if v := l.ValueInt64(); v < int64(pol.MinimumLifetimeInMinutes) || v > int64(pol.MaximumLifetimeInMinutes) {
+			diags.AddAttributeError(path.Root("lifetime_in_minutes"), "Lifetime outside the tenant's policy",
+				fmt.Sprintf("lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s. "+
+					"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range first "+
+					"(these checks use the policy as it is when planning).", v, policyRange, pol.DefaultLifetimeInMinutes))
+		}
+	}
+	if o := in.IsUsableOnce; !o.IsNull() && !o.IsUnknown() && !o.ValueBool() && pol.IsUsableOnce {
+		diags.AddAttributeError(path.Root("is_usable_once"), "Multi-use pass under a one-time policy",
+			fmt.Sprintf("is_usable_once = false, but the tenant's Temporary Access Pass policy requires one-time passes (lifetimes %s). "+
+				"Set is_usable_once = true or omit it, or change the policy's is_usable_once first.", policyRange))
+	}
+	if !pol.Enabled {
+		diags.AddWarning("The Temporary Access Pass policy is disabled",
+			"The tenant's Temporary Access Pass policy is disabled: the pass will be created, but it reads DisabledByPolicy and cannot sign anyone in until the policy is enabled.")
+	} else if user != nil {
+		targeted, err := userTargeted(ctx, c, pol, user.ID)
+		switch {
+		case err != nil:
+			diags.Append(asWarning(graphDiag("Could not check whether the Temporary Access Pass policy targets the user", err)))
+		case !targeted:
+			diags.AddAttributeWarning(path.Root("user_id"), "The policy does not target the user",
+				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy, or is in its exclude targets: "+
+					"the pass will be created, but it reads DisabledByPolicy and cannot sign the user in.", user.UserPrincipalName))
+		}
+	}
+	return diags
+}
+
+// userTargeted reports whether the policy lets the user sign in with a pass:
+// included (all users, the user, or a group holding the user) and not excluded.
+func userTargeted(ctx context.Context, c *graph.Client, pol *graph.Policy, userID string) (bool, error) {
+	var groups []string
+	for _, t := range append(append([]graph.Target{}, pol.IncludeTargets...), pol.ExcludeTargets...) {
+		if t.TargetType == "group" && t.ID != graph.AllUsers {
+			groups = append(groups, t.ID)
+		}
+	}
+	member := map[string]bool{}
+	if len(groups) > 0 {
+		ids, err := c.MemberGroups(ctx, userID, groups)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			member[strings.ToLower(id)] = true
+		}
+	}
+	matches := func(t graph.Target) bool {
+		if t.TargetType == "user" {
+			return strings.EqualFold(t.ID, userID)
+		}
+		return t.ID == graph.AllUsers || member[strings.ToLower(t.ID)]
+	}
+	included := false
+	for _, t := range pol.IncludeTargets {
+		included = included || matches(t)
+	}
+	for _, t := range pol.ExcludeTargets {
+		if matches(t) {
+			return false, nil
+		}
+	}
+	return included, nil
+}
+
+func asWarning(d diag.Diagnostic) diag.Diagnostic {
+	return diag.NewWarningDiagnostic(d.Summary(), d.Detail())
+}
+
+// rfc3339Validator refuses a start_date_time that is not an RFC 3339 timestamp.
+type rfc3339Validator struct{}
+
+var _ validator.String = rfc3339Validator{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "must be an RFC 3339 timestamp, e.g. 2025-09-01T07:30:00Z"
+}
+
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
+			fmt.Sprintf("%s must be an RFC 3339 timestamp such as 2025-09-01T07:30:00Z or 2025-09-01T09:30:00+02:00, got %q.", req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var _ datasource.DataSourceWithConfigure = &PassDataSource{}
+
+// PassDataSource reads a user's current Temporary Access Pass, without its code.
+type PassDataSource struct{ client *graph.Client }
+
+func NewPassDataSource() datasource.DataSource { return &PassDataSource{} }
+
+type passDataSourceModel struct {
+	passFields
+	UserID   types.String   `tfsdk:"user_id"`
+	Exists   types.Bool     `tfsdk:"exists"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *PassDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pass"
+}
+
+func (d *PassDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computedStr := func(k string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k] + " Null when the user has no pass."}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a user's current Temporary Access Pass: its dates and whether it is usable, never its code " +
+			"(Microsoft Graph returns the code only when a pass is created). `exists` is `false` when the user has no pass; " +
+			"an expired or used pass still counts until it is deleted. " +
+			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.Read.All` and `User.Read.All`.",
+		Attributes: map[string]schema.Attribute{
+			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: "The user whose pass to read: an object id (GUID) or a user principal name.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"exists":                  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user has a pass (usable or not)."},
+			"id":                      computedStr("id"),
+			"user_object_id":          schema.StringAttribute{Computed: true, MarkdownDescription: passDocs["user_object_id"]},
+			"start_date_time":         computedStr("start_date_time"),
+			"lifetime_in_minutes":     schema.Int64Attribute{Computed: true, MarkdownDescription: "How long the pass stays usable from its start, in minutes. Null when the user has no pass."},
+			"is_usable_once":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the pass signs the user in only once. Null when the user has no pass."},
+			"created_date_time":       computedStr("created_date_time"),
+			"expiration_date_time":    computedStr("expiration_date_time"),
+			"is_usable":               schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"] + " Null when the user has no pass."},
+			"method_usability_reason": computedStr("method_usability_reason"),
+			"timeouts":                timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (d *PassDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *PassDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m passDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	userID := m.UserID.ValueString()
+	u, err := d.client.GetUser(ctx, userID)
+	if err != nil {
+		summary := fmt.Sprintf("Reading user %q failed", userID)
+		if graph.IsNotFound(err) {
+			summary = fmt.Sprintf("User %q does not exist in the tenant", userID)
+		}
+		resp.Diagnostics.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
+		return
+	}
+	passes, err := d.client.ListPasses(ctx, u.ID)
+	if err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", u.UserPrincipalName), err))
+		return
+	}
+	m.UserObjectID = types.StringValue(u.ID)
+	// Graph keeps one pass per user; should it list more, the newest is the current one.
+	var current *graph.Pass
+	for _, p := range passes {
+		if current == nil || p.CreatedDateTime.After(current.CreatedDateTime) {
+			current = p
+		}
+	}
+	m.Exists = types.BoolValue(current != nil)
+	if current != nil {
+		m.setFrom(u.ID, current)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,174 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = &PassEphemeralResource{}
+	_ ephemeral.EphemeralResourceWithClose     = &PassEphemeralResource{}
+)
+
+// passPrivateKey holds, between Open and Close, which pass to revoke.
+const passPrivateKey = "pass"
+
+// PassEphemeralResource issues a Temporary Access Pass for the length of a
+// Terraform run, without writing the code to state or plan.
+type PassEphemeralResource struct{ client *graph.Client }
+
+func NewPassEphemeralResource() ephemeral.EphemeralResource { return &PassEphemeralResource{} }
+
+type passEphemeralModel struct {
+	passFields
+	UserID              types.String   `tfsdk:"user_id"`
+	ReplaceExisting     types.Bool     `tfsdk:"replace_existing"`
+	RevokeOnClose       types.Bool     `tfsdk:"revoke_on_close"`
+	TemporaryAccessPass types.String   `tfsdk:"temporary_access_pass"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// passPrivate is what Close needs: Close gets no configuration.
+type passPrivate struct {
+	UserID string `json:"user_id"`
+	PassID string `json:"pass_id"`
+	Revoke bool   `json:"revoke"`
+}
+
+func (e *PassEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pass"
+}
+
+func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	computedStr := func(k string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k]}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues a Microsoft Entra ID **Temporary Access Pass** for use during a Terraform run: the code is handed to other " +
+			"configuration but never written to the state or the plan.\n\n" +
+			"**Each run issues a pass, and usually two.** Terraform opens ephemeral resources during `plan` and again during `apply` " +
+			"(and during `destroy`, refresh and every other command that needs them), and each opening creates a new pass. " +
+			"With `revoke_on_close = true` (the default), each pass is deleted when Terraform closes the resource at the end of that command, " +
+			"so a run-scoped pass never outlives the run. Since a user holds at most one pass, a new opening also replaces any pass the user had " +
+			"(see `replace_existing`).\n\n" +
+			"Patterns:\n\n" +
+			"* **Use the code during the run**: configure another provider with it, or pass it to a provisioner (`local-exec` `environment`), " +
+			"e.g. to sign in and register a passwordless method during the run. Keep `revoke_on_close = true`.\n" +
+			"* **Hand the code to a person or a system**: store it through a write-only argument of another resource, e.g. a key vault secret's " +
+			"`value_wo` (with a `value_wo_version` you bump to issue a new pass), and set `revoke_on_close = false` so that the pass stays for the user. " +
+			"Because plan and apply each open the resource, the apply then finds the pass that its own plan left: set `replace_existing = true` too. " +
+			"Each run then issues a new pass and the last one stays.\n\n" +
+			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`.",
+		Attributes: map[string]schema.Attribute{
+			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: passDocs["user_id"],
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"start_date_time": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["start_date_time"],
+				Validators: []validator.String{rfc3339Validator{}}},
+			"lifetime_in_minutes": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: passDocs["lifetime_in_minutes"],
+				Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)}},
+			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["is_usable_once"]},
+			"replace_existing": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["replace_existing"] +
+				" With `revoke_on_close = false`, set it to `true`: the pass this run's plan issued is still there when the apply opens the resource again."},
+			"revoke_on_close": schema.BoolAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Delete the pass when Terraform closes the ephemeral resource, at the end of each command (a pass already gone counts as deleted). " +
+					"Defaults to `true`. Set `false` to leave the pass to the user, e.g. when the code was stored for them through a write-only argument."},
+			"id": computedStr("id"),
+			"temporary_access_pass": schema.StringAttribute{Computed: true, Sensitive: true,
+				MarkdownDescription: passDocs["temporary_access_pass"] + " Ephemeral: never stored in state or plan."},
+			"user_object_id":          computedStr("user_object_id"),
+			"created_date_time":       computedStr("created_date_time"),
+			"expiration_date_time":    computedStr("expiration_date_time"),
+			"is_usable":               schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"]},
+			"method_usability_reason": computedStr("method_usability_reason"),
+			"timeouts":                timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (e *PassEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var m passEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if e.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The entratap provider has no client; this is a bug in the provider, please report it.")
+		return
+	}
+	timeout, diags := m.Timeouts.Open(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	in := passInputs{UserID: m.UserID, StartDateTime: m.StartDateTime, LifetimeInMinutes: m.LifetimeInMinutes,
+		IsUsableOnce: m.IsUsableOnce, ReplaceExisting: m.ReplaceExisting}
+	// No plan for an ephemeral resource: the same checks run here, before
+	// anything is created. A user Graph does not know yet is waited for.
+	resp.Diagnostics.Append(checkNewPass(ctx, e.client, in, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	user, p, diags := issuePass(ctx, e.client, in, passOwnerEphemeral)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	priv, err := json.Marshal(passPrivate{UserID: user.ID, PassID: p.ID, Revoke: m.RevokeOnClose.IsNull() || m.RevokeOnClose.ValueBool()})
+	if err != nil {
+		resp.Diagnostics.AddError("Internal error", "Encoding the private data of the pass: "+err.Error())
+		return
+	}
+	// Before anything else can fail, so that Close revokes the pass.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, passPrivateKey, priv)...)
+
+	m.TemporaryAccessPass = types.StringValue(p.Code)
+	if m.ReplaceExisting.IsNull() {
+		m.ReplaceExisting = types.BoolValue(false)
+	}
+	if m.RevokeOnClose.IsNull() {
+		m.RevokeOnClose = types.BoolValue(true)
+	}
+	// The create answer carries the usability too: no read-back that replication could delay.
+	m.setFrom(user.ID, p)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
+
+func (e *PassEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	raw, diags := req.Private.GetKey(ctx, passPrivateKey)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || raw == nil {
+		return // Open failed before issuing anything
+	}
+	var priv passPrivate
+	if err := json.Unmarshal(raw, &priv); err != nil {
+		resp.Diagnostics.AddError("Internal error", "Decoding the private data of the pass: "+err.Error())
+		return
+	}
+	if !priv.Revoke {
+		return
+	}
+	if e.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", fmt.Sprintf("Cannot revoke Temporary Access Pass %s of user %s: the provider has no client.", priv.PassID, priv.UserID))
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultDeleteTimeout)
+	defer cancel()
+	if err := e.client.DeletePass(ctx, priv.UserID, priv.PassID); err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of user %s failed: it stays usable until it expires", priv.PassID, priv.UserID), err))
+	}
+}

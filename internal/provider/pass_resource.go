@@ -1,0 +1,296 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &PassResource{}
+	_ resource.ResourceWithImportState = &PassResource{}
+	_ resource.ResourceWithModifyPlan  = &PassResource{}
+)
+
+// PassResource issues a Temporary Access Pass to a user and keeps it in state.
+type PassResource struct{ client *graph.Client }
+
+func NewPassResource() resource.Resource { return &PassResource{} }
+
+type passResourceModel struct {
+	passFields
+	UserID              types.String   `tfsdk:"user_id"`
+	ReplaceWhenUnusable types.Bool     `tfsdk:"replace_when_unusable"`
+	Triggers            types.Map      `tfsdk:"triggers"`
+	ReplaceExisting     types.Bool     `tfsdk:"replace_existing"`
+	TemporaryAccessPass types.String   `tfsdk:"temporary_access_pass"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m passResourceModel) inputs() passInputs {
+	return passInputs{UserID: m.UserID, StartDateTime: m.StartDateTime, LifetimeInMinutes: m.LifetimeInMinutes,
+		IsUsableOnce: m.IsUsableOnce, ReplaceExisting: m.ReplaceExisting}
+}
+
+func (r *PassResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pass"
+}
+
+func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	computedStr := func(k string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k], PlanModifiers: keep}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Issues a Microsoft Entra ID **Temporary Access Pass** (TAP) to a user: a time-limited code to sign in with " +
+			"and register passwordless methods (onboarding, recovery).\n\n" +
+			"The code is in `temporary_access_pass` (sensitive), and therefore **in the Terraform state**: Microsoft Graph returns it only when the pass is created. " +
+			"Protect the state accordingly, or use the ephemeral `entratap_pass` to hand a code to something during a run without storing it.\n\n" +
+			"Graph cannot change a pass: every input except `replace_when_unusable` replaces it (a new pass, a new code). " +
+			"A user holds at most one pass, and creating one silently deletes the previous one; see `replace_existing`. " +
+			"With `lifecycle { create_before_destroy = true }` the pass being replaced still exists when its successor is created, " +
+			"and counts as a pass not managed here: set `replace_existing = true` in that case.\n\n" +
+			"An expired or used pass stays in state and only its `is_usable` / `method_usability_reason` change, without a diff, " +
+			"unless `replace_when_unusable = true`. A pass deleted outside Terraform (or replaced by a newer one) is created again on the next apply.\n\n" +
+			"At plan time, a new pass is checked against the tenant's live policy: a lifetime outside its range, or a multi-use pass under a one-time policy, " +
+			"is an error before anything is created, and so is a `user_id` Graph does not know (after a few seconds' grace for replication); a disabled policy or a user the policy does not target is a warning, since the pass would be unusable. " +
+			"These checks use the policy as it is when planning: when the same configuration widens the policy, apply the policy first.\n\n" +
+			"Import with `<user_id>/<pass_id>`. The code of an imported pass is unknown: `temporary_access_pass` stays null.\n\n" +
+			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`; the plan-time checks also read the policy " +
+			"(`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All`), and only warn when they cannot.",
+		Attributes: map[string]schema.Attribute{
+			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"start_date_time": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["start_date_time"] + " Changing it replaces the pass.",
+				Validators:    []validator.String{rfc3339Validator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
+			"lifetime_in_minutes": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: passDocs["lifetime_in_minutes"] + " Changing it replaces the pass.",
+				Validators:    []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplace()}},
+			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["is_usable_once"] + " Changing it replaces the pass.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplace()}},
+			"replace_when_unusable": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, a pass that reads `Expired` or `OneTimeUsed` is replaced on the next apply (the plan shows the replacement and why), " +
+					"so that the state always holds a working code. When `false` (the default), such a pass only updates `is_usable` and `method_usability_reason`, without a diff. " +
+					"Leave `start_date_time` unset with `true`: a fixed start in the past cannot be used for the new pass. Changing this attribute does not replace the pass."},
+			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary strings; any change replaces the pass, e.g. `{ rotation = time_rotating.weekly.id }` or a ticket number.",
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()}},
+			"replace_existing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: passDocs["replace_existing"] + " Changing it replaces the pass.",
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
+			"id": computedStr("id"),
+			"temporary_access_pass": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
+				MarkdownDescription: passDocs["temporary_access_pass"] + " It is stored in state; null after an import, since it cannot be read back."},
+			"user_object_id":       computedStr("user_object_id"),
+			"created_date_time":    computedStr("created_date_time"),
+			"expiration_date_time": computedStr("expiration_date_time"),
+			"is_usable": schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"] + " Updated on refresh.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
+			"method_usability_reason": schema.StringAttribute{Computed: true, MarkdownDescription: passDocs["method_usability_reason"] + " Updated on refresh.",
+				PlanModifiers: keep},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *PassResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan plans the replacement of an unusable pass when asked to, and
+// checks a pass about to be created against the live policy.
+func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan passResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		// A create, or the create half of a replacement: Terraform plans that
+		// again with no prior state.
+		resp.Diagnostics.Append(checkNewPass(ctx, r.client, plan.inputs(), true)...)
+		return
+	}
+
+	var state passResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reason := state.MethodUsabilityReason.ValueString()
+	if !plan.ReplaceWhenUnusable.ValueBool() || (reason != graph.ReasonExpired && reason != graph.ReasonOneTimeUsed) {
+		return
+	}
+	plan.ID = types.StringUnknown()
+	plan.TemporaryAccessPass = types.StringUnknown()
+	plan.UserObjectID = types.StringUnknown()
+	plan.CreatedDateTime = types.StringUnknown()
+	plan.ExpirationDateTime = types.StringUnknown()
+	plan.IsUsable = types.BoolUnknown()
+	plan.MethodUsabilityReason = types.StringUnknown()
+	// Inputs left to the policy or the clock get new values too.
+	var start types.String
+	var lifetime types.Int64
+	var once types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("start_date_time"), &start)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("lifetime_in_minutes"), &lifetime)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("is_usable_once"), &once)...)
+	if start.IsNull() {
+		plan.StartDateTime = types.StringUnknown()
+	}
+	if lifetime.IsNull() {
+		plan.LifetimeInMinutes = types.Int64Unknown()
+	}
+	if once.IsNull() {
+		plan.IsUsableOnce = types.BoolUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("method_usability_reason"))
+	resp.Diagnostics.AddAttributeWarning(path.Root("method_usability_reason"), "Temporary Access Pass will be replaced",
+		fmt.Sprintf("Pass %s of user %s reads %s and replace_when_unusable is true: this apply replaces it with a new pass and a new code.",
+			state.ID.ValueString(), state.UserID.ValueString(), reason))
+}
+
+func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan passResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	user, p, diags := issuePass(ctx, r.client, plan.inputs(), passOwnerResource)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.TemporaryAccessPass = types.StringValue(p.Code)
+	plan.setFrom(user.ID, p)
+	// Saved at once: the code exists only in this response. Should the
+	// read-back fail, the pass is kept as tainted and replaced next time.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	fresh, err := waitForPass(ctx, r.client, user.ID, p.ID)
+	if err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("The new Temporary Access Pass %s of user %s could not be read back", p.ID, user.UserPrincipalName), err))
+		return
+	}
+	plan.setFrom(user.ID, fresh)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state passResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	userID := state.UserObjectID.ValueString()
+	if userID == "" {
+		// After an import: resolve the user_id given.
+		u, err := r.client.GetUser(ctx, state.UserID.ValueString())
+		if graph.IsNotFound(err) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading user %q failed", state.UserID.ValueString()), err))
+			return
+		}
+		userID = u.ID
+	}
+	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), passIsYoung(state.CreatedDateTime))
+	if graph.IsNotFound(err) {
+		// Deleted, or replaced by a newer pass: the next plan creates one.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading Temporary Access Pass %s failed", state.ID.ValueString()), err))
+		return
+	}
+	state.setFrom(userID, p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only ever changes replace_when_unusable or timeouts: everything
+// else replaces the pass.
+func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state passResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.ReplaceWhenUnusable = plan.ReplaceWhenUnusable
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state passResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	userID := state.UserObjectID.ValueString()
+	if userID == "" {
+		userID = state.UserID.ValueString()
+	}
+	if err := r.client.DeletePass(ctx, userID, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Deleting Temporary Access Pass %s failed", state.ID.ValueString()), err))
+	}
+}
+
+func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	// A user principal name never holds a "/", so the last one separates the ids.
+	i := strings.LastIndex(req.ID, "/")
+	if i <= 0 || i == len(req.ID)-1 || strings.TrimSpace(req.ID) != req.ID {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import a Temporary Access Pass with the id <user_id>/<pass_id>, where user_id is the user's object id or user principal name "+
+				"and pass_id the pass's id, e.g. terraform import entratap_pass.onboarding alice@contoso.com/6f5d2c1e-0000-4000-8000-000000000000. Got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID[:i])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID[i+1:])...)
+	// Defaults are not applied on import; these match an unset configuration.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
+}

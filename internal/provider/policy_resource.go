@@ -1,0 +1,248 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &PolicyResource{}
+	_ resource.ResourceWithImportState    = &PolicyResource{}
+	_ resource.ResourceWithValidateConfig = &PolicyResource{}
+)
+
+// PolicyResource manages the tenant's Temporary Access Pass policy.
+type PolicyResource struct{ client *graph.Client }
+
+func NewPolicyResource() resource.Resource { return &PolicyResource{} }
+
+type policyResourceModel struct {
+	policyModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *PolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_policy"
+}
+
+func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	lifetime := func(k string, def int64) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Optional: true, Computed: true, Default: int64default.StaticInt64(def), MarkdownDescription: policyDocs[k],
+			Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+		}
+	}
+	targetType := schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.target_type"],
+		Validators: []validator.String{stringvalidator.OneOf("group", "user")}}
+	allUsers := types.SetValueMust(includeTargetType, []attr.Value{types.ObjectValueMust(includeTargetType.AttrTypes, map[string]attr.Value{
+		"id": types.StringValue(graph.AllUsers), "target_type": types.StringValue("group"), "is_registration_required": types.BoolValue(false),
+	})})
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the tenant's Temporary Access Pass authentication method policy: who may use a pass, how long passes live, " +
+			"how long codes are and whether passes are one-time.\n\n" +
+			"The policy is a singleton of the tenant: creating this resource takes over the existing policy and overwrites its settings; " +
+			"destroying it resets the policy to Microsoft's defaults (disabled, lifetimes 60/60/480 minutes, length 8, not one-time, all users). " +
+			"Needs the Microsoft Graph permission `Policy.ReadWrite.AuthenticationMethod` (least-privileged admin role: Authentication Policy Administrator).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: policyDocs["id"],
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"enabled":                     schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true), MarkdownDescription: policyDocs["enabled"]},
+			"default_lifetime_in_minutes": lifetime("default_lifetime_in_minutes", 60),
+			"minimum_lifetime_in_minutes": lifetime("minimum_lifetime_in_minutes", 60),
+			"maximum_lifetime_in_minutes": lifetime("maximum_lifetime_in_minutes", 480),
+			"default_length": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(8), MarkdownDescription: policyDocs["default_length"],
+				Validators: []validator.Int64{int64validator.Between(minLength, maxLength)}},
+			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: policyDocs["is_usable_once"]},
+			"include_targets": schema.SetNestedAttribute{
+				Optional: true, Computed: true, Default: setdefault.StaticValue(allUsers), MarkdownDescription: policyDocs["include_targets"],
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.id"]},
+					"target_type": targetType,
+					"is_registration_required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						MarkdownDescription: policyDocs["target.is_registration_required"]},
+				}},
+			},
+			"exclude_targets": schema.SetNestedAttribute{
+				Optional: true, Computed: true, Default: setdefault.StaticValue(types.SetValueMust(excludeTargetType, nil)), MarkdownDescription: policyDocs["exclude_targets"],
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.id"]},
+					"target_type": targetType,
+				}},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *PolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m policyResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(validatePolicy(ctx, m.policyModel)...)
+}
+
+func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan policyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	want, diags := expandPolicy(ctx, plan.policyModel)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The policy always exists: "create" writes every field of it.
+	if err := r.client.UpdatePolicy(ctx, fullUpdate(want)); err != nil {
+		resp.Diagnostics.Append(graphDiag("Writing the Temporary Access Pass policy failed", err))
+		return
+	}
+	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state policyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics)
+}
+
+func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state policyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	want, diags := expandPolicy(ctx, plan.policyModel)
+	resp.Diagnostics.Append(diags...)
+	have, diags := expandPolicy(ctx, state.policyModel)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if u := changedFields(have, want); u != (graph.PolicyUpdate{}) {
+		if err := r.client.UpdatePolicy(ctx, u); err != nil {
+			resp.Diagnostics.Append(graphDiag("Updating the Temporary Access Pass policy failed", err))
+			return
+		}
+	}
+	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state policyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := r.client.ResetPolicy(ctx); err != nil {
+		resp.Diagnostics.Append(graphDiag("Resetting the Temporary Access Pass policy to Microsoft's defaults failed", err))
+	}
+}
+
+func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !strings.EqualFold(req.ID, policyID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("The Temporary Access Pass policy is a singleton; import it with the id %q, e.g. terraform import entratap_policy.this %s. Got %q.", policyID, policyID, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
+}
+
+// readInto reads the policy from Graph into the model and sets the state.
+func (r *PolicyResource) readInto(ctx context.Context, m *policyResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	p, err := r.client.GetPolicy(ctx)
+	if err != nil {
+		diags.Append(graphDiag("Reading the Temporary Access Pass policy failed", err))
+		return
+	}
+	m.policyModel = flattenPolicy(p)
+	diags.Append(state.Set(ctx, m)...)
+}
+
+// fullUpdate sets every field of the policy.
+func fullUpdate(p graph.Policy) graph.PolicyUpdate {
+	return graph.PolicyUpdate{
+		Enabled: &p.Enabled, DefaultLifetimeInMinutes: &p.DefaultLifetimeInMinutes, MinimumLifetimeInMinutes: &p.MinimumLifetimeInMinutes,
+		MaximumLifetimeInMinutes: &p.MaximumLifetimeInMinutes, DefaultLength: &p.DefaultLength, IsUsableOnce: &p.IsUsableOnce,
+		IncludeTargets: &p.IncludeTargets, ExcludeTargets: &p.ExcludeTargets,
+	}
+}
+
+// changedFields is the PATCH that turns have into want, and nothing more.
+func changedFields(have, want graph.Policy) graph.PolicyUpdate {
+	var u graph.PolicyUpdate
+	if have.Enabled != want.Enabled {
+		u.Enabled = &want.Enabled
+	}
+	if have.DefaultLifetimeInMinutes != want.DefaultLifetimeInMinutes {
+		u.DefaultLifetimeInMinutes = &want.DefaultLifetimeInMinutes
+	}
+	if have.MinimumLifetimeInMinutes != want.MinimumLifetimeInMinutes {
+		u.MinimumLifetimeInMinutes = &want.MinimumLifetimeInMinutes
+	}
+	if have.MaximumLifetimeInMinutes != want.MaximumLifetimeInMinutes {
+		u.MaximumLifetimeInMinutes = &want.MaximumLifetimeInMinutes
+	}
+	if have.DefaultLength != want.DefaultLength {
+		u.DefaultLength = &want.DefaultLength
+	}
+	if have.IsUsableOnce != want.IsUsableOnce {
+		u.IsUsableOnce = &want.IsUsableOnce
+	}
+	if !reflect.DeepEqual(have.IncludeTargets, want.IncludeTargets) {
+		u.IncludeTargets = &want.IncludeTargets
+	}
+	if !reflect.DeepEqual(have.ExcludeTargets, want.ExcludeTargets) {
+		u.ExcludeTargets = &want.ExcludeTargets
+	}
+	return u
+}

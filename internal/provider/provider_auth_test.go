@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// readPolicy proves a working credential: a real Graph call through the data source.
+const readPolicy = `data "entratap_policy" "this" {}`
+
+var policyReadChecks = []statecheck.StateCheck{
+	statecheck.ExpectKnownValue("data.entratap_policy.this", tfjsonpath.New("id"), knownvalue.StringExact("TemporaryAccessPass")),
+	statecheck.ExpectKnownValue("data.entratap_policy.this", tfjsonpath.New("default_length"), knownvalue.Int64Exact(8)),
+}
+
+// endpoints is the part of every mock provider block that is not about credentials.
+func endpoints(m *graphmock.Server) string {
+	return fmt.Sprintf("  tenant_id      = %q\n  graph_endpoint = %q\n  authority_host = %q\n  use_cli        = false\n", graphmock.TenantID, m.URL, m.URL)
+}
+
+func authStep(m *graphmock.Server, creds string) resource.TestStep {
+	return resource.TestStep{
+		Config:            "provider \"entratap\" {\n" + endpoints(m) + creds + "}\n" + readPolicy,
+		ConfigStateChecks: policyReadChecks,
+	}
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAccProviderAuth_clientSecret(t *testing.T) {
+	m := newMock(t)
+	secretFile := writeFile(t, "secret", []byte(graphmock.AdminClientSecret+"\n"))
+	idFile := writeFile(t, "client-id", []byte(graphmock.AdminClientID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			authStep(m, fmt.Sprintf("  client_id = %q\n  client_secret = %q\n", graphmock.AdminClientID, graphmock.AdminClientSecret)),
+			authStep(m, fmt.Sprintf("  client_id_file_path = %q\n  client_secret_file_path = %q\n", idFile, secretFile)),
+		},
+	})
+}
+
+func TestAccProviderAuth_environmentVariables(t *testing.T) {
+	m := newMock(t)
+	t.Setenv("ARM_TENANT_ID", graphmock.TenantID)
+	t.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
+	t.Setenv("ARM_CLIENT_SECRET", graphmock.AdminClientSecret)
+	t.Setenv("ENTRATAP_GRAPH_ENDPOINT", m.URL)
+	t.Setenv("AZURE_AUTHORITY_HOST", m.URL)
+	t.Setenv("ARM_USE_CLI", "false")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps:                    []resource.TestStep{{Config: readPolicy, ConfigStateChecks: policyReadChecks}},
+	})
+}
+
+func TestAccProviderAuth_certificate(t *testing.T) {
+	m := newMock(t)
+	pfx := m.AdminCertificatePFX()
+	pfxFile := writeFile(t, "admin.pfx", pfx)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			authStep(m, fmt.Sprintf("  client_id = %q\n  client_certificate = %q\n  client_certificate_password = %q\n",
+				graphmock.AdminClientID, base64.StdEncoding.EncodeToString(pfx), graphmock.CertificatePassword)),
+			authStep(m, fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q\n  client_certificate_password = %q\n",
+				graphmock.AdminClientID, pfxFile, graphmock.CertificatePassword)),
+		},
+	})
+}
+
+func TestAccProviderAuth_certificateWithoutItsPassword(t *testing.T) {
+	m := newMock(t)
+	pfxFile := writeFile(t, "admin.pfx", m.AdminCertificatePFX())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			// A protected bundle without its password is a configuration error naming the attribute.
+			Config:      "provider \"entratap\" {\n" + endpoints(m) + fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q\n", graphmock.AdminClientID, pfxFile) + "}\n" + readPolicy,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)password-protected,\s+set\s+client_certificate_password`),
+		}},
+	})
+}
+
+func TestAccProviderAuth_oidc(t *testing.T) {
+	m := newMock(t)
+	token, err := m.MintFederatedToken(graphmock.FederatedSubject, "api://AzureADTokenExchange", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := writeFile(t, "oidc-token", []byte(token))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token = %q\n", graphmock.AdminClientID, token)),
+			authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token_file_path = %q\n", graphmock.AdminClientID, tokenFile)),
+			authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_request_url = %q\n  oidc_request_token = %q\n",
+				graphmock.AdminClientID, m.URL+"/_mock/oidc/github?api-version=2.0", graphmock.GitHubRequestToken)),
+		},
+	})
+}
+
+func TestAccProviderAuth_githubActionsVariables(t *testing.T) {
+	m := newMock(t)
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", m.URL+"/_mock/oidc/github?api-version=2.0")
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", graphmock.GitHubRequestToken)
+	t.Setenv("ARM_USE_OIDC", "true")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps:                    []resource.TestStep{authStep(m, fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID))},
+	})
+}
+
+func TestAccProviderAuth_managedIdentity(t *testing.T) {
+	m := newMock(t)
+	t.Setenv("IDENTITY_ENDPOINT", "") // restored after the test: the provider sets it from msi_endpoint
+	t.Setenv("IDENTITY_HEADER", graphmock.IdentityHeader)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			authStep(m, fmt.Sprintf("  use_msi = true\n  msi_endpoint = %q\n", m.URL+"/_mock/msi/token")),
+		},
+	})
+}
+
+func TestAccProviderAuth_azureCLI(t *testing.T) {
+	m := newMock(t)
+	token, expires, err := m.MintAccessToken(graphmock.AdminClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fake az on PATH answering `az account get-access-token` as the real one does.
+	dir := t.TempDir()
+	script := fmt.Sprintf(`#!/bin/sh
+case "$*" in
+  *"account get-access-token"*) printf '%%s' '{"accessToken":"%s","expiresOn":"%s","expires_on":%d,"subscription":"","tenant":"%s","tokenType":"Bearer"}' ;;
+  *) echo "unexpected az call: $*" >&2; exit 1 ;;
+esac
+`, token, expires.Local().Format("2006-01-02 15:04:05.000000"), expires.Unix(), graphmock.TenantID)
+	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:            fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  graph_endpoint = %q\n  authority_host = %q\n}\n", graphmock.TenantID, m.URL, m.URL) + readPolicy,
+			ConfigStateChecks: policyReadChecks,
+		}},
+	})
+}
+
+func TestAccProviderAuth_wrongSecretSaysWhoRefusedIt(t *testing.T) {
+	m := newMock(t)
+	const wrong = "not-the-secret-0123456789"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:      providerBlockAs(m, graphmock.AdminClientID, wrong) + readPolicy,
+			ExpectError: regexp.MustCompile(`(?s)refused the client secret of client_id\s+` + graphmock.AdminClientID + `.*invalid_client.*AADSTS7000215`),
+		}},
+	})
+}
+
+func TestAccProviderAuth_nothingConfiguredListsWhatWasTried(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:      "provider \"entratap\" {\n" + endpoints(m) + "}\n" + readPolicy,
+			ExpectError: regexp.MustCompile(`(?s)no way to authenticate.*client certificate: .*client secret: .*OIDC.*managed identity: use_msi is false.*Azure CLI: use_cli is false`),
+		}},
+	})
+}
+
+func TestAccProviderConfig_planTimeErrors(t *testing.T) {
+	m := newMock(t)
+	step := func(body, re string) resource.TestStep {
+		return resource.TestStep{Config: "provider \"entratap\" {\n" + body + "\n}\n" + readPolicy, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			step(`environment = "mars"`, `(?s)environment.*value must be one of`),
+			step(`graph_endpoint = "http://graph.example.com"`, `(?s)graph_endpoint must use https`),
+			step(`authority_host = "http://127.0.0.1:1"`, `(?s)authority_host must use https`),
+			step(`client_secret = "a"
+client_secret_file_path = "/tmp/x"`, `(?s)Set either client_secret or client_secret_file_path`),
+			step(fmt.Sprintf(`client_secret = "a"
+client_certificate_path = %q`, "/tmp/x.pfx"), `(?s)Both a client certificate and a client secret`),
+			step(endpoints(m)+`client_id = "x"
+client_certificate = "not base64!"`, `(?s)client_certificate must be a base64-encoded PKCS#12`),
+		},
+	})
+}
+
+// TestProviderSchemaSecretsAreSensitive needs no Terraform: every secret
+// attribute of the provider block is marked sensitive.
+func TestProviderSchemaSecretsAreSensitive(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for name, a := range resp.Schema.Attributes {
+		secret := strings.Contains(name, "secret") && !strings.HasSuffix(name, "_path") ||
+			name == "client_certificate" || name == "client_certificate_password" || name == "oidc_token" || name == "oidc_request_token"
+		if secret != a.IsSensitive() {
+			t.Errorf("%s: sensitive = %t, want %t", name, a.IsSensitive(), secret)
+		}
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s has no description", name)
+		}
+	}
+}
