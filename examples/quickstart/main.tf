@@ -54,10 +54,6 @@ output "expiries" {
   value = module.onboarding.expiries
 }
 
-output "usable" {
-  value = module.onboarding.usable
-}
-
 output "codes" {
   value     = module.onboarding.codes
   sensitive = true

@@ -114,9 +114,6 @@ func (d *demo) run() error {
 	if err := d.tf("output", "expiries"); err != nil {
 		return err
 	}
-	if err := d.tf("output", "usable"); err != nil {
-		return err
-	}
 	if err := d.showMockState(); err != nil {
 		return err
 	}
@@ -154,7 +151,12 @@ func (d *demo) run() error {
 		return err
 	}
 	d.applied = false
-	return d.checkTenantClean()
+	if err := d.checkTenantClean(); err != nil {
+		return err
+	}
+
+	d.begin("terraform test in examples/modules/onboarding, against the same mock")
+	return d.cmd(filepath.Join(filepath.Dir(d.work), "modules", "onboarding"), d.tfEnv, "terraform", "test")
 }
 
 // cmd runs a command with output to the terminal.

@@ -300,7 +300,7 @@ type RequestLogEntry struct {
 	Fault string `json:"fault,omitempty"`
 }
 
-// requestLogLimit bounds the log; the oldest entries go first.
+// requestLogLimit bounds the log; past it the oldest entries go.
 const requestLogLimit = 100000
 
 type requestLog struct {
@@ -314,7 +314,8 @@ func (l *requestLog) add(e RequestLogEntry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.entries) >= requestLogLimit {
-		l.entries = append(l.entries[:0], l.entries[len(l.entries)-requestLogLimit+1:]...)
+		// Drop the oldest tenth at once, so a full log costs one copy per 10,000 requests.
+		l.entries = append(l.entries[:0], l.entries[requestLogLimit/10:]...)
 	}
 	l.entries = append(l.entries, e)
 }

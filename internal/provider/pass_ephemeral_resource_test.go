@@ -345,7 +345,7 @@ resource "terraform_data" "signin" {
 					return err
 				}
 				b, err := io.ReadAll(rc)
-				rc.Close()
+				_ = rc.Close()
 				if err != nil {
 					return err
 				}
@@ -375,7 +375,7 @@ resource "terraform_data" "signin" {
 // can run between Open and Close inside a Terraform run.
 func TestAccEphemeralPass_closeAfterOutOfBandDelete(t *testing.T) {
 	m := newMock(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	srv, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)

@@ -462,6 +462,55 @@ resource "entratap_pass" "multi" {
 	})
 }
 
+// A change of triggers replaces the pass; a change of timeouts updates it in place.
+func TestAccPassResource_triggersAndTimeouts(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_pass.p"
+	config := func(ticket, extra string) string {
+		return passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id  = %q
+  triggers = { ticket = %q }
+  %s
+}
+`, graphmock.AliceUPN, ticket, extra))
+	}
+	replaced := statecheck.CompareValue(compare.ValuesDiffer())
+	kept := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{
+			{
+				Config:            config("INC-1", ""),
+				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config("INC-2", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					replaced.AddStateValue(addr, tfjsonpath.New("id")),
+					kept.AddStateValue(addr, tfjsonpath.New("id")),
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
+				},
+			},
+			{
+				Config: config("INC-2", `timeouts = { create = "10m", read = "1m", delete = "2m" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					kept.AddStateValue(addr, tfjsonpath.New("id")),
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
+				},
+			},
+		},
+	})
+}
+
 // A pass deleted outside Terraform is created again.
 func TestAccPassResource_deletedOutOfBand(t *testing.T) {
 	m := newMock(t)
