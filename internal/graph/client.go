@@ -46,8 +46,7 @@ var registerSerializers sync.Once
 type Client struct {
 	cfg      Config
 	baseURL  string
-	users    *users.UsersRequestBuilder
-	policies *policies.PoliciesRequestBuilder
+	adapter  *msgraphcore.GraphRequestAdapterBase
 
 	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
 	Requests atomic.Int64
@@ -90,18 +89,23 @@ func New(cfg Config) (*Client, error) {
 		maxRetries = 10
 	}
 	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "entratap"}
-	var middleware []khttp.Middleware
-	for _, m := range msgraphcore.GetDefaultMiddlewaresWithOptions(&opts) {
-		if _, ok := m.(*khttp.RetryHandler); ok {
-			m = khttp.NewRetryHandlerWithOptions(khttp.RetryHandlerOptions{
-				MaxRetries:  maxRetries,
-				ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
-			})
-		}
-		middleware = append(middleware, m)
+	// A fixed order: kiota builds its defaults from a map, so their order
+	// changes from run to run, and with the retry handler outside the
+	// compression handler a retried POST goes out with a broken gzip body.
+	// Compression outermost compresses once; retries resend those bytes.
+	middleware := []khttp.Middleware{
+		msgraphcore.NewGraphTelemetryHandler(&opts),
+		khttp.NewCompressionHandler(),
+		khttp.NewRetryHandlerWithOptions(khttp.RetryHandlerOptions{
+			MaxRetries:  maxRetries,
+			ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
+		}),
+		khttp.NewRedirectHandler(),
+		khttp.NewParametersNameDecodingHandler(),
+		khttp.NewUserAgentHandler(),
+		// Innermost, so that every attempt, retries included, is counted and logged.
+		&logMiddleware{client: c},
 	}
-	// Innermost, so that every attempt, retries included, is counted and logged.
-	middleware = append(middleware, &logMiddleware{client: c})
 	httpClient := msgraphcore.GetDefaultClient(&opts, middleware...)
 	httpClient.Timeout = 0 // every call carries its own context deadline
 	adapter, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, opts, nil, nil, httpClient)
@@ -109,10 +113,26 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("graph: request adapter: %w", err)
 	}
 	adapter.SetBaseUrl(c.baseURL)
-	params := map[string]string{"baseurl": c.baseURL}
-	c.users = users.NewUsersRequestBuilderInternal(params, adapter)
-	c.policies = policies.NewPoliciesRequestBuilderInternal(params, adapter)
+	c.adapter = adapter
 	return c, nil
+}
+
+// The request builders are made for the leaf paths directly: going through
+// the generated parents (users.ByUserId) would link models.User and, through
+// its navigation properties, most of the SDK's 2,000 models into the binary.
+func (c *Client) tapMethods(userID string) *users.ItemAuthenticationTemporaryAccessPassMethodsRequestBuilder {
+	return users.NewItemAuthenticationTemporaryAccessPassMethodsRequestBuilderInternal(
+		map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)
+}
+
+func (c *Client) tapMethod(userID, passID string) *users.ItemAuthenticationTemporaryAccessPassMethodsTemporaryAccessPassAuthenticationMethodItemRequestBuilder {
+	return users.NewItemAuthenticationTemporaryAccessPassMethodsTemporaryAccessPassAuthenticationMethodItemRequestBuilderInternal(
+		map[string]string{"baseurl": c.baseURL, "user%2Did": userID, "temporaryAccessPassAuthenticationMethod%2Did": passID}, c.adapter)
+}
+
+func (c *Client) tapPolicy() *policies.AuthenticationMethodsPolicyAuthenticationMethodConfigurationsAuthenticationMethodConfigurationItemRequestBuilder {
+	return policies.NewAuthenticationMethodsPolicyAuthenticationMethodConfigurationsAuthenticationMethodConfigurationItemRequestBuilderInternal(
+		map[string]string{"baseurl": c.baseURL, "authenticationMethodConfiguration%2Did": policyID}, c.adapter)
 }
 
 // Method is the authentication method in use, for messages.

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -74,7 +76,7 @@ func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
 	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true); err != nil {
 		t.Fatalf("young pass read through lag: %v", err)
 	}
-	u, err := srv.AddUser(graphmock.NewUser{UserPrincipalName: "fresh@contoso.example", DisplayName: "Fresh", UserType: "Member"})
+	u, err := srv.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("fresh%d@contoso.example", time.Now().UnixNano()), DisplayName: "Fresh", UserType: "Member"})
 	if err != nil {
 		t.Fatal(err)
 	}

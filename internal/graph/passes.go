@@ -70,7 +70,7 @@ func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pa
 		body.SetStartDateTime(in.StartDateTime)
 		body.SetLifetimeInMinutes(in.LifetimeInMinutes)
 		body.SetIsUsableOnce(in.IsUsableOnce)
-		res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().Post(ctx, body, nil)
+		res, err := c.tapMethods(userID).Post(ctx, body, nil)
 		if err == nil {
 			return flattenPass(userID, res), nil
 		}
@@ -97,8 +97,7 @@ func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool)
 	for {
 		var out *Pass
 		err := retryTransient(ctx, func() error {
-			res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().
-				ByTemporaryAccessPassAuthenticationMethodId(passID).Get(ctx, nil)
+			res, err := c.tapMethod(userID, passID).Get(ctx, nil)
 			if err != nil {
 				return c.classifyCall(op, permPassRead, err)
 			}
@@ -119,7 +118,7 @@ func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool)
 func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error) {
 	var out []*Pass
 	err := retryTransient(ctx, func() error {
-		res, err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().Get(ctx, nil)
+		res, err := c.tapMethods(userID).Get(ctx, nil)
 		if err != nil {
 			return c.classifyCall("list the Temporary Access Passes of user "+userID, permPassRead, err)
 		}
@@ -135,8 +134,7 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.
 func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
 	err := retryTransient(ctx, func() error {
-		err := c.users.ByUserId(userID).Authentication().TemporaryAccessPassMethods().
-			ByTemporaryAccessPassAuthenticationMethodId(passID).Delete(ctx, nil)
+		err := c.tapMethod(userID, passID).Delete(ctx, nil)
 		return c.classifyCall("delete Temporary Access Pass "+passID+" of user "+userID, permPassWrite, err)
 	})
 	if IsNotFound(err) {

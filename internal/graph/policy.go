@@ -66,8 +66,7 @@ func (c *Client) GetPolicy(ctx context.Context) (*Policy, error) {
 	const op = "read the Temporary Access Pass policy"
 	var out *Policy
 	err := retryTransient(ctx, func() error {
-		res, err := c.policies.AuthenticationMethodsPolicy().AuthenticationMethodConfigurations().
-			ByAuthenticationMethodConfigurationId(policyID).Get(ctx, nil)
+		res, err := c.tapPolicy().Get(ctx, nil)
 		if err != nil {
 			return c.classifyCall(op, permPolicyRead, err)
 		}
@@ -105,8 +104,7 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 		body.SetExcludeTargets(expandExcludeTargets(*u.ExcludeTargets))
 	}
 	return retryTransient(ctx, func() error {
-		_, err := c.policies.AuthenticationMethodsPolicy().AuthenticationMethodConfigurations().
-			ByAuthenticationMethodConfigurationId(policyID).Patch(ctx, body, nil)
+		_, err := c.tapPolicy().Patch(ctx, body, nil)
 		return c.classifyCall("update the Temporary Access Pass policy", permPolicyWrite, err)
 	})
 }
@@ -114,8 +112,7 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 // ResetPolicy DELETEs the configuration, which puts Microsoft's defaults back.
 func (c *Client) ResetPolicy(ctx context.Context) error {
 	return retryTransient(ctx, func() error {
-		err := c.policies.AuthenticationMethodsPolicy().AuthenticationMethodConfigurations().
-			ByAuthenticationMethodConfigurationId(policyID).Delete(ctx, nil)
+		err := c.tapPolicy().Delete(ctx, nil)
 		return c.classifyCall("reset the Temporary Access Pass policy to Microsoft's defaults", permPolicyWrite, err)
 	})
 }

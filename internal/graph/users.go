@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
@@ -16,20 +19,48 @@ type User struct {
 	UserType          string // Member or Guest
 }
 
+var errorMapping = abstractions.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
+
 // GetUser looks a user up by object id or user principal name.
 func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 	var out *User
 	err := retryTransient(ctx, func() error {
-		res, err := c.users.ByUserId(idOrUPN).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
-			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "userPrincipalName", "displayName", "userType"}},
-		})
+		// A request of our own with $select and a four-field model: the SDK's
+		// models.User would link hundreds of other models into the binary.
+		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET,
+			"{+baseurl}/users/{user%2Did}{?%24select}", map[string]string{"baseurl": c.baseURL, "user%2Did": idOrUPN})
+		ri.QueryParameters["%24select"] = "id,userPrincipalName,displayName,userType"
+		ri.Headers.TryAdd("Accept", "application/json")
+		res, err := c.adapter.Send(ctx, ri, func(serialization.ParseNode) (serialization.Parsable, error) { return &userModel{}, nil }, errorMapping)
 		if err != nil {
 			return c.classifyCall("read user "+idOrUPN, permUserRead, err)
 		}
-		out = &User{ID: deref(res.GetId()), UserPrincipalName: deref(res.GetUserPrincipalName()), DisplayName: deref(res.GetDisplayName()), UserType: deref(res.GetUserType())}
+		u, _ := res.(*userModel)
+		if u == nil {
+			return &Error{Kind: KindUnknown, Op: "read user " + idOrUPN, Message: "Graph answered with no user"}
+		}
+		out = &User{ID: deref(u.id), UserPrincipalName: deref(u.upn), DisplayName: deref(u.displayName), UserType: deref(u.userType)}
 		return nil
 	})
 	return out, err
+}
+
+// userModel is the kiota model of the fields GetUser selects.
+type userModel struct{ id, upn, displayName, userType *string }
+
+func (u *userModel) Serialize(serialization.SerializationWriter) error { return nil }
+
+func (u *userModel) GetFieldDeserializers() map[string]func(serialization.ParseNode) error {
+	str := func(dst **string) func(serialization.ParseNode) error {
+		return func(n serialization.ParseNode) error {
+			v, err := n.GetStringValue()
+			*dst = v
+			return err
+		}
+	}
+	return map[string]func(serialization.ParseNode) error{
+		"id": str(&u.id), "userPrincipalName": str(&u.upn), "displayName": str(&u.displayName), "userType": str(&u.userType),
+	}
 }
 
 // MemberGroups returns those of groupIDs the user is a (transitive) member of.
@@ -41,7 +72,8 @@ func (c *Client) MemberGroups(ctx context.Context, userID string, groupIDs []str
 	err := retryTransient(ctx, func() error {
 		body := users.NewItemCheckMemberGroupsPostRequestBody()
 		body.SetGroupIds(groupIDs)
-		res, err := c.users.ByUserId(userID).CheckMemberGroups().PostAsCheckMemberGroupsPostResponse(ctx, body, nil)
+		b := users.NewItemCheckMemberGroupsRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)
+		res, err := b.PostAsCheckMemberGroupsPostResponse(ctx, body, nil)
 		if err != nil {
 			return c.classifyCall("check the group memberships of user "+userID, "GroupMember.Read.All", err)
 		}
