@@ -44,9 +44,9 @@ var registerSerializers sync.Once
 
 // Client talks to Microsoft Graph v1.0. It is safe for concurrent use.
 type Client struct {
-	cfg      Config
-	baseURL  string
-	adapter  *msgraphcore.GraphRequestAdapterBase
+	cfg     Config
+	baseURL string
+	adapter *msgraphcore.GraphRequestAdapterBase
 
 	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
 	Requests atomic.Int64
