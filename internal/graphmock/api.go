@@ -47,13 +47,10 @@ func (m *Mock) Now() time.Time {
 func (m *Mock) SignIn(user, code string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u, err := signIn(m.t, user, code)
-	if u != nil && err == nil {
-		m.commitLocked()
+	if _, err := signIn(m.t, user, code); err != nil {
+		return err // a *SignInError; never a typed nil
 	}
-	if err != nil {
-		return err
-	}
+	m.commitLocked() // a one-time pass is now used
 	return nil
 }
 

@@ -2,6 +2,7 @@ package graphmock
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -228,6 +229,23 @@ func TestControls_Faults(t *testing.T) {
 		checkGraphError(t, do(t, c, "POST", s.URL+"/_mock/faults", "", bad), 400, codeBadRequest)
 	}
 
+	// Drop after commit over HTTP/1.1: the connection is hijacked and closed, the change stays.
+	do(t, c, "POST", s.URL+"/_mock/faults", "", `{"dropAfterCommitRate": 1}`)
+	h1 := httpClient(t, s)
+	h1.Transport.(*http.Transport).TLSClientConfig.NextProtos = []string{"http/1.1"}
+	req, _ := http.NewRequest("PATCH", s.URL+policyPath, strings.NewReader(`{"@odata.type":"`+policyODataType+`","defaultLength":30}`))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	if resp, err := h1.Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("dropped PATCH answered %d", resp.StatusCode)
+	}
+	if s.Snapshot().Policy.DefaultLength != 30 {
+		t.Fatal("dropped PATCH was not committed")
+	}
+	if r := do(t, h1, "GET", s.URL+policyPath, admin, nil); r.status != 200 {
+		t.Fatalf("read under dropAfterCommit: %d", r.status)
+	}
+
 	// Replication lag on a user added through /_mock/users: reads and pass creation 404 first.
 	do(t, c, "POST", s.URL+"/_mock/faults", "", `{"replicationLagReads": 2}`)
 	r = do(t, c, "POST", s.URL+"/_mock/users", "", map[string]any{"userPrincipalName": "lag@" + Domain})
@@ -295,5 +313,32 @@ func TestInProcessHandler(t *testing.T) {
 	// The mock OIDC issuer's discovery.
 	if got := do(t, c, "GET", ts.URL+"/_mock/oidc/.well-known/openid-configuration", "", nil); got.json["issuer"] != ts.URL+"/_mock/oidc" {
 		t.Fatalf("oidc discovery: %s", got.raw)
+	}
+	if got := do(t, c, "GET", ts.URL+"/_mock/oidc/keys", "", nil); len(got.json["keys"].([]any)) != 1 {
+		t.Fatalf("oidc keys: %s", got.raw)
+	}
+}
+
+func TestReset(t *testing.T) {
+	s := startServer(t, Options{})
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	enablePolicy(t, s.Mock, nil)
+	if _, err := s.AddUser(NewUser{UserPrincipalName: "dave@" + Domain}); err != nil {
+		t.Fatal(err)
+	}
+	s.AdvanceClock(time.Hour)
+	s.SetFaults(Faults{LatencyMs: 1, ReplicationLagReads: 3})
+	if st, raw := s.GraphRequest("POST", "/users/"+AliceID+"/authentication/temporaryAccessPassMethods", map[string]any{}); st != 201 {
+		t.Fatalf("create: %d %s", st, raw)
+	}
+	s.Reset()
+	st := s.Snapshot()
+	if st.Policy.State != "disabled" || len(st.Users) != 4 || len(st.Passes) != 0 || s.Now().Sub(time.Now()) > time.Minute ||
+		s.Faults().LatencyMs != 0 || len(s.Requests()) != 0 {
+		t.Fatalf("after Reset: %+v %+v", st, s.Faults())
+	}
+	// Tokens stay valid.
+	if r := do(t, httpClient(t, s), "GET", s.URL+policyPath, admin, nil); r.status != 200 {
+		t.Fatalf("token after Reset: %d", r.status)
 	}
 }

@@ -294,21 +294,17 @@ func decodePassRequest(body []byte) (passRequest, *graphError) {
 	if r.IsUsableOnce, err = o.boolean("isUsableOnce"); err != nil {
 		return r, err
 	}
-	for _, readOnly := range []struct{ name, typ string }{
-		{"id", "s"}, {"createdDateTime", "t"}, {"isUsable", "b"}, {"methodUsabilityReason", "s"}, {"temporaryAccessPass", "s"},
-	} {
-		var err *graphError
-		switch readOnly.typ {
-		case "s":
-			_, err = o.str(readOnly.name)
-		case "t":
-			_, err = o.timestamp(readOnly.name)
-		case "b":
-			_, err = o.boolean(readOnly.name)
-		}
-		if err != nil {
+	// Read-only properties: checked for their type, then ignored.
+	for _, name := range []string{"id", "methodUsabilityReason", "temporaryAccessPass"} {
+		if _, err := o.str(name); err != nil {
 			return r, err
 		}
+	}
+	if _, err := o.timestamp("createdDateTime"); err != nil {
+		return r, err
+	}
+	if _, err := o.boolean("isUsable"); err != nil {
+		return r, err
 	}
 	return r, o.done()
 }

@@ -21,20 +21,17 @@ func (e *graphError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, 
 
 // The error codes the mock uses, in one place.
 const (
-	codeBadRequest        = "badRequest"
-	codeNotFound          = "Request_ResourceNotFound"
-	codeItemNotFound      = "itemNotFound" // unknown pass id (unverified: Graph's exact code for an unknown method id)
-	codeAccessDenied      = "accessDenied"
-	codeInvalidToken      = "InvalidAuthenticationToken"
-	codeMethodNotAllowed  = "methodNotAllowed"
-	codeTooLarge          = "requestEntityTooLarge"
-	codeTooManyRequests   = "TooManyRequests"
-	codeServiceNotAvail   = "serviceNotAvailable"
-	codeGeneralException  = "generalException"
-	codeGatewayTimeout    = "gatewayTimeout"
-	codeUnsupportedMedia  = "unsupportedMediaType"
-	codeSignInFailed      = "signInFailed"
-	codeInvalidController = "invalidRequest"
+	codeBadRequest       = "badRequest"
+	codeNotFound         = "Request_ResourceNotFound"
+	codeItemNotFound     = "itemNotFound" // unknown pass id (unverified: Graph's exact code for an unknown method id)
+	codeAccessDenied     = "accessDenied"
+	codeInvalidToken     = "InvalidAuthenticationToken"
+	codeMethodNotAllowed = "methodNotAllowed"
+	codeTooLarge         = "requestEntityTooLarge"
+	codeTooManyRequests  = "TooManyRequests"
+	codeServiceNotAvail  = "serviceNotAvailable"
+	codeGeneralException = "generalException"
+	codeGatewayTimeout   = "gatewayTimeout"
 )
 
 func badRequest(format string, args ...any) *graphError {

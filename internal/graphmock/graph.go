@@ -39,9 +39,20 @@ func (m *Mock) serveGraph(c *call) {
 	rt := m.dispatchGraph(c, buf)
 	if rt != nil && rt.write && buf.status < 300 && m.faults.dropAfterCommit() {
 		c.entry.Status, c.entry.Fault = buf.status, "dropAfterCommit"
-		panic(http.ErrAbortHandler)
+		dropConnection(out)
+		return
 	}
 	buf.flushTo(out)
+}
+
+// dropConnection closes the client's connection with no answer: hijacked and closed on
+// HTTP/1.1; on HTTP/2 (no hijacking) the handler aborts, which resets the stream.
+func dropConnection(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // dispatchGraph routes an authenticated Graph request, checks its permission and runs it,

@@ -2,6 +2,7 @@
 // loopback, for tests, demos and benchmarks of the entratap provider.
 //
 //	go run ./internal/graphmock/cmd/graphmock [--addr 127.0.0.1:0] [--env-file PATH] [--state PATH] [--seed PATH]
+//	go run ./internal/graphmock/cmd/graphmock --print-default-seed > seed.json   # a --seed file to edit
 //
 // When ready it prints one line:
 //
@@ -54,8 +55,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	lagReads := fs.Int("fault-replication-lag-reads", 0, "reads of a just-created object that answer 404")
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
+	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *printSeed {
+		raw, _ := json.MarshalIndent(graphmock.DefaultSeed(), "", "  ")
+		fmt.Fprintf(stdout, "%s\n", raw)
+		return 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "graphmock: unexpected arguments: %v\n", fs.Args())

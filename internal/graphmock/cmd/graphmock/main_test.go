@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// started runs the command until the test ends and returns its ready line's fields.
+func started(t *testing.T, args ...string) (fields map[string]string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, args, &stdout, &stderr) }()
+	var once sync.Once
+	exit := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case exit = <-code:
+			case <-time.After(10 * time.Second):
+				t.Error("graphmock did not stop")
+			}
+		})
+		return exit
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if line, _, ok := strings.Cut(stdout.String(), "\n"); ok {
+			if !strings.HasPrefix(line, "graphmock ready ") {
+				t.Fatalf("first line: %q", line)
+			}
+			fields = map[string]string{}
+			for _, f := range strings.Fields(line)[2:] {
+				k, v, _ := strings.Cut(f, "=")
+				fields[k] = v
+			}
+			t.Cleanup(func() { stop() })
+			return fields, stop
+		}
+		select {
+		case c := <-code:
+			t.Fatalf("graphmock exited with %d: %s", c, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("no ready line; stderr: %s", stderr.String())
+	return nil, nil
+}
+
+func readEnv(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	env := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "export ") {
+			continue
+		}
+		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		env[k] = strings.Trim(v, "'")
+	}
+	return env
+}
+
+func client(t *testing.T, caFile string) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig.RootCAs = pool
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+
+func TestCommand_ReadyEnvStateAndShutdown(t *testing.T) {
+	dir := t.TempDir()
+	envFile, state := filepath.Join(dir, "env"), filepath.Join(dir, "state.json")
+	fields, stop := started(t, "--env-file", envFile, "--state", state, "--fault-latency-ms", "1", "--fault-retry-after", "0")
+	if !strings.HasPrefix(fields["graph"], "https://127.0.0.1:") || fields["authority"] != fields["graph"] || fields["mock"] != fields["graph"]+"/_mock" {
+		t.Fatalf("ready line fields: %v", fields)
+	}
+	env := readEnv(t, envFile)
+	if env["ARM_TENANT_ID"] != graphmock.TenantID || env["ARM_CLIENT_ID"] != graphmock.AdminClientID || env["ARM_CLIENT_SECRET"] != graphmock.AdminClientSecret ||
+		env["ENTRATAP_GRAPH_ENDPOINT"] != fields["graph"] || env["ENTRATAP_AUTHORITY_HOST"] != fields["graph"] || env["ENTRATAP_MOCK_URL"] != fields["mock"] || env["SSL_CERT_FILE"] == "" {
+		t.Fatalf("env file: %v", env)
+	}
+	c := client(t, env["SSL_CERT_FILE"])
+	resp, err := c.Get(env["ENTRATAP_MOCK_URL"] + "/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faults graphmock.Faults
+	_ = json.NewDecoder(resp.Body).Decode(&faults)
+	_ = resp.Body.Close()
+	if faults.LatencyMs != 1 || faults.RetryAfterSeconds == nil || *faults.RetryAfterSeconds != 0 || faults.Rate != 0 {
+		t.Fatalf("fault flags: %+v", faults)
+	}
+	resp, err = c.Post(env["ENTRATAP_MOCK_URL"]+"/users", "application/json", strings.NewReader(`{"userPrincipalName":"dave@contoso.example"}`))
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("add user: %v %v", resp, err)
+	}
+	_ = resp.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+
+	// Restarted on the same state: dave is still there.
+	fields, _ = started(t, "--state", state, "--env-file", envFile)
+	env = readEnv(t, envFile)
+	resp, err = client(t, env["SSL_CERT_FILE"]).Get(fields["mock"] + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var st graphmock.State
+	_ = json.NewDecoder(resp.Body).Decode(&st)
+	found := false
+	for _, u := range st.Users {
+		found = found || u.UserPrincipalName == "dave@contoso.example"
+	}
+	if !found {
+		t.Fatalf("state lost across restart: %+v", st.Users)
+	}
+}
+
+func TestCommand_Errors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "state.json")
+	if err := os.WriteFile(bad, []byte("{broken"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr syncBuffer
+	if code := run(context.Background(), []string{"--state", bad}, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), bad) {
+		t.Fatalf("unreadable state: exit %d, stderr %q", code, stderr.String())
+	}
+	if got, _ := os.ReadFile(bad); string(got) != "{broken" {
+		t.Fatal("the unreadable state file was changed")
+	}
+	if stdout.String() != "" {
+		t.Fatalf("printed %q", stdout.String())
+	}
+	for _, args := range [][]string{
+		{"--no-such-flag"},
+		{"--fault-rate", "2"},
+		{"--fault-rate", "0.5", "--fault-statuses", "404"},
+		{"--fault-retry-after", "soon"},
+		{"extra-arg"},
+	} {
+		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+	seed := filepath.Join(dir, "seed.json")
+	_ = os.WriteFile(seed, []byte(`{"tenantId":"t","unknown":1}`), 0o600)
+	if code := run(context.Background(), []string{"--seed", seed}, &stdout, &stderr); code != 1 {
+		t.Errorf("bad seed: exit %d", code)
+	}
+}
+
+func TestCommand_Seed(t *testing.T) {
+	var out, errOut syncBuffer
+	if code := run(context.Background(), []string{"--print-default-seed"}, &out, &errOut); code != 0 {
+		t.Fatalf("--print-default-seed: %d %s", code, errOut.String())
+	}
+	var seed graphmock.Seed
+	if err := json.Unmarshal([]byte(out.String()), &seed); err != nil || seed.TenantID != graphmock.TenantID {
+		t.Fatalf("printed seed: %v", err)
+	}
+	seed.Domain = "fabrikam.example"
+	raw, _ := json.Marshal(seed)
+	path := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	fields, _ := started(t, "--seed", path, "--ca-file", ca)
+	c := client(t, ca)
+	for domain, want := range map[string]int{"fabrikam.example": 200, "contoso.example": 400} {
+		resp, err := c.Get(fields["authority"] + "/" + domain + "/v2.0/.well-known/openid-configuration")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", domain, resp.StatusCode, want)
+		}
+	}
+}
