@@ -65,6 +65,8 @@ type runResult struct {
 	Rep        int     `json:"rep"`
 	Seconds    float64 `json:"seconds"`
 	CPUSeconds float64 `json:"cpu_seconds"` // user+system of terraform and the plugins it waited for
+	// ProviderCPUSeconds is the part of CPUSeconds spent in the provider processes (from /proc, sampled).
+	ProviderCPUSeconds float64 `json:"provider_cpu_seconds"`
 	// BenchCPUSeconds is this process's user+system time during the command: the mock serving
 	// requests, and the /proc sampler.
 	BenchCPUSeconds float64 `json:"bench_cpu_seconds"`

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMedian(t *testing.T) {
@@ -45,6 +46,13 @@ func TestParseVmHWM(t *testing.T) {
 	}
 	if _, ok := parseVmHWM([]byte("Name:\tkthreadd\n")); ok {
 		t.Error("parseVmHWM found a VmHWM in a status without one")
+	}
+}
+
+func TestParseStatCPU(t *testing.T) {
+	stat := "4242 (terraform-pro vider) S 1 4242 4242 0 -1 4194560 900 0 0 0 150 25 0 0 20 0 12 0 3000 1300000000 12000\n"
+	if d, ok := parseStatCPU([]byte(stat)); !ok || d != 1750*time.Millisecond {
+		t.Errorf("parseStatCPU = %v, %t; want 1.75s, true", d, ok)
 	}
 }
 

@@ -42,6 +42,9 @@ type summary struct {
 	NoopPeakRSSMB     float64  `json:"noop_peak_rss_mb"`
 	NoopBinaryMB      float64  `json:"noop_binary_mb"`
 	Errors            int      `json:"errors"`
+	// CPURatios are the same ratios on the CPU time of terraform and its plugins: less moved by
+	// other work on the machine than wall time, but blind to waiting (on the mock, on retries).
+	CPURatios map[string]*float64 `json:"cpu_ratios"`
 }
 
 type caseSummary struct {
@@ -51,6 +54,8 @@ type caseSummary struct {
 	// MedianSeconds and MedianCPUSeconds are by phase.
 	MedianSeconds    map[string]float64 `json:"median_seconds"`
 	MedianCPUSeconds map[string]float64 `json:"median_cpu_seconds"`
+	// MedianProviderCPUSeconds is the provider processes' share of MedianCPUSeconds.
+	MedianProviderCPUSeconds map[string]float64 `json:"median_provider_cpu_seconds"`
 	// MedianBenchCPUSeconds is the bench process's own CPU time (the mock) during the command.
 	MedianBenchCPUSeconds map[string]float64 `json:"median_bench_cpu_seconds"`
 	// MsPerResource is MedianSeconds / N, in milliseconds.
@@ -73,17 +78,19 @@ func (b *bench) results() results {
 	find := map[string]*caseSummary{}
 	for _, c := range b.cases {
 		cs := caseSummary{Target: c.Target, N: c.N, Faulted: c.Faulted, Runs: c.Runs,
-			MedianSeconds: map[string]float64{}, MedianCPUSeconds: map[string]float64{}, MedianBenchCPUSeconds: map[string]float64{},
-			MsPerResource: map[string]float64{}}
+			MedianSeconds: map[string]float64{}, MedianCPUSeconds: map[string]float64{}, MedianProviderCPUSeconds: map[string]float64{},
+			MedianBenchCPUSeconds: map[string]float64{}, MsPerResource: map[string]float64{}}
 		for phase, runs := range c.Runs {
-			var wall, cpu, own []float64
+			var wall, cpu, prov, own []float64
 			for _, run := range runs {
 				wall = append(wall, run.Seconds)
 				cpu = append(cpu, run.CPUSeconds)
+				prov = append(prov, run.ProviderCPUSeconds)
 				own = append(own, run.BenchCPUSeconds)
 			}
 			cs.MedianSeconds[phase] = median(wall)
 			cs.MedianCPUSeconds[phase] = median(cpu)
+			cs.MedianProviderCPUSeconds[phase] = median(prov)
 			cs.MedianBenchCPUSeconds[phase] = median(own)
 			cs.MsPerResource[phase] = 1000 * cs.MedianSeconds[phase] / float64(c.N)
 		}
@@ -93,13 +100,16 @@ func (b *bench) results() results {
 		c := &r.Cases[i]
 		find[caseKey(c.Target, c.N, c.Faulted)] = c
 	}
-	ratio := func(num, den *caseSummary, phase string) *float64 {
-		if num == nil || den == nil || len(num.Runs[phase]) == 0 || len(den.Runs[phase]) == 0 || den.MedianSeconds[phase] == 0 {
+	ratioOf := func(num, den *caseSummary, phase string, of func(*caseSummary) map[string]float64) *float64 {
+		if num == nil || den == nil || len(num.Runs[phase]) == 0 || len(den.Runs[phase]) == 0 || of(den)[phase] == 0 {
 			return nil
 		}
-		v := num.MedianSeconds[phase] / den.MedianSeconds[phase]
+		v := of(num)[phase] / of(den)[phase]
 		return &v
 	}
+	wall := func(c *caseSummary) map[string]float64 { return c.MedianSeconds }
+	cpu := func(c *caseSummary) map[string]float64 { return c.MedianCPUSeconds }
+	ratio := func(num, den *caseSummary, phase string) *float64 { return ratioOf(num, den, phase, wall) }
 	pass, noop := find[caseKey(targetPass, b.opts.n, false)], find[caseKey(targetNoop, b.opts.n, false)]
 	r.Summary = summary{
 		ApplyRatio:        ratio(pass, noop, phaseApply),
@@ -111,6 +121,12 @@ func (b *bench) results() results {
 		BinaryMB:          mb(b.sizes[targetPass]),
 		NoopBinaryMB:      mb(b.sizes[targetNoop]),
 		Errors:            len(b.errs),
+		CPURatios: map[string]*float64{
+			"apply":   ratioOf(pass, noop, phaseApply, cpu),
+			"plan":    ratioOf(pass, noop, phasePlan, cpu),
+			"destroy": ratioOf(pass, noop, phaseDestroy, cpu),
+			"faulted": ratioOf(find[caseKey(targetPass, b.opts.n, true)], pass, phaseApply, cpu),
+		},
 	}
 	return r
 }
@@ -162,33 +178,49 @@ func printReport(w io.Writer, r results, jsonPath string) {
 		c := &r.Cases[i]
 		find[caseKey(c.Target, c.N, c.Faulted)] = c
 	}
-	cell := func(c *caseSummary, phase string) string {
-		if len(c.Runs[phase]) == 0 {
-			return "-"
+	label := func(c *caseSummary) string {
+		if c.Faulted {
+			return c.Target + " +10% 429"
 		}
-		return fmt.Sprintf("%.2f (%.1f)", c.MedianSeconds[phase], c.MedianCPUSeconds[phase])
+		return c.Target
 	}
-	fmt.Fprintf(w, "\n%s, %s, %d CPUs, load average %s at start and %s at end; median of %d repetitions;\n"+
-		"wall seconds (cpu seconds of terraform and its plugins)\n\n",
+	fmt.Fprintf(w, "\n%s, %s, %d CPUs, load average %s at start and %s at end; medians of %d repetitions\n",
 		r.Terraform, r.Go, r.CPUs, r.LoadAverage[0], r.LoadAverage[1], r.Reps)
-	fmt.Fprintf(w, "%-5s %-24s %-14s %-14s %-14s %8s %8s %8s %7s\n", "n", "target", "apply", "plan", "destroy",
+	fmt.Fprintf(w, "\nwall seconds\n%-5s %-24s %8s %8s %8s %8s %8s %8s %8s\n", "n", "target", "apply", "plan", "destroy",
 		"apply/", "plan/", "destroy/", "ms/res")
-	fmt.Fprintf(w, "%-5s %-24s %-14s %-14s %-14s %8s %8s %8s %7s\n", "", "", "", "refresh-only", "", "noop", "noop", "noop", "apply")
-	for _, c := range r.Cases {
+	fmt.Fprintf(w, "%-5s %-24s %8s %8s %8s %8s %8s %8s %8s\n", "", "", "", "refresh", "", "noop", "noop", "noop", "apply")
+	for i := range r.Cases {
+		c := &r.Cases[i]
 		noop := find[caseKey(targetNoop, c.N, false)]
+		cell := func(phase string) string {
+			if len(c.Runs[phase]) == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.2f", c.MedianSeconds[phase])
+		}
 		ratio := func(phase string) string {
 			if noop == nil || len(c.Runs[phase]) == 0 || noop.MedianSeconds[phase] == 0 {
 				return "-"
 			}
 			return fmt.Sprintf("%.2f", c.MedianSeconds[phase]/noop.MedianSeconds[phase])
 		}
-		label := c.Target
-		if c.Faulted {
-			label += " +10% 429"
-		}
-		fmt.Fprintf(w, "%-5d %-24s %-14s %-14s %-14s %8s %8s %8s %7.1f\n", c.N, label,
-			cell(&c, phaseApply), cell(&c, phasePlan), cell(&c, phaseDestroy),
+		fmt.Fprintf(w, "%-5d %-24s %8s %8s %8s %8s %8s %8s %8.1f\n", c.N, label(c),
+			cell(phaseApply), cell(phasePlan), cell(phaseDestroy),
 			ratio(phaseApply), ratio(phasePlan), ratio(phaseDestroy), c.MsPerResource[phaseApply])
+	}
+
+	fmt.Fprintf(w, "\ncpu seconds: terraform + provider processes + mock (in the bench process)\n%-5s %-24s %-20s %-20s %-20s\n",
+		"n", "target", "apply", "plan refresh", "destroy")
+	for i := range r.Cases {
+		c := &r.Cases[i]
+		cell := func(phase string) string {
+			if len(c.Runs[phase]) == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.1f + %.1f + %.1f", c.MedianCPUSeconds[phase]-c.MedianProviderCPUSeconds[phase],
+				c.MedianProviderCPUSeconds[phase], c.MedianBenchCPUSeconds[phase])
+		}
+		fmt.Fprintf(w, "%-5d %-24s %-20s %-20s %-20s\n", c.N, label(c), cell(phaseApply), cell(phasePlan), cell(phaseDestroy))
 	}
 
 	if r.SmallN > 0 {
@@ -219,7 +251,9 @@ func printReport(w io.Writer, r results, jsonPath string) {
 	}
 
 	s := r.Summary
-	fmt.Fprintf(w, "\nprovider peak RSS %.1f MB (noop %.1f MB); binary %.1f MB (noop %.1f MB)\n",
+	fmt.Fprintf(w, "\nthe same ratios on cpu time (terraform and its plugins): apply %s plan %s destroy %s faulted %s\n",
+		fmtRatio(s.CPURatios["apply"]), fmtRatio(s.CPURatios["plan"]), fmtRatio(s.CPURatios["destroy"]), fmtRatio(s.CPURatios["faulted"]))
+	fmt.Fprintf(w, "provider peak RSS %.1f MB (noop %.1f MB); binary %.1f MB (noop %.1f MB)\n",
 		s.ProviderPeakRSSMB, s.NoopPeakRSSMB, s.BinaryMB, s.NoopBinaryMB)
 	if len(r.RefreshOnlyExit2) > 0 {
 		var ids []string
@@ -259,7 +293,7 @@ func printRequests(w io.Writer, label string, runs []runResult) {
 	if run.Injected > 0 {
 		fmt.Fprintf(w, " (%d answered 429)", run.Injected)
 	}
-	fmt.Fprintf(w, "; mock cpu %.2fs; %d provider processes, peak RSS %.1f MB\n", run.BenchCPUSeconds, run.ProviderProcesses, float64(run.PeakRSSKB)/1024)
+	fmt.Fprintf(w, "; %d provider processes, peak RSS %.1f MB\n", run.ProviderProcesses, float64(run.PeakRSSKB)/1024)
 	for _, k := range keys {
 		fmt.Fprintf(w, "      %6d  %s\n", run.Requests[k], k)
 	}

@@ -17,8 +17,12 @@ const sampleEvery = 10 * time.Millisecond
 type procSample struct {
 	pid   int
 	exe   string
-	hwmKB int64 // the last VmHWM read: the peak resident set so far
+	hwmKB int64         // the last VmHWM read: the peak resident set so far
+	cpu   time.Duration // the last user+system time read from /proc/PID/stat
 }
+
+// clockTick is the unit of /proc/PID/stat's times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
 
 // sampler watches /proc for processes whose executable is one of the watched binaries and
 // keeps their VmHWM. A pid seen not to match is looked at again only while it is young:
@@ -108,6 +112,9 @@ func (s *sampler) sample() {
 		if kb, ok := readVmHWM("/proc/" + name + "/status"); ok && kb > p.hwmKB {
 			p.hwmKB = kb
 		}
+		if cpu, ok := readCPU("/proc/" + name + "/stat"); ok && cpu > p.cpu {
+			p.cpu = cpu
+		}
 	}
 	for pid := range s.ignore {
 		if !alive[pid] {
@@ -140,4 +147,33 @@ func parseVmHWM(status []byte) (int64, bool) {
 		return kb, err == nil
 	}
 	return 0, false
+}
+
+// readCPU returns user+system time from a /proc/PID/stat file.
+func readCPU(path string) (time.Duration, bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	return parseStatCPU(raw)
+}
+
+// parseStatCPU reads utime and stime, the 14th and 15th fields; the command name (2nd field,
+// in parentheses) may hold spaces, so fields count from its closing parenthesis.
+func parseStatCPU(stat []byte) (time.Duration, bool) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	// f[0] is the 3rd field (state): utime is f[11], stime f[12].
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(u+st) * clockTick, true
 }

@@ -225,6 +225,7 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 			}
 			r.ProviderProcesses++
 			r.PeakRSSKB = max(r.PeakRSSKB, p.hwmKB)
+			r.ProviderCPUSeconds += p.cpu.Seconds()
 		}
 		b.rssMax[c.Target] = max(b.rssMax[c.Target], r.PeakRSSKB)
 	}

@@ -68,7 +68,10 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"* **Hand the code to a person or a system**: store it through a write-only argument of another resource, e.g. a key vault secret's " +
 			"`value_wo` (with a `value_wo_version` you bump to issue a new pass), and set `revoke_on_close = false` so that the pass stays for the user. " +
 			"Because plan and apply each open the resource, the apply then finds the pass that its own plan left: set `replace_existing = true` too. " +
-			"Each run then issues a new pass and the last one stays.\n\n" +
+			"Each command that opens the resource then issues a new pass, which replaces the one stored before, so the stored code stays valid only " +
+			"until the next plan or apply: keep this pattern in a root module that you apply only to issue a pass.\n\n" +
+			"The checks the managed `entratap_pass` makes at plan time (lifetime within the policy's range, one-time policy, start not in the past) " +
+			"run when the resource is opened, before a pass is issued.\n\n" +
 			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: passDocs["user_id"],

@@ -376,28 +376,7 @@ resource "terraform_data" "signin" {
 func TestAccEphemeralPass_closeAfterOutOfBandDelete(t *testing.T) {
 	m := newMock(t)
 	ctx := t.Context()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provCfg := passDynamicValue(t, schemas.Provider, map[string]tftypes.Value{
-		"tenant_id":      tftypes.NewValue(tftypes.String, graphmock.TenantID),
-		"client_id":      tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
-		"client_secret":  tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
-		"graph_endpoint": tftypes.NewValue(tftypes.String, m.URL),
-		"authority_host": tftypes.NewValue(tftypes.String, m.URL),
-		"use_cli":        tftypes.NewValue(tftypes.Bool, false),
-	})
-	cresp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: provCfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	passNoErrors(t, "ConfigureProvider", cresp.Diagnostics)
-
+	srv, schemas := passProtocolServer(t, m)
 	ephSchema := schemas.EphemeralResourceSchemas["entratap_pass"]
 	open := func() *tfprotov6.OpenEphemeralResourceResponse {
 		t.Helper()
@@ -444,6 +423,33 @@ func TestAccEphemeralPass_closeAfterOutOfBandDelete(t *testing.T) {
 	if p := passOf(m, graphmock.CarolID); p != nil {
 		t.Fatalf("carol has pass %s", p.ID)
 	}
+}
+
+// passProtocolServer serves the provider without Terraform, configured for the mock as the admin app.
+func passProtocolServer(t *testing.T, m *graphmock.Server) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
+	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provCfg := passDynamicValue(t, schemas.Provider, map[string]tftypes.Value{
+		"tenant_id":      tftypes.NewValue(tftypes.String, graphmock.TenantID),
+		"client_id":      tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
+		"client_secret":  tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
+		"graph_endpoint": tftypes.NewValue(tftypes.String, m.URL),
+		"authority_host": tftypes.NewValue(tftypes.String, m.URL),
+		"use_cli":        tftypes.NewValue(tftypes.Bool, false),
+	})
+	cresp, err := srv.ConfigureProvider(t.Context(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: provCfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passNoErrors(t, "ConfigureProvider", cresp.Diagnostics)
+	return srv, schemas
 }
 
 // passDynamicValue encodes an object of the schema: the values given, null elsewhere.

@@ -15,6 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -23,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -706,6 +714,60 @@ resource "entratap_pass" "p" {
 	})
 }
 
+// The plan warns when the pass would be unusable (disabled policy, user not
+// targeted) or when the user is a guest. Terraform's test harness cannot see
+// warnings, so this plans through the provider's protocol server.
+func TestAccPassResource_planWarnings(t *testing.T) {
+	m := newMock(t)
+	srv, schemas := passProtocolServer(t, m)
+	schema := schemas.ResourceSchemas["entratap_pass"]
+	plan := func(user string) []string {
+		t.Helper()
+		cfg := passDynamicValue(t, schema, map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, user)})
+		null, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.PlanResourceChange(t.Context(), &tfprotov6.PlanResourceChangeRequest{
+			TypeName: "entratap_pass", PriorState: &null, ProposedNewState: cfg, Config: cfg,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var warnings []string
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("plan for %s: error %s: %s", user, d.Summary, d.Detail)
+			}
+			warnings = append(warnings, d.Summary)
+		}
+		return warnings
+	}
+	expect := func(user string, want ...string) {
+		t.Helper()
+		if got := plan(user); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("plan for %s: warnings %q, want %q", user, got, want)
+		}
+	}
+
+	expect(graphmock.AliceUPN, "The Temporary Access Pass policy is disabled")
+	// Enabled for the onboarding group only, which holds alice.
+	passPatchPolicy(t, m, map[string]any{"state": "enabled", "includeTargets": []map[string]any{
+		{"id": graphmock.OnboardingGroupID, "targetType": "group", "isRegistrationRequired": false}}})
+	expect(graphmock.AliceUPN)
+	expect(graphmock.BobUPN, "The policy does not target the user")
+	// Everyone but alice.
+	passPatchPolicy(t, m, map[string]any{
+		"includeTargets": []map[string]any{{"id": "all_users", "targetType": "group", "isRegistrationRequired": false}},
+		"excludeTargets": []map[string]any{{"id": graphmock.AliceID, "targetType": "user"}}})
+	expect(graphmock.AliceUPN, "The policy does not target the user")
+	expect(graphmock.CarolUPN)
+	expect(graphmock.GuestUPN, "The user is a guest")
+	if n := len(m.Snapshot().Passes); n != 0 {
+		t.Errorf("planning created %d passes", n)
+	}
+}
+
 // Graph refuses a pass for an external guest; its reason reaches the user.
 func TestAccPassResource_guest(t *testing.T) {
 	m := newMock(t)
@@ -850,6 +912,132 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 		n++
 		if bytes.Contains(data, []byte(code)) {
 			t.Errorf("the TRACE log holds the code of pass %d of 3", n)
+		}
+	}
+}
+
+// Unit tests: no Terraform, no mock.
+
+func TestPassIsYoung(t *testing.T) {
+	for _, tc := range []struct {
+		created string
+		want    bool
+	}{
+		{time.Now().Add(-30 * time.Second).UTC().Format(time.RFC3339), true},
+		{time.Now().Add(-5 * time.Minute).UTC().Format(time.RFC3339), false},
+		{time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339), false}, // clock skew, not youth
+		{"", false},
+		{"yesterday", false},
+	} {
+		if got := passIsYoung(types.StringValue(tc.created)); got != tc.want {
+			t.Errorf("passIsYoung(%q) = %v, want %v", tc.created, got, tc.want)
+		}
+	}
+}
+
+func TestPassRFC3339Validator(t *testing.T) {
+	for _, tc := range []struct {
+		value   types.String
+		wantErr bool
+	}{
+		{types.StringValue("2026-12-01T08:00:00Z"), false},
+		{types.StringValue("2026-12-01T09:00:00+01:00"), false},
+		{types.StringValue("2026-12-01T08:00:00.5Z"), false},
+		{types.StringNull(), false},
+		{types.StringUnknown(), false},
+		{types.StringValue("2026-12-01"), true},
+		{types.StringValue("2026-12-01 08:00:00"), true},
+		{types.StringValue("tomorrow"), true},
+	} {
+		resp := &validator.StringResponse{}
+		rfc3339Validator{}.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("start_date_time"), ConfigValue: tc.value}, resp)
+		if resp.Diagnostics.HasError() != tc.wantErr {
+			t.Errorf("%s: error = %v, want %v", tc.value, resp.Diagnostics.HasError(), tc.wantErr)
+		}
+	}
+}
+
+func TestPassInputsNewPass(t *testing.T) {
+	np, err := passInputs{
+		StartDateTime:     types.StringValue("2026-12-01T09:00:00+01:00"),
+		LifetimeInMinutes: types.Int64Value(480),
+		IsUsableOnce:      types.BoolValue(false),
+	}.newPass()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if np.StartDateTime == nil || !np.StartDateTime.Equal(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)) ||
+		np.LifetimeInMinutes == nil || *np.LifetimeInMinutes != 480 || np.IsUsableOnce == nil || *np.IsUsableOnce {
+		t.Errorf("newPass = %+v", np)
+	}
+	// Unset inputs are left to the policy.
+	np, err = passInputs{StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(), IsUsableOnce: types.BoolNull()}.newPass()
+	if err != nil || np.StartDateTime != nil || np.LifetimeInMinutes != nil || np.IsUsableOnce != nil {
+		t.Errorf("newPass of unset inputs = %+v, %v", np, err)
+	}
+}
+
+func TestPassUserTargeted(t *testing.T) {
+	const user = "a11ce000-0000-4000-8000-000000000001"
+	for _, tc := range []struct {
+		name     string
+		inc, exc []graph.Target
+		want     bool
+	}{
+		{"all users", []graph.Target{{ID: graph.AllUsers, TargetType: "group"}}, nil, true},
+		{"the user", []graph.Target{{ID: strings.ToUpper(user), TargetType: "user"}}, nil, true},
+		{"another user", []graph.Target{{ID: "b0b00000-0000-4000-8000-000000000002", TargetType: "user"}}, nil, false},
+		{"excluded", []graph.Target{{ID: graph.AllUsers, TargetType: "group"}}, []graph.Target{{ID: user, TargetType: "user"}}, false},
+		{"nobody", nil, nil, false},
+	} {
+		// No group targets but all_users: Graph is not asked, so no client is needed.
+		got, err := userTargeted(t.Context(), nil, &graph.Policy{IncludeTargets: tc.inc, ExcludeTargets: tc.exc}, user)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: userTargeted = %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestPassExistingPassDetail(t *testing.T) {
+	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
+	res := existingPassDetail(u, p, passOwnerResource)
+	for _, want := range []string{"pass-1", "created 2026-01-02T03:04:05Z", "until 2026-01-02T04:04:05Z", "replace_existing = true", "create_before_destroy"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("resource message lacks %q:\n%s", want, res)
+		}
+	}
+	if eph := existingPassDetail(u, p, passOwnerEphemeral); !strings.Contains(eph, "this run's own plan issued") || strings.Contains(eph, "create_before_destroy") {
+		t.Errorf("ephemeral message:\n%s", eph)
+	}
+}
+
+func TestPassResourceImportState(t *testing.T) {
+	ctx := t.Context()
+	r := &PassResource{}
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	importID := func(id string) (*fwresource.ImportStateResponse, passResourceModel) {
+		resp := &fwresource.ImportStateResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: id}, resp)
+		var m passResourceModel
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.State.Get(ctx, &m)...)
+		}
+		return resp, m
+	}
+	resp, m := importID("guest_fabrikam.example#EXT#@contoso.example/6f5d2c1e-0000-4000-8000-000000000000")
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("import: %v", resp.Diagnostics)
+	}
+	if m.UserID.ValueString() != "guest_fabrikam.example#EXT#@contoso.example" || m.ID.ValueString() != "6f5d2c1e-0000-4000-8000-000000000000" ||
+		m.ReplaceExisting.ValueBool() || m.ReplaceWhenUnusable.ValueBool() || !m.TemporaryAccessPass.IsNull() {
+		t.Errorf("imported state = %+v", m)
+	}
+	for _, bad := range []string{"", "6f5d2c1e", "/6f5d2c1e", "alice@contoso.example/", " alice@contoso.example/x"} {
+		if resp, _ := importID(bad); !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics[0].Detail(), "<user_id>/<pass_id>") {
+			t.Errorf("import id %q: want an error naming the format, got %v", bad, resp.Diagnostics)
 		}
 	}
 }
