@@ -173,10 +173,51 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 	}
 	p, err := c.CreatePass(ctx, user.ID, np)
 	if err != nil {
-		diags.Append(graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName), err))
+		summary := fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName)
+		if ambiguous(ctx, err) {
+			// The create may have been committed with its answer lost: a pass
+			// Terraform would not know. Remove it, so state and tenant agree.
+			diags.AddError(summary, removeOrphan(ctx, c, user, existing, err))
+			return nil, nil, diags
+		}
+		diags.Append(graphDiag(summary, err))
 		return nil, nil, diags
 	}
 	return user, p, diags
+}
+
+// ambiguous reports whether a failed create may still have been committed:
+// no answer, a cancelled or expired context, or a server error.
+func ambiguous(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || graph.IsTransient(err)
+}
+
+// removeOrphan deletes any pass the user holds that was not there before the
+// failed create, with a context of its own (the run's may be cancelled), and
+// returns the diagnostic's detail: what happened and what to do.
+func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before []*graph.Pass, createErr error) string {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	known := map[string]bool{}
+	for _, p := range before {
+		known[p.ID] = true
+	}
+	detail := fmt.Sprintf("Microsoft Graph's answer to the create was lost (%v), so the pass may have been created without Terraform learning its id or code.", createErr)
+	now, err := c.ListPasses(cctx, user.ID)
+	if err != nil {
+		return detail + fmt.Sprintf("\n\nChecking user %s (%s) for such a pass failed too: %v\n\nLook at the user's authentication methods and delete any Temporary Access Pass created just now, then run terraform apply again.", user.UserPrincipalName, user.ID, err)
+	}
+	for _, p := range now {
+		if known[p.ID] {
+			continue
+		}
+		if err := c.DeletePass(cctx, user.ID, p.ID); err != nil {
+			return detail + fmt.Sprintf("\n\nUser %s (%s) holds pass %s, created by this attempt, and deleting it failed: %v\n\nDelete that pass (or import it with terraform import <address> %s/%s; its code cannot be recovered), then run terraform apply again.",
+				user.UserPrincipalName, user.ID, p.ID, err, user.ID, p.ID)
+		}
+		return detail + fmt.Sprintf("\n\nThe pass this attempt created (%s) was found and deleted, so user %s holds no pass Terraform does not know about. Run terraform apply again.", p.ID, user.UserPrincipalName)
+	}
+	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.UserPrincipalName)
 }
 
 func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
@@ -290,7 +331,8 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 	}
 	if !pol.Enabled {
 		diags.AddWarning("The Temporary Access Pass policy is disabled",
-			"The tenant's Temporary Access Pass policy is disabled: the pass will be created, but it reads DisabledByPolicy and cannot sign anyone in until the policy is enabled.")
+			"The tenant's Temporary Access Pass policy is disabled right now: the pass will be created, but it reads DisabledByPolicy and cannot sign anyone in until the policy is enabled. "+
+				"If an entratap_policy in this configuration enables it, this warning is about the policy as it was before this apply and can be ignored.")
 	} else if user != nil {
 		targeted, err := userTargeted(ctx, c, pol, user.ID)
 		switch {
@@ -299,7 +341,8 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 		case !targeted:
 			diags.AddAttributeWarning(path.Root("user_id"), "The policy does not target the user",
 				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy, or is in its exclude targets: "+
-					"the pass will be created, but it reads DisabledByPolicy and cannot sign the user in.", user.UserPrincipalName))
+					"the pass will be created, but it reads DisabledByPolicy and cannot sign the user in. "+
+					"(This is the policy as it is now, before any change this apply makes to it.)", user.UserPrincipalName))
 		}
 	}
 	return diags
