@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestAccProviderSchemaFromBinary builds the release binary and asks
+// Terraform for its schema, as a user's `terraform providers schema -json`
+// would: every provider setting and every object is there.
+func TestAccProviderSchemaFromBinary(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(bin, "terraform-provider-entratap"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "dev.tfrc")
+	if err := os.WriteFile(rc, []byte(`provider_installation {
+  dev_overrides { "registry.terraform.io/entratap/entratap" = "`+bin+`" }
+  direct {}
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "work")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(`terraform {
+  required_providers {
+    entratap = { source = "entratap/entratap" }
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("terraform", "providers", "schema", "-json")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform providers schema -json: %v", err)
+	}
+	var doc struct {
+		ProviderSchemas map[string]struct {
+			Provider struct {
+				Block struct {
+					Attributes map[string]struct {
+						Sensitive bool `json:"sensitive"`
+					} `json:"attributes"`
+				} `json:"block"`
+			} `json:"provider"`
+			ResourceSchemas          map[string]json.RawMessage `json:"resource_schemas"`
+			DataSourceSchemas        map[string]json.RawMessage `json:"data_source_schemas"`
+			EphemeralResourceSchemas map[string]json.RawMessage `json:"ephemeral_resource_schemas"`
+		} `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	s, ok := doc.ProviderSchemas["registry.terraform.io/entratap/entratap"]
+	if !ok {
+		t.Fatalf("no entratap schema in %s", strings.Join(keys(doc.ProviderSchemas), ", "))
+	}
+	want := []string{
+		"tenant_id", "client_id", "client_id_file_path", "client_secret", "client_secret_file_path",
+		"client_certificate", "client_certificate_path", "client_certificate_password",
+		"use_oidc", "oidc_token", "oidc_token_file_path", "oidc_request_token", "oidc_request_url",
+		"use_aks_workload_identity", "use_msi", "msi_endpoint", "use_cli",
+		"environment", "graph_endpoint", "authority_host",
+	}
+	for _, a := range want {
+		if _, ok := s.Provider.Block.Attributes[a]; !ok {
+			t.Errorf("provider attribute %s missing", a)
+		}
+	}
+	for _, a := range []string{"client_secret", "client_certificate", "client_certificate_password", "oidc_token", "oidc_request_token"} {
+		if !s.Provider.Block.Attributes[a].Sensitive {
+			t.Errorf("provider attribute %s is not sensitive", a)
+		}
+	}
+	if len(s.Provider.Block.Attributes) != len(want) {
+		t.Errorf("provider attributes %v, want exactly %v", keys(s.Provider.Block.Attributes), want)
+	}
+	for _, r := range []string{"entratap_policy", "entratap_pass"} {
+		if _, ok := s.ResourceSchemas[r]; !ok {
+			t.Errorf("resource %s missing", r)
+		}
+		if _, ok := s.DataSourceSchemas[r]; !ok {
+			t.Errorf("data source %s missing", r)
+		}
+	}
+	if _, ok := s.EphemeralResourceSchemas["entratap_pass"]; !ok {
+		t.Error("ephemeral resource entratap_pass missing")
+	}
+	if fi, err := os.Stat(filepath.Join(bin, "terraform-provider-entratap")); err == nil {
+		t.Logf("release binary: %.1f MB", float64(fi.Size())/1e6)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
