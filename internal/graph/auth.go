@@ -188,7 +188,7 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	} else {
 		c, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.TenantID})
 		if err != nil {
-			return nil, fmt.Errorf("Azure CLI credential: %w", err)
+			return nil, fmt.Errorf("the Azure CLI credential: %w", err)
 		}
 		return done(c, MethodCLI)
 	}

@@ -333,7 +333,7 @@ func TestReset(t *testing.T) {
 	}
 	s.Reset()
 	st := s.Snapshot()
-	if st.Policy.State != "disabled" || len(st.Users) != 4 || len(st.Passes) != 0 || s.Now().Sub(time.Now()) > time.Minute ||
+	if st.Policy.State != "disabled" || len(st.Users) != 4 || len(st.Passes) != 0 || time.Until(s.Now()) > time.Minute ||
 		s.Faults().LatencyMs != 0 || len(s.Requests()) != 0 {
 		t.Fatalf("after Reset: %+v %+v", st, s.Faults())
 	}

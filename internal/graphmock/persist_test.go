@@ -59,7 +59,7 @@ func TestState_SurvivesRestart(t *testing.T) {
 	if !bytes.Equal(j1, j2) {
 		t.Fatalf("state differs after restart:\n%s\n%s", j1, j2)
 	}
-	if d := m2.Now().Sub(time.Now()); d < 29*time.Minute {
+	if d := time.Until(m2.Now()); d < 29*time.Minute {
 		t.Fatalf("clock offset lost: %v", d)
 	}
 	if err := m2.SignIn("dave@"+Domain, code); err != nil {

@@ -212,7 +212,7 @@ func (s *passCapturingServer) OpenEphemeralResource(ctx context.Context, req *tf
 	if err != nil || resp == nil || resp.Result == nil {
 		return resp, err
 	}
-	schemas, err := s.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func sortTargets(ts []graph.Target) {
 func validatePolicy(ctx context.Context, m policyModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	known := func(v types.Int64) bool { return !v.IsNull() && !v.IsUnknown() }
-	min, def, max := m.MinimumLifetimeInMinutes, m.DefaultLifetimeInMinutes, m.MaximumLifetimeInMinutes
+	minL, defL, maxL := m.MinimumLifetimeInMinutes, m.DefaultLifetimeInMinutes, m.MaximumLifetimeInMinutes
 	// Unset values take Graph's defaults, which the checks must see too.
 	val := func(v types.Int64, d int64) (int64, bool) {
 		if v.IsUnknown() {
@@ -163,14 +163,14 @@ func validatePolicy(ctx context.Context, m policyModel) diag.Diagnostics {
 		}
 		return v.ValueInt64(), true
 	}
-	minV, minOK := val(min, 60)
-	defV, defOK := val(def, 60)
-	maxV, maxOK := val(max, 480)
-	if minOK && maxOK && minV > maxV && (known(min) || known(max)) {
+	minV, minOK := val(minL, 60)
+	defV, defOK := val(defL, 60)
+	maxV, maxOK := val(maxL, 480)
+	if minOK && maxOK && minV > maxV && (known(minL) || known(maxL)) {
 		diags.AddAttributeError(path.Root("minimum_lifetime_in_minutes"), "Invalid lifetime range",
 			fmt.Sprintf("minimum_lifetime_in_minutes (%d) must not exceed maximum_lifetime_in_minutes (%d).", minV, maxV))
 	}
-	if defOK && minOK && maxOK && minV <= maxV && (defV < minV || defV > maxV) && (known(def) || known(min) || known(max)) {
+	if defOK && minOK && maxOK && minV <= maxV && (defV < minV || defV > maxV) && (known(defL) || known(minL) || known(maxL)) {
 		diags.AddAttributeError(path.Root("default_lifetime_in_minutes"), "Invalid default lifetime",
 			fmt.Sprintf("default_lifetime_in_minutes (%d) must lie between minimum_lifetime_in_minutes (%d) and maximum_lifetime_in_minutes (%d).", defV, minV, maxV))
 	}

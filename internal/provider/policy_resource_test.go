@@ -137,7 +137,7 @@ func TestAccPolicy_defaults(t *testing.T) {
 	})
 }
 
-func allFieldsConfig(m *graphmock.Server, def, min, max, length int, once bool, reg bool) string {
+func allFieldsConfig(m *graphmock.Server, def, minimum, maximum, length int, once bool, reg bool) string {
 	return providerBlock(m) + fmt.Sprintf(`
 resource "entratap_policy" "this" {
   enabled                     = true
@@ -153,7 +153,7 @@ resource "entratap_policy" "this" {
     { id = %q, target_type = "user" },
   ]
 }
-`, def, min, max, length, once, graphmock.OnboardingGroupID, reg, mockUserID(m, graphmock.BobUPN))
+`, def, minimum, maximum, length, once, graphmock.OnboardingGroupID, reg, mockUserID(m, graphmock.BobUPN))
 }
 
 // mockUserID looks a seeded user's object id up in the mock.
