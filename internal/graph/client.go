@@ -47,6 +47,7 @@ type Client struct {
 	cfg     Config
 	baseURL string
 	adapter *msgraphcore.GraphRequestAdapterBase
+	cache   cache
 
 	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
 	Requests atomic.Int64

@@ -75,6 +75,7 @@ func (c *Client) GetPolicy(ctx context.Context) (*Policy, error) {
 			return &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with a configuration that is not a Temporary Access Pass configuration (no @odata.type " + tapConfigType + ")"}
 		}
 		out = flattenPolicy(tap)
+		c.rememberPolicy(out)
 		return nil
 	})
 	return out, err
@@ -103,6 +104,7 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 	if u.ExcludeTargets != nil {
 		body.SetExcludeTargets(expandExcludeTargets(*u.ExcludeTargets))
 	}
+	c.forgetPolicy()
 	return retryTransient(ctx, func() error {
 		_, err := c.tapPolicy().Patch(ctx, body, nil)
 		return c.classifyCall("update the Temporary Access Pass policy", permPolicyWrite, err)
@@ -111,6 +113,7 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 
 // ResetPolicy DELETEs the configuration, which puts Microsoft's defaults back.
 func (c *Client) ResetPolicy(ctx context.Context) error {
+	c.forgetPolicy()
 	return retryTransient(ctx, func() error {
 		err := c.tapPolicy().Delete(ctx, nil)
 		return c.classifyCall("reset the Temporary Access Pass policy to Microsoft's defaults", permPolicyWrite, err)

@@ -21,8 +21,13 @@ type User struct {
 
 var errorMapping = abstractions.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
 
-// GetUser looks a user up by object id or user principal name.
+// GetUser looks a user up by object id or user principal name. Users found
+// are remembered for a couple of minutes: an id or UPN does not change
+// meaning within one Terraform command.
 func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
+	if u, ok := c.cachedUser(idOrUPN); ok {
+		return u, nil
+	}
 	var out *User
 	err := retryTransient(ctx, func() error {
 		// A request of our own with $select and a four-field model: the SDK's
@@ -40,6 +45,7 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 			return &Error{Kind: KindUnknown, Op: "read user " + idOrUPN, Message: "Graph answered with no user"}
 		}
 		out = &User{ID: deref(u.id), UserPrincipalName: deref(u.upn), DisplayName: deref(u.displayName), UserType: deref(u.userType)}
+		c.rememberUser(idOrUPN, out)
 		return nil
 	})
 	return out, err

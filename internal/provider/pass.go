@@ -261,16 +261,6 @@ func waitForUser(ctx context.Context, c *graph.Client, idOrUPN string) (*graph.U
 	}
 }
 
-// waitForPass reads a pass just created, retrying a 404 until ctx ends.
-func waitForPass(ctx context.Context, c *graph.Client, userID, passID string) (*graph.Pass, error) {
-	for {
-		p, err := c.GetPass(ctx, userID, passID, true)
-		if err == nil || !graph.IsNotFound(err) || ctx.Err() != nil {
-			return p, err
-		}
-	}
-}
-
 // checkNewPass checks a pass about to be created against the clock, the
 // directory and the live policy, on whatever is known. Errors stop the plan
 // before anything is created; what only makes the pass unusable is a warning.
@@ -310,7 +300,7 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 			fmt.Sprintf("User %s has userType Guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
 	}
 
-	pol, err := c.GetPolicy(ctx)
+	pol, err := c.GetPolicyCached(ctx)
 	if err != nil {
 		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", err)))
 		return diags

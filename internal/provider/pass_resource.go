@@ -190,19 +190,9 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	plan.TemporaryAccessPass = types.StringValue(p.Code)
+	// The 201 answer is the whole pass: no read-back. A read that follows
+	// soon after (refresh) waits out replication, see GetPass's young.
 	plan.setFrom(user.ID, p)
-	// Saved at once: the code exists only in this response. Should the
-	// read-back fail, the pass is kept as tainted and replaced next time.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	fresh, err := waitForPass(ctx, r.client, user.ID, p.ID)
-	if err != nil {
-		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("The new Temporary Access Pass %s of user %s could not be read back", p.ID, user.UserPrincipalName), err))
-		return
-	}
-	plan.setFrom(user.ID, fresh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -754,12 +754,16 @@ func TestAccPassResource_planWarnings(t *testing.T) {
 	// Enabled for the onboarding group only, which holds alice.
 	passPatchPolicy(t, m, map[string]any{"state": "enabled", "includeTargets": []map[string]any{
 		{"id": graphmock.OnboardingGroupID, "targetType": "group", "isRegistrationRequired": false}}})
+	// A new provider process, as Terraform starts for each command: a
+	// process remembers the policy it read for a minute.
+	srv, _ = passProtocolServer(t, m)
 	expect(graphmock.AliceUPN)
 	expect(graphmock.BobUPN, "The policy does not target the user")
 	// Everyone but alice.
 	passPatchPolicy(t, m, map[string]any{
 		"includeTargets": []map[string]any{{"id": "all_users", "targetType": "group", "isRegistrationRequired": false}},
 		"excludeTargets": []map[string]any{{"id": graphmock.AliceID, "targetType": "user"}}})
+	srv, _ = passProtocolServer(t, m)
 	expect(graphmock.AliceUPN, "The policy does not target the user")
 	expect(graphmock.CarolUPN)
 	expect(graphmock.GuestUPN, "The user is a guest")
