@@ -123,7 +123,8 @@ func (p *EntratapProvider) ValidateConfig(ctx context.Context, req provider.Vali
 	conflict(m.ClientCertificate, m.ClientCertificatePath, "client_certificate", "client_certificate_path")
 	conflict(m.OIDCToken, m.OIDCTokenFilePath, "oidc_token", "oidc_token_file_path")
 	if (set(m.ClientCertificate) || set(m.ClientCertificatePath)) && (set(m.ClientSecret) || set(m.ClientSecretFilePath)) {
-		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Conflicting provider settings",
+		// No attribute path: Terraform would print the line of client_secret, a literal secret included.
+		resp.Diagnostics.AddError("Conflicting provider settings",
 			"Both a client certificate and a client secret are configured. Configure one credential for the application: the certificate would win and the secret would be ignored.")
 	}
 	if set(m.Environment) && (set(m.GraphEndpoint) != set(m.AuthorityHost)) {
@@ -174,9 +175,15 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	client, attr, err := buildClient(m, p.userAgent(req.TerraformVersion))
 	if err != nil {
-		if attr != "" {
+		switch {
+		case attr != "" && !p.sensitive(ctx, attr):
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid provider configuration", err.Error())
-		} else {
+		case attr != "":
+			// No attribute path: Terraform prints the configuration line an
+			// attribute error points at, and with it a secret written there
+			// literally. The message names the attribute.
+			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		default:
 			resp.Diagnostics.AddError("Cannot authenticate to Microsoft Entra ID", err.Error())
 		}
 		return
@@ -184,6 +191,14 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+}
+
+// sensitive reports whether a provider attribute holds a secret.
+func (p *EntratapProvider) sensitive(ctx context.Context, attr string) bool {
+	var resp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &resp)
+	a, ok := resp.Schema.Attributes[attr]
+	return ok && a.IsSensitive()
 }
 
 func (p *EntratapProvider) userAgent(tfVersion string) string {

@@ -1,0 +1,41 @@
+package graph
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzValidateEndpoint: graph_endpoint and authority_host as typed. No
+// panic; a refusal names the setting and quotes the value; what is accepted
+// is an absolute https URL, or http on a loopback address, without a query
+// or fragment.
+func FuzzValidateEndpoint(f *testing.F) {
+	for _, seed := range []string{
+		"https://graph.microsoft.com", "https://127.0.0.1:8443", "http://127.0.0.1:8080", "http://[::1]:80", "http://localhost",
+		"http://graph.microsoft.com", "https://graph.microsoft.com/?x=1", "https://h/#f", "ftp://h", "graph.microsoft.com",
+		"", "https://", "https:///x", "http://LOCALHOST.", "https://[::1", "https://h:99999", "https://user:pass@h",
+		"https://h/%zz", "\x00", "https://h\n", "http://0x7f.1",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := ValidateEndpoint("graph_endpoint", raw)
+		if err != nil {
+			if msg := err.Error(); !strings.HasPrefix(msg, "graph_endpoint ") || !strings.Contains(msg, fmt.Sprintf("%q", raw)) {
+				t.Fatalf("%q: the error names neither the setting nor the value: %s", raw, msg)
+			}
+			return
+		}
+		u, perr := url.Parse(raw)
+		switch {
+		case perr != nil || u.Host == "":
+			t.Fatalf("%q accepted but not an absolute URL (%v)", raw, perr)
+		case u.Scheme != "https" && (u.Scheme != "http" || !IsLoopback(u.Hostname())):
+			t.Fatalf("%q accepted: scheme %q on host %q", raw, u.Scheme, u.Hostname())
+		case u.RawQuery != "" || u.Fragment != "":
+			t.Fatalf("%q accepted with a query or fragment", raw)
+		}
+	})
+}
