@@ -203,6 +203,9 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 		known[p.ID] = true
 	}
 	detail := fmt.Sprintf("Microsoft Graph's answer to the create was lost (%v), so the pass may have been created without Terraform learning its id or code.", createErr)
+	if ctx.Err() != nil {
+		detail = fmt.Sprintf("The create was interrupted (%v) before Microsoft Graph's answer arrived, so the pass may have been created without Terraform learning its id or code.", context.Cause(ctx))
+	}
 	now, err := c.ListPasses(cctx, user.ID)
 	if err != nil {
 		return detail + fmt.Sprintf("\n\nChecking user %s (%s) for such a pass failed too: %v\n\nLook at the user's authentication methods and delete any Temporary Access Pass created just now, then run terraform apply again.", user.UserPrincipalName, user.ID, err)
