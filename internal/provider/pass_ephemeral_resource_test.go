@@ -1,17 +1,12 @@
 package provider
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -317,49 +312,18 @@ resource "terraform_data" "signin" {
 		t.Fatalf("the provider returned %d codes, want one per plan and apply at least", len(issued))
 	}
 	var states, plans int
-	err := filepath.WalkDir(workDirs, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(workDirs, p)
-		if strings.HasSuffix(p, ".tfstate") && bytes.Contains(data, []byte("terraform_data")) {
+	err := eachArtifact(workDirs, func(name string, data []byte, zipped bool) {
+		switch {
+		case !zipped && strings.HasSuffix(name, ".tfstate") && bytes.Contains(data, []byte("terraform_data")):
 			states++
+		case zipped && strings.HasSuffix(name, "!tfplan"):
+			plans++
 		}
-		contents := map[string][]byte{rel: data}
-		if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-			// A saved plan is a zip: search what it holds, not its compressed bytes.
-			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-			if err != nil {
-				return fmt.Errorf("%s: %w", rel, err)
-			}
-			for _, f := range zr.File {
-				if f.Name == "tfplan" {
-					plans++
-				}
-				rc, err := f.Open()
-				if err != nil {
-					return err
-				}
-				b, err := io.ReadAll(rc)
-				_ = rc.Close()
-				if err != nil {
-					return err
-				}
-				contents[rel+"!"+f.Name] = b
+		for i, code := range issued {
+			if bytes.Contains(data, []byte(code)) {
+				t.Errorf("%s holds code %d of %d", name, i+1, len(issued))
 			}
 		}
-		for name, b := range contents {
-			for i, code := range issued {
-				if bytes.Contains(b, []byte(code)) {
-					t.Errorf("%s holds code %d of %d", name, i+1, len(issued))
-				}
-			}
-		}
-		return nil
 	})
 	if err != nil {
 		t.Fatalf("searching the working directories: %v", err)

@@ -10,7 +10,6 @@ package provider
 // a bearer token.
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -22,7 +21,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -122,48 +120,25 @@ func secretContext(data []byte, from, to int) string {
 // scanDir searches every file under dir: saved plans (zip files) entry by entry.
 func (s *secretScanner) scanDir(t *testing.T, dir string) {
 	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+	err := eachArtifact(dir, func(name string, data []byte, zipped bool) {
+		if !zipped {
 			kind := "file"
 			switch {
-			case strings.Contains(d.Name(), ".tfstate"):
+			case strings.Contains(filepath.Base(name), ".tfstate"):
 				kind = "state"
-			case strings.HasSuffix(d.Name(), ".tf"):
+			case strings.HasSuffix(name, ".tf"):
 				kind = "configuration"
 			}
-			s.scan(kind, rel, data, kind == "configuration")
-			return nil
+			s.scan(kind, name, data, kind == "configuration")
+			return
 		}
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			return fmt.Errorf("%s: %w", rel, err)
+		entry := name[strings.LastIndex(name, "!")+1:]
+		config := strings.HasPrefix(entry, "tfconfig/")
+		kind := "plan"
+		if config {
+			kind = "plan's configuration"
 		}
-		for _, f := range zr.File {
-			rc, err := f.Open()
-			if err != nil {
-				return err
-			}
-			b, err := io.ReadAll(rc)
-			_ = rc.Close()
-			if err != nil {
-				return err
-			}
-			config := strings.HasPrefix(f.Name, "tfconfig/")
-			kind := "plan"
-			if config {
-				kind = "plan's configuration"
-			}
-			s.scan(kind, rel+"!"+f.Name, b, config)
-		}
-		return nil
+		s.scan(kind, name, data, config)
 	})
 	if err != nil {
 		t.Fatalf("searching %s: %v", dir, err)
