@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -45,13 +46,21 @@ func (m *Mock) Now() time.Time {
 // SignIn signs user (id or UPN) in with a pass code now. It returns nil on success (a one-time
 // pass becomes OneTimeUsed) or a *SignInError whose Reason says why not.
 func (m *Mock) SignIn(user, code string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, err := signIn(m.t, user, code); err != nil {
+	if _, err := m.signIn(user, code); err != nil {
 		return err // a *SignInError; never a typed nil
 	}
-	m.commitLocked() // a one-time pass is now used
 	return nil
+}
+
+func (m *Mock) signIn(user, code string) (User, *SignInError) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, err := signIn(m.t, user, code)
+	if err != nil {
+		return User{}, err
+	}
+	m.commitLocked() // a one-time pass is now used
+	return *u, nil
 }
 
 // NewUser is a user to add (POST /_mock/users).
@@ -67,14 +76,6 @@ type NewUser struct {
 func (m *Mock) AddUser(nu NewUser) (User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u, gerr := m.addUserLocked(nu)
-	if gerr != nil {
-		return User{}, gerr
-	}
-	return u, nil
-}
-
-func (m *Mock) addUserLocked(nu NewUser) (User, *graphError) {
 	if nu.UserPrincipalName == "" {
 		return User{}, badRequest("The property 'userPrincipalName' is required.")
 	}
@@ -109,19 +110,9 @@ func (m *Mock) Snapshot() State {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.t
-	s := State{TenantID: t.id, Now: formatTime(t.now()), Policy: clonePolicy(t.policy), Users: []User{}, Groups: []Group{}, Passes: []Pass{}}
 	seed := t.seed()
-	s.Users = append(s.Users, seed.Users...)
-	s.Groups = append(s.Groups, seed.Groups...)
-	now := t.now()
-	for _, p := range t.storedPasses() {
-		usable, reason := usability(p, t, now)
-		s.Passes = append(s.Passes, Pass{
-			ID: p.ID, UserID: p.UserID, CreatedDateTime: p.CreatedDateTime, StartDateTime: p.StartDateTime,
-			LifetimeInMinutes: p.LifetimeInMinutes, IsUsableOnce: p.IsUsableOnce, IsUsable: usable, MethodUsabilityReason: reason,
-		})
-	}
-	return s
+	return State{TenantID: t.id, Now: formatTime(t.now()), Policy: clonePolicy(t.policy),
+		Users: append([]User{}, seed.Users...), Groups: append([]Group{}, seed.Groups...), Passes: t.passList(false)}
 }
 
 // Requests returns the request log (oldest first).
@@ -165,14 +156,12 @@ func (m *Mock) GraphRequest(method, path string, body any) (status int, respBody
 			all[p] = true
 		}
 	}
-	buf := newBufferedWriter(http.Header{"Request-Id": {uuid.NewString()}})
-	c := &call{m: m, r: r, body: raw, base: m.baseURL(), entry: &RequestLogEntry{}, outOfBand: true,
+	rec := httptest.NewRecorder()
+	rec.Header().Set("request-id", uuid.NewString())
+	c := &call{m: m, w: rec, r: r, body: raw, base: m.baseURL(), entry: &RequestLogEntry{}, outOfBand: true,
 		principal: &principal{clientID: AdminClientID, roles: all}}
-	m.dispatchGraph(c, buf)
-	if buf.status == 0 {
-		buf.status = http.StatusOK
-	}
-	return buf.status, buf.body.Bytes()
+	m.dispatch(c, graphArea)
+	return rec.Code, rec.Body.Bytes()
 }
 
 // MintFederatedToken signs a token from the mock OIDC issuer (https://HOST/_mock/oidc), as a

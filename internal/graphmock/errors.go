@@ -2,8 +2,10 @@ package graphmock
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -36,6 +38,15 @@ const (
 
 func badRequest(format string, args ...any) *graphError {
 	return &graphError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// forbidden is the 403 of a Graph route whose permissions the token lacks.
+func forbidden(perms []string) *graphError {
+	msg := "Request Authorization failed. Missing permission: " + perms[0]
+	if len(perms) > 1 {
+		msg += " (or " + strings.Join(perms[1:], ", ") + ")"
+	}
+	return &graphError{Status: http.StatusForbidden, Code: codeAccessDenied, Message: msg}
 }
 
 func notFound(id string) *graphError {
@@ -78,6 +89,36 @@ type odataInnerError struct {
 	RequestID       string `json:"request-id"`
 	ClientRequestID string `json:"client-request-id"`
 }
+
+// errClientGone: the client went away while the request waited; nothing is answered.
+var errClientGone = errors.New("graphmock: the client went away")
+
+// writeError answers an error in its own shape; an error of no known shape is a 500.
+func writeError(w http.ResponseWriter, err error) {
+	var (
+		ge *graphError
+		oe *oauthError
+		me *msiError
+	)
+	switch {
+	case errors.As(err, &ge):
+		writeGraphError(w, ge)
+	case errors.As(err, &oe):
+		writeOAuthError(w, oe)
+	case errors.As(err, &me):
+		writeJSON(w, me.Status, map[string]any{"statusCode": me.Status, "message": me.Message, "correlationId": w.Header().Get("request-id")})
+	default:
+		writeGraphError(w, &graphError{Status: 500, Code: codeGeneralException, Message: "Internal error in graphmock."})
+	}
+}
+
+// msiError is an error of the managed-identity endpoint, in App Service's shape.
+type msiError struct {
+	Status  int
+	Message string
+}
+
+func (e *msiError) Error() string { return fmt.Sprintf("%d: %s", e.Status, e.Message) }
 
 // writeGraphError answers e in Graph's shape. The request-id headers were set by ServeHTTP.
 func writeGraphError(w http.ResponseWriter, e *graphError) {

@@ -1,7 +1,7 @@
 package graphmock
 
-// Graph v1.0: the request pipeline (latency, injected faults, bearer token, route,
-// permission, handler, drop-after-commit) and the handlers.
+// Graph v1.0: what comes before routing (latency, injected faults, bearer token) and the
+// handlers, which run with Mock.mu held (see Mock.run).
 
 import (
 	"errors"
@@ -15,34 +15,26 @@ import (
 	"github.com/google/uuid"
 )
 
-func (m *Mock) serveGraph(c *call) {
+// admit applies what comes before routing a Graph request: latency and injected faults, then
+// the bearer token, whose roles become c.principal.
+func (m *Mock) admit(c *call) error {
 	if d := m.faults.latency(); d > 0 {
 		select {
 		case <-time.After(d):
 		case <-c.r.Context().Done():
-			return
+			return errClientGone
 		}
 	}
 	if e := m.faults.injected(); e != nil {
 		c.entry.Fault = "injected"
-		writeGraphError(c.w, e)
-		return
+		return e
 	}
 	p, gerr := m.authenticate(c)
 	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return gerr
 	}
 	c.principal = p
-	out := c.w
-	buf := newBufferedWriter(out.Header())
-	rt := m.dispatchGraph(c, buf)
-	if rt != nil && rt.write && buf.status < 300 && m.faults.dropAfterCommit() {
-		c.entry.Status, c.entry.Fault = buf.status, "dropAfterCommit"
-		dropConnection(out)
-		return
-	}
-	buf.flushTo(out)
+	return nil
 }
 
 // dropConnection closes the client's connection with no answer: hijacked and closed on
@@ -53,34 +45,6 @@ func dropConnection(w http.ResponseWriter) {
 		return
 	}
 	panic(http.ErrAbortHandler)
-}
-
-// dispatchGraph routes an authenticated Graph request, checks its permission and runs it,
-// writing the answer to w. It returns the route (nil: none matched).
-func (m *Mock) dispatchGraph(c *call, w http.ResponseWriter) *route {
-	c.w = w
-	rt, params, pathKnown := match(graphRoutes, c.r.Method, c.r.URL)
-	if rt == nil {
-		if pathKnown {
-			writeGraphError(w, &graphError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
-				Message: fmt.Sprintf("The HTTP method '%s' is not allowed on '%s'.", c.r.Method, c.r.URL.Path)})
-			return nil
-		}
-		segs, _ := splitPath(c.r.URL.EscapedPath())
-		writeGraphError(w, badRequest("Resource not found for the segment '%s'.", segs[len(segs)-1]))
-		return nil
-	}
-	if !c.principal.hasAny(rt.perms) {
-		msg := "Request Authorization failed. Missing permission: " + rt.perms[0]
-		if len(rt.perms) > 1 {
-			msg += " (or " + strings.Join(rt.perms[1:], ", ") + ")"
-		}
-		writeGraphError(w, &graphError{Status: http.StatusForbidden, Code: codeAccessDenied, Message: msg})
-		return rt
-	}
-	c.params = params
-	rt.handle(c)
-	return rt
 }
 
 // principal is the app a Graph request runs as, with the roles of its token.
@@ -168,7 +132,7 @@ func (c *call) lagged(key string) bool {
 }
 
 // findUser resolves the {user} segment (id or UPN) and applies replication lag (m.mu held).
-func (c *call) findUser() (*User, *graphError) {
+func (c *call) findUser() (*User, error) {
 	ref := c.params["user"]
 	u := c.m.t.user(ref)
 	if u == nil || c.lagged("user:"+u.ID) {
@@ -180,46 +144,26 @@ func (c *call) findUser() (*User, *graphError) {
 // --- policy ---
 
 type policyBody struct {
-	Context                  string          `json:"@odata.context"`
-	Type                     string          `json:"@odata.type"`
-	ID                       string          `json:"id"`
-	State                    string          `json:"state"`
-	DefaultLifetimeInMinutes int             `json:"defaultLifetimeInMinutes"`
-	DefaultLength            int             `json:"defaultLength"`
-	MinimumLifetimeInMinutes int             `json:"minimumLifetimeInMinutes"`
-	MaximumLifetimeInMinutes int             `json:"maximumLifetimeInMinutes"`
-	IsUsableOnce             bool            `json:"isUsableOnce"`
-	IncludeTargets           []IncludeTarget `json:"includeTargets"`
-	ExcludeTargets           []ExcludeTarget `json:"excludeTargets"`
+	Context string `json:"@odata.context"`
+	Type    string `json:"@odata.type"`
+	ID      string `json:"id"`
+	Policy
 }
 
-func handleGetPolicy(c *call) {
-	c.m.mu.Lock()
-	p := clonePolicy(c.m.t.policy)
-	c.m.mu.Unlock()
-	writeJSON(c.w, http.StatusOK, policyBody{
-		Context:                  c.base + "/v1.0/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
-		Type:                     policyODataType,
-		ID:                       policyID,
-		State:                    p.State,
-		DefaultLifetimeInMinutes: p.DefaultLifetimeInMinutes,
-		DefaultLength:            p.DefaultLength,
-		MinimumLifetimeInMinutes: p.MinimumLifetimeInMinutes,
-		MaximumLifetimeInMinutes: p.MaximumLifetimeInMinutes,
-		IsUsableOnce:             p.IsUsableOnce,
-		IncludeTargets:           p.IncludeTargets,
-		ExcludeTargets:           p.ExcludeTargets,
-	})
+func handleGetPolicy(c *call) (reply, error) {
+	return ok(policyBody{
+		Context: c.base + "/v1.0/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
+		Type:    policyODataType,
+		ID:      policyID,
+		Policy:  clonePolicy(c.m.t.policy),
+	}), nil
 }
 
-func handlePatchPolicy(c *call) {
+func handlePatchPolicy(c *call) (reply, error) {
 	patch, gerr := decodePolicyPatch(c.body)
 	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return reply{}, gerr
 	}
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
 	p := clonePolicy(c.m.t.policy)
 	setIf(&p.State, patch.State)
 	setIf(&p.DefaultLifetimeInMinutes, patch.DefaultLifetimeInMinutes)
@@ -229,13 +173,13 @@ func handlePatchPolicy(c *call) {
 	setIf(&p.IsUsableOnce, patch.IsUsableOnce)
 	setIf(&p.IncludeTargets, patch.IncludeTargets)
 	setIf(&p.ExcludeTargets, patch.ExcludeTargets)
+	defaultTargetTypes(&p)
 	if gerr := validatePolicy(p, c.m.t); gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return reply{}, gerr
 	}
 	c.m.t.policy = p
 	c.m.commitLocked()
-	c.w.WriteHeader(http.StatusNoContent)
+	return noContent(), nil
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -244,77 +188,59 @@ func setIf[T any](dst *T, v *T) {
 	}
 }
 
-func handleDeletePolicy(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
+func handleDeletePolicy(c *call) (reply, error) {
 	c.m.t.policy = DefaultPolicy()
 	c.m.commitLocked()
-	c.w.WriteHeader(http.StatusNoContent)
+	return noContent(), nil
 }
 
 // --- users and groups ---
 
-func handleGetUser(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
-	writeJSON(c.w, http.StatusOK, map[string]any{
+func handleGetUser(c *call) (reply, error) {
+	u := c.user
+	return ok(map[string]any{
 		"@odata.context":    c.base + "/v1.0/$metadata#users/$entity",
 		"id":                u.ID,
 		"userPrincipalName": u.UserPrincipalName,
 		"displayName":       u.DisplayName,
 		"userType":          u.UserType,
-	})
+	}), nil
 }
 
-func handleGetGroup(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
+func handleGetGroup(c *call) (reply, error) {
 	g := c.m.t.group(c.params["group"])
 	if g == nil {
-		writeGraphError(c.w, notFound(c.params["group"]))
-		return
+		return reply{}, notFound(c.params["group"])
 	}
-	writeJSON(c.w, http.StatusOK, map[string]any{
+	return ok(map[string]any{
 		"@odata.context":  c.base + "/v1.0/$metadata#groups/$entity",
 		"id":              g.ID,
 		"displayName":     g.DisplayName,
 		"securityEnabled": true,
 		"mailEnabled":     false,
-	})
+	}), nil
 }
 
-func handleCheckMemberGroups(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
+func handleCheckMemberGroups(c *call) (reply, error) {
 	ids, gerr := decodeCheckMemberGroups(c.body)
 	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return reply{}, gerr
 	}
 	member := []string{}
 	for _, id := range ids {
-		if g := c.m.t.group(id); g != nil && c.m.t.isMember(g.ID, u.ID) {
+		if g := c.m.t.group(id); g != nil && c.m.t.isMember(g.ID, c.user.ID) {
 			member = append(member, g.ID)
 		}
 	}
-	writeJSON(c.w, http.StatusOK, map[string]any{
+	return ok(map[string]any{
 		"@odata.context": c.base + "/v1.0/$metadata#Collection(Edm.String)",
 		"value":          member,
-	})
+	}), nil
 }
 
 // --- passes ---
 
+// passBody is a pass as Graph answers it.
 type passBody struct {
 	Context               string  `json:"@odata.context,omitempty"`
 	Type                  string  `json:"@odata.type"`
@@ -329,9 +255,9 @@ type passBody struct {
 }
 
 // passJSON renders a pass (m.mu held); code is nil except in the 201 of its creation.
-func passJSON(p *storedPass, t *tenant, code *string) passBody {
-	usable, reason := usability(p, t, t.now())
-	return passBody{
+func (c *call) passJSON(p *Pass, code *string, entity bool) passBody {
+	usable, reason := usability(p, c.m.t, c.m.t.now())
+	b := passBody{
 		Type:                  passODataType,
 		ID:                    p.ID,
 		TemporaryAccessPass:   code,
@@ -342,60 +268,44 @@ func passJSON(p *storedPass, t *tenant, code *string) passBody {
 		IsUsable:              usable,
 		MethodUsabilityReason: reason,
 	}
+	if entity {
+		b.Context = c.passesContext() + "/$entity"
+	}
+	return b
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-func passesContext(base, userID string) string {
-	return base + "/v1.0/$metadata#users('" + url.PathEscape(userID) + "')/authentication/temporaryAccessPassMethods"
+func (c *call) passesContext() string {
+	return c.base + "/v1.0/$metadata#users('" + url.PathEscape(c.user.ID) + "')/authentication/temporaryAccessPassMethods"
 }
 
-func handleCreatePass(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
+func handleCreatePass(c *call) (reply, error) {
 	req, gerr := decodePassRequest(c.body)
 	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return reply{}, gerr
 	}
-	p, code, gerr := newPass(c.m.t, u, req, uuid.NewString())
+	p, code, gerr := newPass(c.m.t, c.user, req, uuid.NewString())
 	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
+		return reply{}, gerr
 	}
-	if old := c.m.t.passes[strings.ToLower(u.ID)]; old != nil {
+	if old := putPass(c.m.t, p); old != nil {
 		delete(c.m.lag, "pass:"+old.ID)
 	}
-	// One pass per user: the new one replaces the old, whose id then answers 404.
-	c.m.t.passes[strings.ToLower(u.ID)] = p
 	if n := c.m.faults.lagReads(); n > 0 && !c.outOfBand {
 		c.m.lag["pass:"+p.ID] = n
 	}
 	c.m.commitLocked()
-	body := passJSON(p, c.m.t, &code)
-	body.Context = passesContext(c.base, u.ID) + "/$entity"
-	c.w.Header().Set("Location", c.base+"/v1.0/users/"+url.PathEscape(u.ID)+"/authentication/temporaryAccessPassMethods/"+p.ID)
-	writeJSON(c.w, http.StatusCreated, body)
+	return reply{status: http.StatusCreated, body: c.passJSON(p, &code, true),
+		location: c.base + "/v1.0/users/" + url.PathEscape(c.user.ID) + "/authentication/temporaryAccessPassMethods/" + p.ID}, nil
 }
 
-func handleListPasses(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
+func handleListPasses(c *call) (reply, error) {
 	list := []passBody{}
-	if p := c.m.t.passes[strings.ToLower(u.ID)]; p != nil {
-		list = append(list, passJSON(p, c.m.t, nil))
+	if p := c.m.t.passes[strings.ToLower(c.user.ID)]; p != nil {
+		list = append(list, c.passJSON(p, nil, false))
 	}
-	writeJSON(c.w, http.StatusOK, map[string]any{"@odata.context": passesContext(c.base, u.ID), "value": list})
+	return ok(map[string]any{"@odata.context": c.passesContext(), "value": list}), nil
 }
 
 func passNotFound(id string) *graphError {
@@ -403,41 +313,23 @@ func passNotFound(id string) *graphError {
 		Message: fmt.Sprintf("The Temporary Access Pass method '%s' was not found.", id)}
 }
 
-func handleGetPass(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
+func handleGetPass(c *call) (reply, error) {
 	id := c.params["pass"]
-	p := c.m.t.passByID(u.ID, id)
+	p := c.m.t.passByID(c.user.ID, id)
 	if p == nil || c.lagged("pass:"+p.ID) {
-		writeGraphError(c.w, passNotFound(id))
-		return
+		return reply{}, passNotFound(id)
 	}
-	body := passJSON(p, c.m.t, nil)
-	body.Context = passesContext(c.base, u.ID) + "/$entity"
-	writeJSON(c.w, http.StatusOK, body)
+	return ok(c.passJSON(p, nil, true)), nil
 }
 
-func handleDeletePass(c *call) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	u, gerr := c.findUser()
-	if gerr != nil {
-		writeGraphError(c.w, gerr)
-		return
-	}
+func handleDeletePass(c *call) (reply, error) {
 	id := c.params["pass"]
-	p := c.m.t.passByID(u.ID, id)
+	p := c.m.t.passByID(c.user.ID, id)
 	if p == nil {
-		writeGraphError(c.w, passNotFound(id))
-		return
+		return reply{}, passNotFound(id)
 	}
-	delete(c.m.t.passes, strings.ToLower(u.ID))
+	delete(c.m.t.passes, strings.ToLower(c.user.ID))
 	delete(c.m.lag, "pass:"+p.ID)
 	c.m.commitLocked()
-	c.w.WriteHeader(http.StatusNoContent)
+	return noContent(), nil
 }

@@ -5,7 +5,9 @@ package graphmock
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -475,4 +477,57 @@ func TestPlainHTTPS_GzipAndLimits(t *testing.T) {
 	big := []byte(`{"@odata.type":"` + policyODataType + `","x":"` + strings.Repeat("a", 2<<20) + `"}`)
 	checkGraphError(t, send(big, false), 413, codeTooLarge)
 	checkGraphError(t, send(big, true), 413, codeTooLarge) // small when compressed, large when not
+}
+
+// TestRouting_CaseAndMethods: literal segments and the policy id match in any case (also
+// the /v1.0 prefix, which picks the Graph area), captures keep the case sent, a trailing
+// slash is ignored, and HEAD on a GET route is 405 as any other method.
+func TestRouting_CaseAndMethods(t *testing.T) {
+	m, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := m.MintAccessToken(AdminClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve := func(method, path string) response {
+		t.Helper()
+		req := httptest.NewRequest(method, "https://localhost"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, req)
+		r := response{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
+		_ = json.Unmarshal(r.raw, &r.json)
+		return r
+	}
+	for _, p := range []string{
+		"/V1.0/POLICIES/authenticationmethodspolicy/AuthenticationMethodConfigurations/temporaryACCESSpass",
+		policyPath + "/",
+	} {
+		if r := serve("GET", p); r.status != 200 || r.json["id"] != policyID {
+			t.Fatalf("GET %s: %d %s", p, r.status, r.raw)
+		}
+	}
+	r := serve("GET", "/V1.0/Users/"+strings.ToUpper(AliceUPN)+"/AUTHENTICATION/temporaryAccessPassMethods")
+	if r.status != 200 || !strings.Contains(r.json["@odata.context"].(string), AliceID) {
+		t.Fatalf("passes in upper case: %d %s", r.status, r.raw)
+	}
+	// The capture is the segment as sent: the 404 names it in its case.
+	if r := serve("GET", "/v1.0/USERS/Nobody@Contoso.example"); r.status != 404 || !strings.Contains(r.errMessage(), "'Nobody@Contoso.example'") {
+		t.Fatalf("unknown user: %d %s", r.status, r.raw)
+	}
+	checkGraphError(t, serve("HEAD", policyPath), 405, codeMethodNotAllowed)
+	checkGraphError(t, serve("PUT", "/V1.0/users/"+AliceID), 405, codeMethodNotAllowed)
+	checkGraphError(t, serve("GET", "/v1.0/users/"+AliceID+"/x/y"), 400, codeBadRequest)
+	checkGraphError(t, serve("GET", "/_MOCK/nothing"), 404, "notFound")
+	if r := serve("GET", "/_Mock/State"); r.status != 200 || r.json["tenantId"] != TenantID {
+		t.Fatalf("/_Mock/State: %d %s", r.status, r.raw)
+	}
+	if r := serve("GET", "/"+Domain+"/V2.0/.well-known/OpenID-Configuration"); r.status != 200 || r.json["issuer"] == nil {
+		t.Fatalf("discovery in another case: %d %s", r.status, r.raw)
+	}
+	if r := serve("GET", "/"+Domain+"/nothing"); r.status != 404 || r.json["error"] != "invalid_request" {
+		t.Fatalf("unknown login path: %d %s", r.status, r.raw)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -21,26 +20,6 @@ import (
 )
 
 const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-func (m *Mock) serveLogin(c *call) {
-	rt, params, pathKnown := match(loginRoutes, c.r.Method, c.r.URL)
-	if rt == nil {
-		status := http.StatusNotFound
-		if pathKnown {
-			status = http.StatusMethodNotAllowed
-		}
-		writeOAuthError(c.w, &oauthError{Status: status, Code: "invalid_request", AADSTS: 900561,
-			Description: fmt.Sprintf("The endpoint %s %s is not served by graphmock.", c.r.Method, c.r.URL.Path)})
-		return
-	}
-	c.params = params
-	if !m.knownTenant(params["tenant"]) {
-		writeOAuthError(c.w, &oauthError{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002,
-			Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", params["tenant"])})
-		return
-	}
-	rt.handle(c)
-}
 
 // knownTenant accepts the tenant id or its domain.
 func (m *Mock) knownTenant(s string) bool {
@@ -55,9 +34,9 @@ func (m *Mock) tenantID() string {
 	return m.t.id
 }
 
-func handleOpenIDConfiguration(c *call) {
+func handleOpenIDConfiguration(c *call) (reply, error) {
 	tenantBase := c.base + "/" + c.params["tenant"]
-	writeJSON(c.w, http.StatusOK, map[string]any{
+	return ok(map[string]any{
 		"issuer":                                c.base + "/" + c.m.tenantID() + "/v2.0",
 		"authorization_endpoint":                tenantBase + "/oauth2/v2.0/authorize",
 		"token_endpoint":                        tenantBase + "/oauth2/v2.0/token",
@@ -67,49 +46,44 @@ func handleOpenIDConfiguration(c *call) {
 		"subject_types_supported":               []string{"pairwise"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"tenant_region_scope":                   "NA",
-	})
+	}), nil
 }
 
-func handleJWKS(c *call) { writeJSON(c.w, http.StatusOK, c.m.tokens.jwks()) }
+func handleJWKS(c *call) (reply, error) { return ok(c.m.tokens.jwks()), nil }
 
 // handleToken is the client-credentials token endpoint.
-func handleToken(c *call) {
+func handleToken(c *call) (reply, error) {
 	form, err := url.ParseQuery(string(c.body))
 	if err != nil {
-		writeOAuthError(c.w, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."})
-		return
+		return reply{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."}
 	}
 	if gt := form.Get("grant_type"); gt != "client_credentials" {
-		writeOAuthError(c.w, &oauthError{Status: 400, Code: "unsupported_grant_type", AADSTS: 70003,
-			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials only.", gt)})
-		return
+		return reply{}, &oauthError{Status: 400, Code: "unsupported_grant_type", AADSTS: 70003,
+			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials only.", gt)}
 	}
 	resource, oerr := resourceFromScope(form.Get("scope"))
-	if oerr == nil && !c.m.audienceAllowed(resource, c.base) {
-		oerr = &oauthError{Status: 400, Code: "invalid_resource", AADSTS: 500011,
-			Description: fmt.Sprintf("The resource principal named %s was not found in the tenant.", resource)}
-	}
 	if oerr != nil {
-		writeOAuthError(c.w, oerr)
-		return
+		return reply{}, oerr
+	}
+	if !c.m.audienceAllowed(resource, c.base) {
+		return reply{}, &oauthError{Status: 400, Code: "invalid_resource", AADSTS: 500011,
+			Description: fmt.Sprintf("The resource principal named %s was not found in the tenant.", resource)}
 	}
 	app, oerr := c.m.authenticateClient(c, form)
 	if oerr != nil {
-		writeOAuthError(c.w, oerr)
-		return
+		return reply{}, oerr
 	}
 	token, expires, err := c.m.mintAccessToken(app, resource, c.base)
 	if err != nil {
-		writeOAuthError(c.w, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."})
-		return
+		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
 	secs := int(time.Until(expires).Seconds())
-	writeJSON(c.w, http.StatusOK, map[string]any{
+	return ok(map[string]any{
 		"token_type":     "Bearer",
 		"expires_in":     secs,
 		"ext_expires_in": secs,
 		"access_token":   token,
-	})
+	}), nil
 }
 
 // resourceFromScope takes "https://host/.default [openid profile offline_access]" to "https://host".

@@ -125,8 +125,9 @@ type call struct {
 	base      string            // scheme://host of this request
 	params    map[string]string // path captures
 	principal *principal
+	user      *User // the {user} of a Graph route, resolved by dispatch
 	entry     *RequestLogEntry
-	outOfBand bool // GraphRequest: no faults, no replication lag
+	outOfBand bool // GraphRequest: no token, faults, replication lag or dropped answers
 }
 
 // ServeHTTP serves login (/{tenant}/...), Graph (/v1.0/...) and the controls (/_mock/...).
@@ -167,11 +168,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.base = c.base
 	}
 	m.mu.Unlock()
-
-	area := areaOf(r.URL.Path)
+	a := areaOf(r.URL.Path)
 	body, gerr := readBody(r)
 	if gerr != nil {
-		if area == areaLogin {
+		if a == loginArea {
 			writeOAuthError(rec, &oauthError{Status: gerr.Status, Code: "invalid_request", AADSTS: 90014, Description: gerr.Message})
 		} else {
 			writeGraphError(rec, gerr)
@@ -179,13 +179,86 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.body = body
-	switch area {
-	case areaGraph:
-		m.serveGraph(c)
-	case areaControls:
-		m.serveControls(c)
+	m.dispatch(c, a)
+}
+
+// dispatch routes a request, runs it and writes its answer or its error; a committed Graph
+// write may instead lose its answer (dropAfterCommit).
+func (m *Mock) dispatch(c *call, a *area) {
+	rt, rep, err := m.run(c, a)
+	switch {
+	case errors.Is(err, errClientGone):
+	case err != nil:
+		writeError(c.w, err)
+	case rt.write && rep.status < 300 && !c.outOfBand && m.faults.dropAfterCommit():
+		c.entry.Status, c.entry.Fault = rep.status, "dropAfterCommit"
+		dropConnection(c.w)
 	default:
-		m.serveLogin(c)
+		rep.write(c.w)
+	}
+}
+
+// run is the one pipeline of every request: for Graph, latency, injected faults and the
+// bearer token; the route; for login, the tenant; for Graph, the permission, the lock and
+// the {user}; then the handler.
+func (m *Mock) run(c *call, a *area) (*route, reply, error) {
+	if a == graphArea && !c.outOfBand {
+		if err := m.admit(c); err != nil {
+			return nil, reply{}, err
+		}
+	}
+	rt, err := a.match(c)
+	if err != nil {
+		return nil, reply{}, err
+	}
+	switch a {
+	case loginArea:
+		if !m.knownTenant(c.params["tenant"]) {
+			return rt, reply{}, &oauthError{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002,
+				Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", c.params["tenant"])}
+		}
+	case graphArea:
+		if !c.principal.hasAny(rt.perms) {
+			return rt, reply{}, forbidden(rt.perms)
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if rt.user {
+			if c.user, err = c.findUser(); err != nil {
+				return rt, reply{}, err
+			}
+		}
+	}
+	rep, err := rt.handle(c)
+	return rt, rep, err
+}
+
+// reply is a handler's answer.
+type reply struct {
+	status      int
+	body        any    // sent as JSON; nil: no body
+	raw         []byte // sent as is with contentType, instead of body
+	contentType string
+	location    string
+}
+
+func ok(body any) reply { return reply{status: http.StatusOK, body: body} }
+
+func noContent() reply { return reply{status: http.StatusNoContent} }
+
+func (rep reply) write(w http.ResponseWriter) {
+	if rep.location != "" {
+		w.Header().Set("Location", rep.location)
+	}
+	switch {
+	case rep.raw != nil:
+		w.Header().Set("Content-Type", rep.contentType)
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(rep.raw)
+	case rep.body != nil:
+		writeJSON(w, rep.status, rep.body)
+	default:
+		w.WriteHeader(rep.status)
 	}
 }
 
@@ -257,40 +330,6 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 		s.status = http.StatusOK
 	}
 	return s.ResponseWriter.Write(b)
-}
-
-// bufferedWriter holds a response until the mock decides to send it or drop it.
-type bufferedWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newBufferedWriter(h http.Header) *bufferedWriter { return &bufferedWriter{header: h.Clone()} }
-
-func (b *bufferedWriter) Header() http.Header { return b.header }
-func (b *bufferedWriter) WriteHeader(code int) {
-	if b.status == 0 {
-		b.status = code
-	}
-}
-
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	return b.body.Write(p)
-}
-
-func (b *bufferedWriter) flushTo(w http.ResponseWriter) {
-	for k, v := range b.header {
-		w.Header()[k] = v
-	}
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	w.WriteHeader(b.status)
-	_, _ = w.Write(b.body.Bytes())
 }
 
 // RequestLogEntry is one served request, as /_mock/requests lists it.

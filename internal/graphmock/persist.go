@@ -20,10 +20,10 @@ const stateVersion = 1
 // stateFile is the state file: the directory, the passes (codes as salted hashes only)
 // and the tenant clock's offset from wall time.
 type stateFile struct {
-	Version     int           `json:"version"`
-	Seed        Seed          `json:"tenant"`
-	Passes      []*storedPass `json:"passes"`
-	ClockOffset string        `json:"clockOffset"`
+	Version     int    `json:"version"`
+	Seed        Seed   `json:"tenant"`
+	Passes      []Pass `json:"passes"`
+	ClockOffset string `json:"clockOffset"`
 }
 
 // loadState reads the state file. No path or no file: nil, nil. Any other problem is an
@@ -65,8 +65,9 @@ func parseState(raw []byte) (*tenant, error) {
 			return nil, fmt.Errorf("clockOffset: %w", err)
 		}
 	}
-	for i, p := range sf.Passes {
-		if p == nil || p.ID == "" || p.CodeHash == "" || p.CodeSalt == "" {
+	for i := range sf.Passes {
+		p := &sf.Passes[i]
+		if p.ID == "" || p.CodeHash == "" || p.CodeSalt == "" {
 			return nil, fmt.Errorf("passes[%d]: id, codeSalt and codeHash are required", i)
 		}
 		u := t.users[strings.ToLower(p.UserID)]
@@ -76,6 +77,7 @@ func parseState(raw []byte) (*tenant, error) {
 		if t.passes[strings.ToLower(u.ID)] != nil {
 			return nil, fmt.Errorf("passes[%d]: a second pass for user %q", i, p.UserID)
 		}
+		p.IsUsable, p.MethodUsabilityReason = false, "" // worked out when shown
 		t.passes[strings.ToLower(u.ID)] = p
 	}
 	return t, nil
@@ -87,7 +89,7 @@ func (m *Mock) saveLocked() error {
 	if path == "" {
 		return nil
 	}
-	sf := stateFile{Version: stateVersion, Seed: m.t.seed(), Passes: m.t.storedPasses(), ClockOffset: m.t.clockOffset.String()}
+	sf := stateFile{Version: stateVersion, Seed: m.t.seed(), Passes: m.t.passList(true), ClockOffset: m.t.clockOffset.String()}
 	raw, err := json.MarshalIndent(sf, "", "  ")
 	if err != nil {
 		return fmt.Errorf("graphmock: encode state: %w", err)

@@ -1,30 +1,18 @@
 package graphmock
 
-// Routing: every endpoint of the mock, in three tables.
+// Routing: every endpoint of the mock, in three tables matched by net/http's ServeMux.
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 )
 
-type area int
-
-const (
-	areaLogin area = iota
-	areaGraph
-	areaControls
-)
-
-func areaOf(path string) area {
-	switch {
-	case path == "/v1.0" || strings.HasPrefix(path, "/v1.0/"):
-		return areaGraph
-	case path == "/_mock" || strings.HasPrefix(path, "/_mock/"):
-		return areaControls
-	}
-	return areaLogin
-}
+// handler serves a matched request and returns its answer, or an error that writes itself
+// (*graphError, *oauthError, *msiError). Graph handlers run with Mock.mu held.
+type handler func(*call) (reply, error)
 
 // route is one endpoint. Literal segments match case-insensitively (Graph's paths and the
 // policy id are case-insensitive); "{name}" captures one unescaped segment.
@@ -33,9 +21,11 @@ type route struct {
 	pattern string
 	// perms: a Graph route needs any one of these application permissions.
 	perms []string
+	// user: dispatch resolves {user} (id or UPN, with replication lag) into call.user.
+	user bool
 	// write: a change, subject to dropAfterCommit.
 	write  bool
-	handle func(*call)
+	handle handler
 }
 
 const (
@@ -56,13 +46,13 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: policyPath, perms: permsPolicyRead, handle: handleGetPolicy},
 	{method: http.MethodPatch, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handlePatchPolicy},
 	{method: http.MethodDelete, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handleDeletePolicy},
-	{method: http.MethodGet, pattern: "/v1.0/users/{user}", perms: permsUserRead, handle: handleGetUser},
-	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsGroupRead, handle: handleCheckMemberGroups},
+	{method: http.MethodGet, pattern: "/v1.0/users/{user}", perms: permsUserRead, user: true, handle: handleGetUser},
+	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsGroupRead, user: true, handle: handleCheckMemberGroups},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}", perms: permsGroupRead, handle: handleGetGroup},
-	{method: http.MethodPost, pattern: passesPath, perms: permsPassWrite, write: true, handle: handleCreatePass},
-	{method: http.MethodGet, pattern: passesPath, perms: permsPassRead, handle: handleListPasses},
-	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassRead, handle: handleGetPass},
-	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassWrite, write: true, handle: handleDeletePass},
+	{method: http.MethodPost, pattern: passesPath, perms: permsPassWrite, user: true, write: true, handle: handleCreatePass},
+	{method: http.MethodGet, pattern: passesPath, perms: permsPassRead, user: true, handle: handleListPasses},
+	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassRead, user: true, handle: handleGetPass},
+	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassWrite, user: true, write: true, handle: handleDeletePass},
 }
 
 var loginRoutes = []route{
@@ -73,6 +63,9 @@ var loginRoutes = []route{
 
 // controlRoutes is set in init: its index handler lists the table itself.
 var controlRoutes []route
+
+// The three areas of the mock, by path prefix; login takes every other path.
+var graphArea, controlArea, loginArea *area
 
 func init() {
 	controlRoutes = []route{
@@ -94,60 +87,97 @@ func init() {
 		{method: http.MethodGet, pattern: "/_mock/oidc/keys", handle: handleOIDCKeys},
 		{method: http.MethodGet, pattern: "/_mock/oidc/github", handle: handleGitHubToken},
 	}
+	graphArea = newArea("/v1.0", graphRoutes, func(c *call, pathKnown bool) error {
+		if pathKnown {
+			return methodNotAllowed(c)
+		}
+		segs := strings.Split(strings.TrimSuffix(c.r.URL.Path, "/"), "/")
+		return badRequest("Resource not found for the segment '%s'.", segs[len(segs)-1])
+	})
+	controlArea = newArea("/_mock", controlRoutes, func(c *call, pathKnown bool) error {
+		if pathKnown {
+			return methodNotAllowed(c)
+		}
+		return &graphError{Status: http.StatusNotFound, Code: "notFound",
+			Message: fmt.Sprintf("No graphmock control at '%s'; GET /_mock lists them.", c.r.URL.Path)}
+	})
+	loginArea = newArea("", loginRoutes, func(c *call, pathKnown bool) error {
+		status := http.StatusNotFound
+		if pathKnown {
+			status = http.StatusMethodNotAllowed
+		}
+		return &oauthError{Status: status, Code: "invalid_request", AADSTS: 900561,
+			Description: fmt.Sprintf("The endpoint %s %s is not served by graphmock.", c.r.Method, c.r.URL.Path)}
+	})
 }
 
-// match finds the route for method and the request's escaped path. With no route for the
-// method but one for the path, it returns nil and pathKnown true (405).
-func match(routes []route, method string, u *url.URL) (rt *route, params map[string]string, pathKnown bool) {
-	segs, ok := splitPath(u.EscapedPath())
-	if !ok {
-		return nil, nil, false
-	}
+func methodNotAllowed(c *call) error {
+	return &graphError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+		Message: fmt.Sprintf("The HTTP method '%s' is not allowed on '%s'.", c.r.Method, c.r.URL.Path)}
+}
+
+// area is one table of routes in a ServeMux whose patterns are lower-cased: a request's path
+// is lower-cased too before matching, and the captures are read from the path as sent.
+type area struct {
+	prefix  string
+	mux     *http.ServeMux
+	routes  map[string]*route // by registered pattern; nil: the path without its method (405)
+	unknown func(c *call, pathKnown bool) error
+}
+
+func newArea(prefix string, routes []route, unknown func(*call, bool) error) *area {
+	a := &area{prefix: prefix, mux: http.NewServeMux(), routes: map[string]*route{}, unknown: unknown}
 	for i := range routes {
-		p, ok := matchPattern(routes[i].pattern, segs)
-		if !ok {
-			continue
+		p := strings.ToLower(routes[i].pattern)
+		a.add(routes[i].method+" "+p, &routes[i])
+		if _, ok := a.routes[p]; !ok {
+			a.add(p, nil) // any other method on a known path: 405
 		}
-		if routes[i].method == method {
-			return &routes[i], p, true
-		}
-		pathKnown = true
 	}
-	return nil, nil, pathKnown
+	return a
 }
 
-// splitPath splits an escaped path into unescaped segments, ignoring a trailing slash.
-func splitPath(escaped string) ([]string, bool) {
-	escaped = strings.TrimSuffix(strings.TrimPrefix(escaped, "/"), "/")
-	raw := strings.Split(escaped, "/")
-	out := make([]string, len(raw))
-	for i, s := range raw {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, false
-		}
-		out[i] = u
-	}
-	return out, true
+func (a *area) add(pattern string, rt *route) {
+	a.mux.Handle(pattern, http.NotFoundHandler()) // only the matching is used
+	a.routes[pattern] = rt
 }
 
-func matchPattern(pattern string, segs []string) (map[string]string, bool) {
-	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
-	if len(ps) != len(segs) {
-		return nil, false
-	}
-	params := map[string]string{}
-	for i, p := range ps {
-		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
-			if segs[i] == "" {
-				return nil, false
-			}
-			params[p[1:len(p)-1]] = segs[i]
-			continue
-		}
-		if !strings.EqualFold(p, segs[i]) {
-			return nil, false
+// areaOf picks the area by path prefix, case-insensitively.
+func areaOf(p string) *area {
+	p = strings.ToLower(p)
+	for _, a := range []*area{graphArea, controlArea} {
+		if p == a.prefix || strings.HasPrefix(p, a.prefix+"/") {
+			return a
 		}
 	}
-	return params, true
+	return loginArea
+}
+
+// match finds the request's route and sets c.params, or returns the area's error for no route.
+func (a *area) match(c *call) (*route, error) {
+	escaped := c.r.URL.EscapedPath()
+	if escaped != "/" {
+		escaped = strings.TrimSuffix(escaped, "/")
+	}
+	lower := strings.ToLower(escaped)
+	unescaped, err := url.PathUnescape(lower)
+	if err != nil || path.Clean(lower) != lower { // ServeMux would redirect an unclean path
+		return nil, a.unknown(c, false)
+	}
+	_, pattern := a.mux.Handler(&http.Request{Method: c.r.Method, URL: &url.URL{Path: unescaped, RawPath: lower}})
+	rt, known := a.routes[pattern]
+	if !known {
+		return nil, a.unknown(c, false)
+	}
+	if rt == nil || rt.method != c.r.Method { // ServeMux lets GET patterns match HEAD
+		return nil, a.unknown(c, true)
+	}
+	segs := strings.Split(escaped, "/")
+	c.params = map[string]string{}
+	for i, ps := range strings.Split(rt.pattern, "/") {
+		if strings.HasPrefix(ps, "{") {
+			c.params[strings.Trim(ps, "{}")], _ = url.PathUnescape(segs[i])
+		}
+	}
+	return rt, nil
 }

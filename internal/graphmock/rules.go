@@ -15,27 +15,29 @@ import (
 )
 
 const (
-	policyID          = "TemporaryAccessPass"
-	policyODataType   = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
-	passODataType     = "#microsoft.graph.temporaryAccessPassAuthenticationMethod"
-	allUsersTarget    = "all_users"
-	userTypeMember    = "Member"
-	userTypeGuest     = "Guest"
-	stateEnabled      = "enabled"
-	stateDisabled     = "disabled"
-	targetTypeUser    = "user"
-	targetTypeGroup   = "group"
-	minLifetimeBound  = 10
-	maxLifetimeBound  = 43200
-	minCodeLength     = 8
-	maxCodeLength     = 48
-	codeAlphabet      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789#+-!@$%&*=?"
-	codeSaltBytes     = 16
-	reasonEnabled     = "EnabledByPolicy"
-	reasonDisabled    = "DisabledByPolicy"
-	reasonExpired     = "Expired"
-	reasonNotYetValid = "NotYetValid"
-	reasonOneTimeUsed = "OneTimeUsed"
+	policyID           = "TemporaryAccessPass"
+	policyODataType    = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
+	passODataType      = "#microsoft.graph.temporaryAccessPassAuthenticationMethod"
+	allUsersTarget     = "all_users"
+	userTypeMember     = "Member"
+	userTypeGuest      = "Guest"
+	stateEnabled       = "enabled"
+	stateDisabled      = "disabled"
+	targetTypeUser     = "user"
+	targetTypeGroup    = "group"
+	minLifetimeBound   = 10
+	maxLifetimeBound   = 43200
+	minCodeLength      = 8
+	maxCodeLength      = 48
+	maxCheckGroupIDs   = 20
+	codeAlphabet       = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789#+-!@$%&*=?"
+	codeSaltBytes      = 16
+	reasonEnabled      = "EnabledByPolicy"
+	reasonDisabled     = "DisabledByPolicy"
+	reasonExpired      = "Expired"
+	reasonNotYetValid  = "NotYetValid"
+	reasonOneTimeUsed  = "OneTimeUsed"
+	reasonUserNotFound = "UserNotFound"
 )
 
 // Graph's messages for the pass rules. msgOneTimeRequired is unverified: Graph's exact
@@ -57,6 +59,21 @@ func DefaultPolicy() Policy {
 		IsUsableOnce:             false,
 		IncludeTargets:           []IncludeTarget{{ID: allUsersTarget, TargetType: targetTypeGroup}},
 		ExcludeTargets:           []ExcludeTarget{},
+	}
+}
+
+// defaultTargetTypes gives a target without targetType the type group (unverified: Graph
+// documents no default).
+func defaultTargetTypes(p *Policy) {
+	for i := range p.IncludeTargets {
+		if p.IncludeTargets[i].TargetType == "" {
+			p.IncludeTargets[i].TargetType = targetTypeGroup
+		}
+	}
+	for i := range p.ExcludeTargets {
+		if p.ExcludeTargets[i].TargetType == "" {
+			p.ExcludeTargets[i].TargetType = targetTypeGroup
+		}
 	}
 }
 
@@ -154,7 +171,7 @@ func userTargeted(p Policy, t *tenant, userID string) bool {
 
 // usability computes isUsable and methodUsabilityReason from the tenant clock.
 // Precedence: OneTimeUsed, Expired, DisabledByPolicy, NotYetValid, then EnabledByPolicy.
-func usability(p *storedPass, t *tenant, now time.Time) (bool, string) {
+func usability(p *Pass, t *tenant, now time.Time) (bool, string) {
 	switch {
 	case p.Used:
 		return false, reasonOneTimeUsed
@@ -168,17 +185,10 @@ func usability(p *storedPass, t *tenant, now time.Time) (bool, string) {
 	return true, reasonEnabled
 }
 
-// passRequest is a POST of a pass, as decoded (nil: omitted).
-type passRequest struct {
-	StartDateTime     *time.Time
-	LifetimeInMinutes *int
-	IsUsableOnce      *bool
-}
-
 // newPass applies the creation rules and returns the pass (with its code's hash) and the code.
 // Creation succeeds under a disabled policy or for a user outside the targets: the pass then
 // reads DisabledByPolicy (the Entra docs: anyone can be given a pass, only targeted users use it).
-func newPass(t *tenant, u *User, req passRequest, id string) (*storedPass, string, *graphError) {
+func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *graphError) {
 	if u.UserType == userTypeGuest {
 		return nil, "", badRequest(msgGuest)
 	}
@@ -199,8 +209,8 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*storedPass, strin
 	}
 	now := t.now().Truncate(time.Second)
 	start := now
-	if req.StartDateTime != nil {
-		start = req.StartDateTime.UTC()
+	if req.start != nil {
+		start = req.start.UTC()
 	}
 	code, err := generateCode(pol.DefaultLength)
 	if err != nil {
@@ -210,7 +220,7 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*storedPass, strin
 	if err != nil {
 		return nil, "", &graphError{Status: 500, Code: codeGeneralException, Message: "Could not hash the code."}
 	}
-	return &storedPass{
+	return &Pass{
 		ID:                id,
 		UserID:            u.ID,
 		CreatedDateTime:   now,
@@ -220,6 +230,15 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*storedPass, strin
 		CodeSalt:          salt,
 		CodeHash:          hash,
 	}, code, nil
+}
+
+// putPass stores a new pass: one pass per user, so it replaces the user's pass, whose id
+// then answers 404. It returns the replaced pass, or nil.
+func putPass(t *tenant, p *Pass) (replaced *Pass) {
+	key := strings.ToLower(p.UserID)
+	replaced = t.passes[key]
+	t.passes[key] = p
+	return replaced
 }
 
 // generateCode draws length characters from codeAlphabet with crypto/rand.
@@ -253,7 +272,7 @@ func hashCode(salt []byte, code string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (p *storedPass) codeMatches(code string) bool {
+func (p *Pass) codeMatches(code string) bool {
 	salt, err := base64.StdEncoding.DecodeString(p.CodeSalt)
 	if err != nil {
 		return false
@@ -274,7 +293,7 @@ func (e *SignInError) Error() string { return e.Reason + ": " + e.Message }
 func signIn(t *tenant, userIDOrUPN, code string) (*User, *SignInError) {
 	u := t.user(userIDOrUPN)
 	if u == nil {
-		return nil, &SignInError{Reason: "UserNotFound", Message: fmt.Sprintf("user '%s' does not exist", userIDOrUPN)}
+		return nil, &SignInError{Reason: reasonUserNotFound, Message: fmt.Sprintf("user '%s' does not exist", userIDOrUPN)}
 	}
 	p := t.passes[strings.ToLower(u.ID)]
 	if p == nil {

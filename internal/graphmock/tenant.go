@@ -88,16 +88,23 @@ type ExcludeTarget struct {
 	TargetType string `json:"targetType"`
 }
 
-// Pass is a Temporary Access Pass as /_mock/state shows it: never with its code.
+// Pass is a Temporary Access Pass: as the tenant keeps it, as the state file stores it, and
+// as /_mock/state shows it (Snapshot, with the code's salt and hash left out). Its code is
+// only in the 201 answer of its creation.
 type Pass struct {
-	ID                    string    `json:"id"`
-	UserID                string    `json:"userId"`
-	CreatedDateTime       time.Time `json:"createdDateTime"`
-	StartDateTime         time.Time `json:"startDateTime"`
-	LifetimeInMinutes     int       `json:"lifetimeInMinutes"`
-	IsUsableOnce          bool      `json:"isUsableOnce"`
-	IsUsable              bool      `json:"isUsable"`
-	MethodUsabilityReason string    `json:"methodUsabilityReason"`
+	ID                string    `json:"id"`
+	UserID            string    `json:"userId"`
+	CreatedDateTime   time.Time `json:"createdDateTime"`
+	StartDateTime     time.Time `json:"startDateTime"`
+	LifetimeInMinutes int       `json:"lifetimeInMinutes"`
+	IsUsableOnce      bool      `json:"isUsableOnce"`
+	// IsUsable and MethodUsabilityReason are worked out from the tenant clock when shown.
+	IsUsable              bool   `json:"isUsable"`
+	MethodUsabilityReason string `json:"methodUsabilityReason"`
+	// The tenant's own fields: whether a one-time pass was used, and the code as a salted SHA-256.
+	Used     bool   `json:"used,omitempty"`
+	CodeSalt string `json:"codeSalt,omitempty"`
+	CodeHash string `json:"codeHash,omitempty"`
 }
 
 // State is the tenant as /_mock/state answers it.
@@ -110,20 +117,7 @@ type State struct {
 	Passes   []Pass  `json:"passes"`
 }
 
-// storedPass is a pass as the tenant keeps it: the code only as a salted SHA-256.
-type storedPass struct {
-	ID                string    `json:"id"`
-	UserID            string    `json:"userId"`
-	CreatedDateTime   time.Time `json:"createdDateTime"`
-	StartDateTime     time.Time `json:"startDateTime"`
-	LifetimeInMinutes int       `json:"lifetimeInMinutes"`
-	IsUsableOnce      bool      `json:"isUsableOnce"`
-	Used              bool      `json:"used"`
-	CodeSalt          string    `json:"codeSalt"`
-	CodeHash          string    `json:"codeHash"`
-}
-
-func (p *storedPass) expires() time.Time {
+func (p *Pass) expires() time.Time {
 	return p.StartDateTime.Add(time.Duration(p.LifetimeInMinutes) * time.Minute)
 }
 
@@ -138,7 +132,7 @@ type tenant struct {
 	groups      map[string]*Group
 	groupOrder  []string
 	policy      Policy
-	passes      map[string]*storedPass // by user id: one pass per user
+	passes      map[string]*Pass // by user id: one pass per user
 	clockOffset time.Duration
 }
 
@@ -150,7 +144,7 @@ func newTenant(s Seed) (*tenant, error) {
 		users:     map[string]*User{},
 		userByUPN: map[string]*User{},
 		groups:    map[string]*Group{},
-		passes:    map[string]*storedPass{},
+		passes:    map[string]*Pass{},
 		policy:    DefaultPolicy(),
 	}
 	if t.id == "" {
@@ -257,7 +251,7 @@ func (t *tenant) app(clientID string) *App {
 }
 
 // passByID finds a pass of the user by its id.
-func (t *tenant) passByID(userID, passID string) *storedPass {
+func (t *tenant) passByID(userID, passID string) *Pass {
 	p := t.passes[strings.ToLower(userID)]
 	if p == nil || !strings.EqualFold(p.ID, passID) {
 		return nil
@@ -283,11 +277,18 @@ func (t *tenant) seed() Seed {
 	return s
 }
 
-// storedPasses returns the passes sorted by user id, for stable output.
-func (t *tenant) storedPasses() []*storedPass {
-	out := make([]*storedPass, 0, len(t.passes))
+// passList returns the passes sorted by user id, with their usability now; withCode keeps
+// the tenant's own fields (for the state file).
+func (t *tenant) passList(withCode bool) []Pass {
+	out := make([]Pass, 0, len(t.passes))
+	now := t.now()
 	for _, p := range t.passes {
-		out = append(out, p)
+		q := *p
+		q.IsUsable, q.MethodUsabilityReason = usability(p, t, now)
+		if !withCode {
+			q.Used, q.CodeSalt, q.CodeHash = false, "", ""
+		}
+		out = append(out, q)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
 	return out
