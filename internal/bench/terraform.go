@@ -44,13 +44,7 @@ func terraformEnv(srv *graphmock.Server, cliConfig string) []string {
 		}
 		env = append(env, kv)
 	}
-	set := srv.Env()
-	set["ARM_TENANT_ID"] = graphmock.TenantID
-	set["ARM_CLIENT_ID"] = graphmock.AdminClientID
-	set["ARM_CLIENT_SECRET"] = graphmock.AdminClientSecret
-	set["ENTRATAP_GRAPH_ENDPOINT"] = srv.URL
-	set["ENTRATAP_AUTHORITY_HOST"] = srv.URL
-	set["SSL_CERT_FILE"] = srv.CAFile
+	set := srv.Env() // the admin app, the endpoints and the CA, as the env file has them
 	set["ARM_USE_CLI"] = "false"
 	set["CHECKPOINT_DISABLE"] = "1"
 	set["TF_IN_AUTOMATION"] = "1"

@@ -8,16 +8,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -25,9 +20,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-)
 
-const onboardingGroup = "TAP Onboarding"
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,9 +44,8 @@ type demo struct {
 	root     string // the repository
 	dir      string // .demo
 	work     string // .demo/work/examples/quickstart
-	mock     *exec.Cmd
-	mockEnv  map[string]string
-	http     *http.Client
+	mockCmd  *exec.Cmd
+	mock     *graphmock.Client
 	tfEnv    []string
 	applied  bool
 	mockDone chan struct{}
@@ -84,23 +78,19 @@ func (d *demo) run() error {
 		return err
 	}
 
-	d.begin("add two new hires to the mock tenant's \"" + onboardingGroup + "\" group")
-	groupID, err := d.groupID(onboardingGroup)
-	if err != nil {
-		return err
-	}
+	d.begin("add two new hires to the mock tenant's \"TAP Onboarding\" group")
 	for _, u := range []string{"dana", "erin"} {
-		if err := d.mockPost("/users", map[string]any{
-			"userPrincipalName": u + "@contoso.example", "displayName": strings.ToUpper(u[:1]) + u[1:] + " (new hire)",
-			"userType": "Member", "groups": []string{groupID},
-		}, http.StatusCreated, nil); err != nil {
+		if _, err := d.mock.AddUser(d.ctx, graphmock.NewUser{
+			UserPrincipalName: u + "@" + graphmock.Domain, DisplayName: strings.ToUpper(u[:1]) + u[1:] + " (new hire)",
+			UserType: "Member", Groups: []string{graphmock.OnboardingGroupID},
+		}); err != nil {
 			return err
 		}
-		fmt.Printf("    %s@contoso.example\n", u)
+		fmt.Printf("    %s@%s\n", u, graphmock.Domain)
 	}
 
 	d.begin("prepare Terraform: dev override to the fresh build, a copy of examples/")
-	if err := d.prepareTerraform(bin, groupID); err != nil {
+	if err := d.prepareTerraform(bin, graphmock.OnboardingGroupID); err != nil {
 		return err
 	}
 
@@ -128,13 +118,13 @@ func (d *demo) run() error {
 		return errors.New("no code for dana in the outputs")
 	}
 	fmt.Printf("    code: %d characters (not shown)\n", len(code))
-	var signin map[string]any
-	if err := d.mockPost("/signin", map[string]any{"user": "dana@contoso.example", "temporaryAccessPass": code}, http.StatusOK, &signin); err != nil {
+	if err := d.mock.SignIn(d.ctx, "dana@"+graphmock.Domain, code); err != nil {
 		return fmt.Errorf("the code did not sign dana in: %w", err)
 	}
 	fmt.Println("    dana signed in with her Temporary Access Pass (one-time: it is now used)")
-	if err := d.mockPost("/signin", map[string]any{"user": "erin@contoso.example", "temporaryAccessPass": codes["erin"]}, http.StatusUnauthorized, nil); err != nil {
-		return fmt.Errorf("erin's delayed pass must not work before its start: %w", err)
+	var refused *graphmock.SignInError
+	if err := d.mock.SignIn(d.ctx, "erin@"+graphmock.Domain, codes["erin"]); !errors.As(err, &refused) || refused.Reason != "NotYetValid" {
+		return fmt.Errorf("erin's delayed pass must be NotYetValid before its start, got: %v", err)
 	}
 	fmt.Println("    erin's pass starts tomorrow morning: signing in now is refused, as it should be")
 
@@ -198,7 +188,7 @@ func (d *demo) startMock(path string) error {
 	if err := c.Start(); err != nil {
 		return err
 	}
-	d.mock = c
+	d.mockCmd = c
 	d.mockDone = make(chan struct{})
 	ready := make(chan string, 1)
 	go func() {
@@ -220,135 +210,37 @@ func (d *demo) startMock(path string) error {
 	case <-d.ctx.Done():
 		return d.ctx.Err()
 	}
-	env, err := readEnvFile(envFile)
-	if err != nil {
+	if d.mock, err = graphmock.NewClientFromEnvFile(envFile); err != nil {
 		return err
 	}
-	d.mockEnv = env
 	fmt.Printf("    env file: %s\n", envFile)
-	ca, err := os.ReadFile(env["SSL_CERT_FILE"])
-	if err != nil {
-		return fmt.Errorf("reading the mock's CA: %w", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
-	d.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	return nil
-}
-
-// readEnvFile reads the mock's `export NAME='value'` lines.
-func readEnvFile(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	env := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || strings.HasPrefix(line, "#") {
-			continue
-		}
-		env[k] = strings.Trim(v, `'"`)
-	}
-	for _, k := range []string{"ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET", "ENTRATAP_GRAPH_ENDPOINT", "ENTRATAP_AUTHORITY_HOST", "SSL_CERT_FILE", "ENTRATAP_MOCK_URL"} {
-		if env[k] == "" {
-			return nil, fmt.Errorf("the mock's env file %s lacks %s", path, k)
-		}
-	}
-	return env, nil
-}
-
-func (d *demo) mockURL(p string) string {
-	return strings.TrimSuffix(d.mockEnv["ENTRATAP_MOCK_URL"], "/") + p
-}
-
-func (d *demo) mockPost(p string, body any, want int, out any) error {
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, d.mockURL(p), bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := d.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	rb, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		return fmt.Errorf("POST %s: HTTP %d, want %d: %s", p, resp.StatusCode, want, strings.TrimSpace(string(rb)))
-	}
-	if out != nil {
-		return json.Unmarshal(rb, out)
-	}
-	return nil
-}
-
-type mockState struct {
-	Policy map[string]any `json:"policy"`
-	Users  []struct {
-		ID                string `json:"id"`
-		UserPrincipalName string `json:"userPrincipalName"`
-	} `json:"users"`
-	Groups []struct {
-		ID          string `json:"id"`
-		DisplayName string `json:"displayName"`
-	} `json:"groups"`
-	Passes []map[string]any `json:"passes"`
-}
-
-func (d *demo) state() (*mockState, error) {
-	req, err := http.NewRequestWithContext(d.ctx, http.MethodGet, d.mockURL("/state"), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := d.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var s mockState
-	return &s, json.NewDecoder(resp.Body).Decode(&s)
-}
-
-func (d *demo) groupID(name string) (string, error) {
-	s, err := d.state()
-	if err != nil {
-		return "", err
-	}
-	for _, g := range s.Groups {
-		if g.DisplayName == name {
-			return g.ID, nil
-		}
-	}
-	return "", fmt.Errorf("no group %q in the mock tenant", name)
 }
 
 func (d *demo) showMockState() error {
-	s, err := d.state()
+	s, err := d.mock.State(d.ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("    mock tenant: policy state=%v defaultLength=%v isUsableOnce=%v; %d passes:\n",
-		s.Policy["state"], s.Policy["defaultLength"], s.Policy["isUsableOnce"], len(s.Passes))
+	fmt.Printf("    mock tenant: policy state=%s defaultLength=%d isUsableOnce=%t; %d passes:\n",
+		s.Policy.State, s.Policy.DefaultLength, s.Policy.IsUsableOnce, len(s.Passes))
 	for _, p := range s.Passes {
-		fmt.Printf("      user %v: pass %v, start %v, %v min, usable=%v (%v)\n", p["userId"], p["id"], p["startDateTime"], p["lifetimeInMinutes"], p["isUsable"], p["methodUsabilityReason"])
+		fmt.Printf("      user %s: pass %s, start %s, %d min, usable=%t (%s)\n", p.UserID, p.ID, p.StartDateTime.Format(time.RFC3339), p.LifetimeInMinutes, p.IsUsable, p.MethodUsabilityReason)
 	}
 	return nil
 }
 
 func (d *demo) checkTenantClean() error {
 	d.begin("check the tenant is back to defaults with no passes")
-	s, err := d.state()
+	s, err := d.mock.State(d.ctx)
 	if err != nil {
 		return err
 	}
 	if len(s.Passes) != 0 {
 		return fmt.Errorf("%d passes left in the mock tenant after destroy", len(s.Passes))
 	}
-	if s.Policy["state"] != "disabled" {
-		return fmt.Errorf("policy state %v after destroy, want disabled (Microsoft's default)", s.Policy["state"])
+	if s.Policy.State != "disabled" {
+		return fmt.Errorf("policy state %s after destroy, want disabled (Microsoft's default)", s.Policy.State)
 	}
 	fmt.Println("    no passes; policy reset to Microsoft's defaults")
 	return nil
@@ -385,7 +277,7 @@ func (d *demo) prepareTerraform(bin, groupID string) error {
 	fmt.Printf("    CLI config: %s (dev override -> %s)\n    erin starts at %s\n", cliConfig, bin, tomorrow)
 
 	env := os.Environ()
-	for k, v := range d.mockEnv {
+	for k, v := range d.mock.Env {
 		env = append(env, k+"="+v)
 	}
 	d.tfEnv = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "ARM_USE_CLI=false")
@@ -423,14 +315,14 @@ func (d *demo) cleanup() {
 		fmt.Println("\n==> cleanup: terraform destroy")
 		_ = d.tf("destroy", "-auto-approve", "-input=false")
 	}
-	if d.mock != nil && d.mock.Process != nil {
-		_ = d.mock.Process.Signal(syscall.SIGTERM)
+	if d.mockCmd != nil && d.mockCmd.Process != nil {
+		_ = d.mockCmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-d.mockDone:
 		case <-time.After(5 * time.Second):
-			_ = d.mock.Process.Kill()
+			_ = d.mockCmd.Process.Kill()
 		}
-		_ = d.mock.Wait()
+		_ = d.mockCmd.Wait()
 		fmt.Println("==> mock Graph stopped")
 	}
 }

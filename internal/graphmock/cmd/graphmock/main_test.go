@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/x509"
@@ -79,24 +78,14 @@ func started(t *testing.T, args ...string) (fields map[string]string, stop func(
 	return nil, nil
 }
 
-func readEnv(t *testing.T, path string) map[string]string {
+// mockClient is the graphmock.Client the env file describes.
+func mockClient(t *testing.T, envFile string) *graphmock.Client {
 	t.Helper()
-	f, err := os.Open(path)
+	c, err := graphmock.NewClientFromEnvFile(envFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = f.Close() }()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "export ") {
-			continue
-		}
-		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
-		env[k] = strings.Trim(v, "'")
-	}
-	return env
+	return c
 }
 
 func client(t *testing.T, caFile string) *http.Client {
@@ -119,41 +108,30 @@ func TestCommand_ReadyEnvStateAndShutdown(t *testing.T) {
 	if !strings.HasPrefix(fields["graph"], "https://127.0.0.1:") || fields["authority"] != fields["graph"] || fields["mock"] != fields["graph"]+"/_mock" {
 		t.Fatalf("ready line fields: %v", fields)
 	}
-	env := readEnv(t, envFile)
+	mc := mockClient(t, envFile)
+	env := mc.Env
 	if env["ARM_TENANT_ID"] != graphmock.TenantID || env["ARM_CLIENT_ID"] != graphmock.AdminClientID || env["ARM_CLIENT_SECRET"] != graphmock.AdminClientSecret ||
 		env["ENTRATAP_GRAPH_ENDPOINT"] != fields["graph"] || env["ENTRATAP_AUTHORITY_HOST"] != fields["graph"] || env["ENTRATAP_MOCK_URL"] != fields["mock"] || env["SSL_CERT_FILE"] == "" {
 		t.Fatalf("env file: %v", env)
 	}
-	c := client(t, env["SSL_CERT_FILE"])
-	resp, err := c.Get(env["ENTRATAP_MOCK_URL"] + "/faults")
-	if err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	faults, err := mc.Faults(ctx)
+	if err != nil || faults.LatencyMs != 1 || faults.RetryAfterSeconds == nil || *faults.RetryAfterSeconds != 0 || faults.Rate != 0 {
+		t.Fatalf("fault flags: %+v %v", faults, err)
 	}
-	var faults graphmock.Faults
-	_ = json.NewDecoder(resp.Body).Decode(&faults)
-	_ = resp.Body.Close()
-	if faults.LatencyMs != 1 || faults.RetryAfterSeconds == nil || *faults.RetryAfterSeconds != 0 || faults.Rate != 0 {
-		t.Fatalf("fault flags: %+v", faults)
+	if _, err := mc.AddUser(ctx, graphmock.NewUser{UserPrincipalName: "dave@contoso.example"}); err != nil {
+		t.Fatalf("add user: %v", err)
 	}
-	resp, err = c.Post(env["ENTRATAP_MOCK_URL"]+"/users", "application/json", strings.NewReader(`{"userPrincipalName":"dave@contoso.example"}`))
-	if err != nil || resp.StatusCode != 201 {
-		t.Fatalf("add user: %v %v", resp, err)
-	}
-	_ = resp.Body.Close()
 	if code := stop(); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 
 	// Restarted on the same state: dave is still there.
-	fields, _ = started(t, "--state", state, "--env-file", envFile)
-	env = readEnv(t, envFile)
-	resp, err = client(t, env["SSL_CERT_FILE"]).Get(fields["mock"] + "/state")
+	started(t, "--state", state, "--env-file", envFile)
+	st, err := mockClient(t, envFile).State(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = resp.Body.Close() }()
-	var st graphmock.State
-	_ = json.NewDecoder(resp.Body).Decode(&st)
 	found := false
 	for _, u := range st.Users {
 		found = found || u.UserPrincipalName == "dave@contoso.example"
