@@ -5,13 +5,15 @@
 //
 // # Layout
 //
-//   - routes.go: every endpoint, in three tables (login, Graph, controls).
-//   - mock.go: the handler (request ids, body reading, request log), Options and New.
-//   - tenant.go: the in-memory tenant and the types of the seed and the state.
-//   - rules.go: the TAP API's rules, each in one place (policy ranges, targets, pass creation,
-//     usability, codes, sign-in).
-//   - decode.go: strict decoding of request bodies.
+//   - routes.go: every endpoint, in three tables (login, Graph, controls) matched by net/http's ServeMux.
+//   - mock.go: the handler: ServeHTTP (request ids, body, request log) and Mock.run, the one
+//     pipeline every request takes (faults, token, route, permission, lock, {user}, handler).
+//   - tenant.go: the in-memory tenant and the types of the seed and the state (one Pass).
+//   - rules.go: the TAP API's rules, each in one place (policy ranges, targets, one pass per
+//     user, pass creation, usability, codes, sign-in).
+//   - decode.go: strict decoding of request bodies (encoding/json on typed request structs).
 //   - graph.go, login.go, controls.go: the handlers; api.go and reset.go: the Go equivalents of the controls.
+//   - client.go: Client, the controls from another process (built from the env file).
 //   - faults.go: fault injection; persist.go: the state file; server.go: HTTPS; certs.go: keys.
 //
 // # Transport
@@ -54,8 +56,10 @@
 // 401 InvalidAuthenticationToken; then the permission in the token's roles, else 403
 // {"error":{"code":"accessDenied","message":"Request Authorization failed. Missing permission: ..."}}.
 // Errors always have Graph's shape {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}.
-// Bodies are decoded strictly: not a JSON object, a wrong type or an unknown property is a
-// 400 badRequest (OData annotations such as "@odata.type" are accepted).
+// Bodies are decoded strictly: not a JSON object, a wrong type or an unknown property (also
+// one in the wrong case) is a 400 badRequest; OData annotations such as "@odata.type" or
+// "state@odata.type" are accepted at any depth ("@odata.type" must be a string). Paths match
+// in any case ("/V1.0/users/..." too); a trailing slash is ignored.
 //
 //   - GET|PATCH|DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass
 //     (id case-insensitive). GET: Policy.Read.AuthenticationMethod or ...ReadWrite...; PATCH and
@@ -83,7 +87,7 @@
 //
 // Choices Graph does not document (unverified; each is in one place): the 400 for a multi-use
 // pass under a one-time policy (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id
-// (errors.go codeItemNotFound), targetType defaulting to group when omitted (decode.go),
+// (errors.go codeItemNotFound), targetType defaulting to group when omitted (rules.go),
 // 400 for a target that does not exist, and 400 "Resource not found for the segment" for an
 // unknown path.
 //
