@@ -34,8 +34,10 @@ func NewClient(baseURL string, caPEM []byte) (*Client, error) {
 	if !pool.AppendCertsFromPEM(caPEM) {
 		return nil, errors.New("graphmock: the CA PEM holds no certificate")
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tr := &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2: true,
+	}
 	return &Client{URL: strings.TrimSuffix(baseURL, "/"), http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}, nil
 }
 
