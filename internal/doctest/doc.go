@@ -9,7 +9,7 @@
 //	<!-- doctest: file=PATH -->   an hcl (or any) block, written to PATH relative to the shell's directory
 //	<!-- doctest: skip REASON --> not run (it needs a real tenant, or only illustrates); counted as skipped
 //
-// README.md runs from a bare copy of the repository: its own steps build the
-// binaries and start the mock. Each guide runs in a fresh copy where the README's
+// README.md and the testing guide run from a bare copy of the repository: their own steps build the
+// binaries and start the mock. Each other guide runs in a fresh copy where the README's
 // setup is done for it (make dev, a new mock, .mock.env sourced, TF_CLI_CONFIG_FILE set).
 package doctest
