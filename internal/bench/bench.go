@@ -198,7 +198,7 @@ func (b *bench) setup(ctx context.Context) error {
 	b.progress("mock at %s with %d users", b.srv.URL, len(b.users))
 
 	cliConfig := filepath.Join(b.dir, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(devOverrides(b.binaries)), 0o644); err != nil {
+	if err := writeCLIConfig(cliConfig, b.binaries); err != nil {
 		return err
 	}
 	b.env = terraformEnv(b.srv, cliConfig)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,9 +108,18 @@ func TestStateIDs(t *testing.T) {
 }
 
 func TestDevOverrides(t *testing.T) {
-	got := devOverrides(map[string]string{targetPass: "/x/entratap/terraform-provider-entratap", targetNoop: "/x/noop/terraform-provider-noop"})
-	for _, want := range []string{`"registry.terraform.io/entratap/entratap" = "/x/entratap"`, `"registry.terraform.io/entratap/noop"     = "/x/noop"`} {
-		if !strings.Contains(got, want) {
+	path := filepath.Join(t.TempDir(), "terraformrc")
+	if err := writeCLIConfig(path, map[string]string{targetPass: "/x/entratap/terraform-provider-entratap", targetNoop: "/x/noop/terraform-provider-noop"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	// tfcli aligns the = signs; the test checks the pairs.
+	for _, want := range []string{`"registry.terraform.io/entratap/entratap" += "/x/entratap"`, `"registry.terraform.io/entratap/noop" += "/x/noop"`} {
+		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("dev overrides lack %s:\n%s", want, got)
 		}
 	}

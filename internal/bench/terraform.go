@@ -15,19 +15,14 @@ import (
 	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+	"github.com/entratap/terraform-provider-entratap/internal/tfcli"
 )
 
-// devOverrides is the CLI config: both providers come from the directories the bench built
-// them in, so no `terraform init` and no registry are needed.
-func devOverrides(binaries map[string]string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/entratap/entratap" = %q
-    "registry.terraform.io/entratap/noop"     = %q
-  }
-  direct {}
-}
-`, filepath.Dir(binaries[targetPass]), filepath.Dir(binaries[targetNoop]))
+// writeCLIConfig writes the CLI config: both providers come from the directories the bench
+// built them in, so no `terraform init` and no registry are needed.
+func writeCLIConfig(path string, binaries map[string]string) error {
+	return tfcli.WriteDevOverrides(path, filepath.Dir(binaries[targetPass]),
+		tfcli.Override{Address: "registry.terraform.io/entratap/noop", Dir: filepath.Dir(binaries[targetNoop])})
 }
 
 // terraformEnv is the bench's environment less anything that could steer Terraform or the

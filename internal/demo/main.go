@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+	"github.com/entratap/terraform-provider-entratap/internal/tfcli"
 )
 
 func main() {
@@ -258,8 +259,7 @@ func (d *demo) prepareTerraform(bin, groupID string) error {
 	}
 	d.work = filepath.Join(workRoot, "quickstart")
 	cliConfig := filepath.Join(d.dir, "terraform.rc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entratap/entratap\" = %q\n  }\n  direct {}\n}\n", bin)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
+	if err := tfcli.WriteDevOverrides(cliConfig, bin); err != nil {
 		return err
 	}
 	tomorrow := time.Now().UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(8 * time.Hour).Format(time.RFC3339)

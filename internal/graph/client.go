@@ -206,6 +206,11 @@ func (c *Client) describeAuthFailure(e *azidentity.AuthenticationFailedError) st
 	who := fmt.Sprintf("Microsoft Entra ID (authority %s, tenant %s) refused the %s of client_id %s",
 		c.cfg.AuthorityHost, c.cfg.Credential.TenantID, c.Method(), c.cfg.Credential.ClientID)
 	if e.RawResponse == nil || e.RawResponse.Body == nil {
+		if cause, ok := transportCause(e.Error()); ok {
+			// No answer at all: the authority was never asked, so nothing was refused.
+			return fmt.Sprintf("could not reach Microsoft Entra ID at authority host %s (tenant %s, client_id %s, %s not tried): %s; check authority_host (ENTRATAP_AUTHORITY_HOST) and that the host is up",
+				authorityHostName(c.cfg.AuthorityHost), c.cfg.Credential.TenantID, c.cfg.Credential.ClientID, c.Method(), cause)
+		}
 		return who + ": " + firstLine(e.Error())
 	}
 	body, _ := runtime.Payload(e.RawResponse) // buffered: azidentity may have read it already
@@ -217,6 +222,40 @@ func (c *Client) describeAuthFailure(e *azidentity.AuthenticationFailedError) st
 		return fmt.Sprintf("%s: HTTP %d", who, e.RawResponse.StatusCode)
 	}
 	return fmt.Sprintf("%s: %s: %s", who, tokErr.Error, firstLine(tokErr.Description))
+}
+
+// transportCause finds a transport failure (refused, unresolvable, timed out,
+// TLS) in an azidentity message: MSAL hands it through as text only.
+func transportCause(msg string) (string, bool) {
+	markers := []string{"connection refused", "no such host", "i/o timeout", "connection reset", "network is unreachable",
+		"tls: ", "x509: ", "dial tcp", "context deadline exceeded", "EOF"}
+	for _, line := range strings.Split(msg, "\n") {
+		for _, mk := range markers {
+			i := strings.Index(line, mk)
+			if i < 0 {
+				continue
+			}
+			if d := strings.Index(line, "dial "); d >= 0 && d <= i {
+				i = d
+			} else {
+				i = strings.LastIndex(line[:i], ": ") + 1
+			}
+			cause := line[i:]
+			if j := strings.Index(cause, ". To troubleshoot"); j >= 0 {
+				cause = cause[:j]
+			}
+			return strings.TrimSpace(cause), true
+		}
+	}
+	return "", false
+}
+
+// authorityHostName is the host[:port] of the authority URL, for messages.
+func authorityHostName(authority string) string {
+	if u, err := url.Parse(authority); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return authority
 }
 
 func firstLine(s string) string {

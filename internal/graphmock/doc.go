@@ -111,6 +111,10 @@
 //     (for a fake az CLI). Go: MintAccessToken.
 //   - GET /_mock/certificate.pem (certificate and PKCS#8 key) and /_mock/certificate.pfx
 //     (password CertificatePassword): the admin app's certificate, generated at each start.
+//   - GET /_mock/seed: the seed (SeedInfo): tenant id, apps with their first secret and roles, groups,
+//     users, and the fixed values for the certificate, OIDC and managed-identity methods; the
+//     command prints the same at start.
+//   - POST /_mock/reset: Reset over HTTP (the seed again, clock, faults and request log included).
 //   - GET /_mock: the list of controls.
 //
 // Reset puts the mock back to its seed (no faults, clock at wall time, empty log) while keys,

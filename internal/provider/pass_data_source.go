@@ -34,28 +34,31 @@ func (d *PassDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_pass"
 }
 
+// passNone ends the description of an attribute that is null without a pass.
+const passNone = " Null when the user has no pass."
+
 func (d *PassDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedStr := func(k string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k] + " Null when the user has no pass."}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a user's current Temporary Access Pass: its dates and whether it is usable, never its code " +
 			"(Microsoft Graph returns the code only when a pass is created). `exists` is `false` when the user has no pass; " +
 			"an expired or used pass still counts until it is deleted. " +
 			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.Read.All` and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
-			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: "The user whose pass to read: an object id (GUID) or a user principal name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"exists":                  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user has a pass (usable or not)."},
-			"id":                      computedStr("id"),
-			"user_object_id":          schema.StringAttribute{Computed: true, MarkdownDescription: passDocs["user_object_id"]},
-			"start_date_time":         computedStr("start_date_time"),
-			"lifetime_in_minutes":     schema.Int64Attribute{Computed: true, MarkdownDescription: "How long the pass stays usable from its start, in minutes. Null when the user has no pass."},
-			"is_usable_once":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the pass signs the user in only once. Null when the user has no pass."},
-			"created_date_time":       computedStr("created_date_time"),
-			"expiration_date_time":    computedStr("expiration_date_time"),
-			"is_usable":               schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"] + " Null when the user has no pass."},
-			"method_usability_reason": computedStr("method_usability_reason"),
+			"user_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The user whose pass to read: an object id (GUID) or a user principal name.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"exists":                  dataBool("Whether the user has a pass (usable or not)."),
+			"id":                      dataString(passDocs["id"] + passNone),
+			"user_object_id":          dataString(passDocs["user_object_id"]),
+			"start_date_time":         dataString("When the pass becomes (or became) usable, as an RFC 3339 timestamp; a pass that is already usable started in the past." + passNone),
+			"lifetime_in_minutes":     dataInt64("How long the pass stays usable from its start, in minutes." + passNone),
+			"is_usable_once":          dataBool("Whether the pass signs the user in only once." + passNone),
+			"created_date_time":       dataString(passDocs["created_date_time"] + passNone),
+			"expiration_date_time":    dataString(passDocs["expiration_date_time"] + passNone),
+			"is_usable":               dataBool(passDocs["is_usable"] + passNone),
+			"method_usability_reason": dataString(passDocs["method_usability_reason"] + passNone),
 			"timeouts":                timeouts.Attributes(ctx),
 		},
 	}

@@ -51,9 +51,6 @@ func (e *PassEphemeralResource) Metadata(_ context.Context, req ephemeral.Metada
 }
 
 func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	computedStr := func(k string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k]}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues a Microsoft Entra ID **Temporary Access Pass** for use during a Terraform run: the code is handed to other " +
 			"configuration but never written to the state or the plan.\n\n" +
@@ -74,26 +71,51 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"run when the resource is opened, before a pass is issued.\n\n" +
 			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
-			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: passDocs["user_id"],
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"start_date_time": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["start_date_time"],
-				Validators: []validator.String{rfc3339Validator{}}},
-			"lifetime_in_minutes": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: passDocs["lifetime_in_minutes"],
-				Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)}},
-			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["is_usable_once"]},
-			"replace_existing": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["replace_existing"] +
-				" With `revoke_on_close = false`, set it to `true`: the pass this run's plan issued is still there when the apply opens the resource again."},
-			"revoke_on_close": schema.BoolAttribute{Optional: true, Computed: true,
+			"user_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: passDocs["user_id"],
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"start_date_time": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["start_date_time"],
+				Validators:          []validator.String{rfc3339Validator{}},
+			},
+			"lifetime_in_minutes": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["lifetime_in_minutes"],
+				Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+			},
+			"is_usable_once": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["is_usable_once"],
+			},
+			"replace_existing": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: passDocs["replace_existing"] +
+					" With `revoke_on_close = false`, set it to `true`: the pass this run's plan issued is still there when the apply opens the resource again.",
+			},
+			"revoke_on_close": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
 				MarkdownDescription: "Delete the pass when Terraform closes the ephemeral resource, at the end of each command (a pass already gone counts as deleted). " +
-					"Defaults to `true`. Set `false` to leave the pass to the user, e.g. when the code was stored for them through a write-only argument."},
-			"id": computedStr("id"),
-			"temporary_access_pass": schema.StringAttribute{Computed: true, Sensitive: true,
-				MarkdownDescription: passDocs["temporary_access_pass"] + " Ephemeral: never stored in state or plan."},
-			"user_object_id":          computedStr("user_object_id"),
-			"created_date_time":       computedStr("created_date_time"),
-			"expiration_date_time":    computedStr("expiration_date_time"),
-			"is_usable":               schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"]},
-			"method_usability_reason": computedStr("method_usability_reason"),
+					"Defaults to `true`. Set `false` to leave the pass to the user, e.g. when the code was stored for them through a write-only argument.",
+			},
+			"id": ephemeralString(passDocs["id"]),
+			"temporary_access_pass": schema.StringAttribute{
+				Computed:            true,
+				Sensitive:           true,
+				MarkdownDescription: passDocs["temporary_access_pass"] + " Ephemeral: never stored in state or plan.",
+			},
+			"user_object_id":          ephemeralString(passDocs["user_object_id"]),
+			"created_date_time":       ephemeralString(passDocs["created_date_time"]),
+			"expiration_date_time":    ephemeralString(passDocs["expiration_date_time"]),
+			"is_usable":               ephemeralBool(passDocs["is_usable"]),
+			"method_usability_reason": ephemeralString(passDocs["method_usability_reason"]),
 			"timeouts":                timeouts.Attributes(ctx),
 		},
 	}

@@ -54,16 +54,12 @@ func (r *PassResource) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	computedStr := func(k string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: passDocs[k], PlanModifiers: keep}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues a Microsoft Entra ID **Temporary Access Pass** (TAP) to a user: a time-limited code to sign in with " +
 			"and register passwordless methods (onboarding, recovery).\n\n" +
 			"The code is in `temporary_access_pass` (sensitive), and therefore **in the Terraform state**: Microsoft Graph returns it only when the pass is created. " +
 			"Protect the state accordingly, or use the ephemeral `entratap_pass` to hand a code to something during a run without storing it.\n\n" +
-			"Graph cannot change a pass: every input except `replace_when_unusable` replaces it (a new pass, a new code). " +
+			"Graph cannot change a pass: every input except `replace_when_unusable` and `replace_existing` replaces it (a new pass, a new code). " +
 			"A user holds at most one pass, and creating one silently deletes the previous one; see `replace_existing`. " +
 			"With `lifecycle { create_before_destroy = true }` the pass being replaced still exists when its successor is created, " +
 			"and counts as a pass not managed here: set `replace_existing = true` in that case.\n\n" +
@@ -76,38 +72,66 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`; the plan-time checks also read the policy " +
 			"(`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All`), and only warn when they cannot.",
 		Attributes: map[string]schema.Attribute{
-			"user_id": schema.StringAttribute{Required: true, MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"start_date_time": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["start_date_time"] + " Changing it replaces the pass.",
-				Validators:    []validator.String{rfc3339Validator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}},
-			"lifetime_in_minutes": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: passDocs["lifetime_in_minutes"] + " Changing it replaces the pass.",
-				Validators:    []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplace()}},
-			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: passDocs["is_usable_once"] + " Changing it replaces the pass.",
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplace()}},
-			"replace_when_unusable": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			"user_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"start_date_time": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["start_date_time"] + " Changing it replaces the pass.",
+				Validators:          []validator.String{rfc3339Validator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"lifetime_in_minutes": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["lifetime_in_minutes"] + " Changing it replaces the pass.",
+				Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplace()},
+			},
+			"is_usable_once": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: passDocs["is_usable_once"] + " Changing it replaces the pass.",
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplace()},
+			},
+			"replace_when_unusable": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, a pass that reads `Expired` or `OneTimeUsed` is replaced on the next apply (the plan shows the replacement and why), " +
 					"so that the state always holds a working code. When `false` (the default), such a pass only updates `is_usable` and `method_usability_reason`, without a diff. " +
-					"Leave `start_date_time` unset with `true`: a fixed start in the past cannot be used for the new pass. Changing this attribute does not replace the pass."},
-			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+					"Leave `start_date_time` unset with `true`: a fixed start in the past cannot be used for the new pass. Changing this attribute does not replace the pass.",
+			},
+			"triggers": schema.MapAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
 				MarkdownDescription: "Arbitrary strings; any change replaces the pass, e.g. `{ rotation = time_rotating.weekly.id }` or a ticket number.",
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()}},
-			"replace_existing": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: passDocs["replace_existing"] + " Changing it replaces the pass.",
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()}},
-			"id": computedStr("id"),
-			"temporary_access_pass": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep,
-				MarkdownDescription: passDocs["temporary_access_pass"] + " It is stored in state; null after an import, since it cannot be read back."},
-			"user_object_id":       computedStr("user_object_id"),
-			"created_date_time":    computedStr("created_date_time"),
-			"expiration_date_time": computedStr("expiration_date_time"),
-			"is_usable": schema.BoolAttribute{Computed: true, MarkdownDescription: passDocs["is_usable"] + " Updated on refresh.",
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}},
-			"method_usability_reason": schema.StringAttribute{Computed: true, MarkdownDescription: passDocs["method_usability_reason"] + " Updated on refresh.",
-				PlanModifiers: keep},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			// Only the next create reads it: a change is stored in place.
+			"replace_existing": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: passDocs["replace_existing"] + " Changing it does not replace the pass: it applies to the next pass created.",
+			},
+			"id": resourceKeptString(passDocs["id"]),
+			"temporary_access_pass": schema.StringAttribute{
+				Computed:            true,
+				Sensitive:           true,
+				MarkdownDescription: passDocs["temporary_access_pass"] + " It is stored in state; null after an import, since it cannot be read back.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_object_id":          resourceKeptString(passDocs["user_object_id"]),
+			"created_date_time":       resourceKeptString(passDocs["created_date_time"]),
+			"expiration_date_time":    resourceKeptString(passDocs["expiration_date_time"]),
+			"is_usable":               resourceKeptBool(passDocs["is_usable"] + " Updated on refresh."),
+			"method_usability_reason": resourceKeptString(passDocs["method_usability_reason"] + " Updated on refresh."),
+			"timeouts":                timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
 	}
 }
@@ -116,61 +140,42 @@ func (r *PassResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans the replacement of an unusable pass when asked to, and
-// checks a pass about to be created against the live policy.
+// ModifyPlan checks a pass about to be created against the live policy, and
+// replaces an unusable pass when asked to. For a replacement Terraform plans
+// the new pass again with no prior state, where the computed attributes
+// become unknown and the checks run: here it only marks the replacement.
 func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan passResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	if req.State.Raw.IsNull() {
-		// A create, or the create half of a replacement: Terraform plans that
-		// again with no prior state.
+		var plan passResourceModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		resp.Diagnostics.Append(checkNewPass(ctx, r.client, plan.inputs(), true)...)
 		return
 	}
 
-	var state passResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var replace types.Bool
+	var id, userID, reason types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("replace_when_unusable"), &replace)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_id"), &userID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("method_usability_reason"), &reason)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	reason := state.MethodUsabilityReason.ValueString()
-	if !plan.ReplaceWhenUnusable.ValueBool() || (reason != graph.ReasonExpired && reason != graph.ReasonOneTimeUsed) {
+	if !replace.ValueBool() || (reason.ValueString() != graph.ReasonExpired && reason.ValueString() != graph.ReasonOneTimeUsed) {
 		return
 	}
-	plan.ID = types.StringUnknown()
-	plan.TemporaryAccessPass = types.StringUnknown()
-	plan.UserObjectID = types.StringUnknown()
-	plan.CreatedDateTime = types.StringUnknown()
-	plan.ExpirationDateTime = types.StringUnknown()
-	plan.IsUsable = types.BoolUnknown()
-	plan.MethodUsabilityReason = types.StringUnknown()
-	// Inputs left to the policy or the clock get new values too.
-	var start types.String
-	var lifetime types.Int64
-	var once types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("start_date_time"), &start)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("lifetime_in_minutes"), &lifetime)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("is_usable_once"), &once)...)
-	if start.IsNull() {
-		plan.StartDateTime = types.StringUnknown()
-	}
-	if lifetime.IsNull() {
-		plan.LifetimeInMinutes = types.Int64Unknown()
-	}
-	if once.IsNull() {
-		plan.IsUsableOnce = types.BoolUnknown()
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	// Terraform replaces only for a path whose planned value differs from state.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("method_usability_reason"), types.StringUnknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("method_usability_reason"))
 	resp.Diagnostics.AddAttributeWarning(path.Root("method_usability_reason"), "Temporary Access Pass will be replaced",
 		fmt.Sprintf("Pass %s of user %s reads %s and replace_when_unusable is true: this apply replaces it with a new pass and a new code.",
-			state.ID.ValueString(), state.UserID.ValueString(), reason))
+			id.ValueString(), userID.ValueString(), reason.ValueString()))
 }
 
 func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -235,8 +240,8 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only ever changes replace_when_unusable or timeouts: everything
-// else replaces the pass.
+// Update only ever changes replace_when_unusable, replace_existing or
+// timeouts: everything else replaces the pass.
 func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state passResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -245,6 +250,7 @@ func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	state.ReplaceWhenUnusable = plan.ReplaceWhenUnusable
+	state.ReplaceExisting = plan.ReplaceExisting
 	state.Timeouts = plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -578,6 +578,7 @@ resource "entratap_pass" "p" {
 }
 `, graphmock.BobUPN, replace))
 	}
+	kept := statecheck.CompareValue(compare.ValuesSame())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
@@ -604,6 +605,29 @@ resource "entratap_pass" "p" {
 						return nil
 					})),
 					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.BobUPN))),
+					kept.AddStateValue(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// replace_existing only matters to the next create: turning it off
+				// updates the state in place and writes nothing to Graph.
+				PreConfig: m.ResetRequests,
+				Config:    config(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					passAttr(addr, "replace_existing", knownvalue.Bool(false)),
+					kept.AddStateValue(addr, tfjsonpath.New("id")),
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.BobUPN))),
+				},
+				Check: func(*terraform.State) error {
+					for _, e := range m.Requests() {
+						if strings.HasPrefix(e.Path, "/v1.0/") && e.Method != http.MethodGet {
+							return fmt.Errorf("changing replace_existing sent %s %s to Graph", e.Method, e.Path)
+						}
+					}
+					return nil
 				},
 			},
 		},

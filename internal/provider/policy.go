@@ -26,6 +26,10 @@ const (
 	maxLength   = 48
 )
 
+// Microsoft's defaults: the resource's schema defaults, their docs and the
+// plan-time checks of unset lifetimes all take them from here.
+var policyDefaults = graph.DefaultPolicy()
+
 // policyModel is the schema shared by the resource and the data source.
 type policyModel struct {
 	ID                       types.String `tfsdk:"id"`
@@ -61,13 +65,18 @@ var (
 
 // Descriptions shared by the resource's and the data source's schemas.
 var policyDocs = map[string]string{
-	"id":                              "Always `TemporaryAccessPass`: the policy is a singleton of the tenant.",
-	"enabled":                         "Whether Temporary Access Pass sign-in is enabled for the targeted users. Defaults to `true`.",
-	"default_lifetime_in_minutes":     fmt.Sprintf("The lifetime of a pass issued without one, %d–%d minutes, between the minimum and the maximum. Defaults to `60`.", minLifetime, maxLifetime),
-	"minimum_lifetime_in_minutes":     fmt.Sprintf("The shortest lifetime a pass may have, %d–%d minutes. Defaults to `60`.", minLifetime, maxLifetime),
-	"maximum_lifetime_in_minutes":     fmt.Sprintf("The longest lifetime a pass may have, %d–%d minutes. Defaults to `480`.", minLifetime, maxLifetime),
-	"default_length":                  fmt.Sprintf("The number of characters of a pass's code, %d–%d. Defaults to `8`.", minLength, maxLength),
-	"is_usable_once":                  "When `true`, every pass in the tenant is one-time: it signs its user in once. Defaults to `false`.",
+	"id":      "Always `TemporaryAccessPass`: the policy is a singleton of the tenant.",
+	"enabled": "Whether Temporary Access Pass sign-in is enabled for the targeted users. Defaults to `true`.",
+	"default_lifetime_in_minutes": fmt.Sprintf("The lifetime of a pass issued without one, %d–%d minutes, between the minimum and the maximum. Defaults to `%d`.",
+		minLifetime, maxLifetime, policyDefaults.DefaultLifetimeInMinutes),
+	"minimum_lifetime_in_minutes": fmt.Sprintf("The shortest lifetime a pass may have, %d–%d minutes. Defaults to `%d`.",
+		minLifetime, maxLifetime, policyDefaults.MinimumLifetimeInMinutes),
+	"maximum_lifetime_in_minutes": fmt.Sprintf("The longest lifetime a pass may have, %d–%d minutes. Defaults to `%d`.",
+		minLifetime, maxLifetime, policyDefaults.MaximumLifetimeInMinutes),
+	"default_length": fmt.Sprintf("The number of characters of a pass's code, %d–%d. Defaults to `%d`.",
+		minLength, maxLength, policyDefaults.DefaultLength),
+	"is_usable_once": fmt.Sprintf("When `true`, every pass in the tenant is one-time: it signs its user in once. Defaults to `%t`.",
+		policyDefaults.IsUsableOnce),
 	"include_targets":                 "Who may sign in with a pass: groups or users, or the group `all_users` for everyone. Defaults to everyone. Order does not matter.",
 	"exclude_targets":                 "Groups or users who may never sign in with a pass, even when included. Defaults to none.",
 	"target.id":                       "The object id (GUID) of the group or user; `all_users` (with `target_type = \"group\"`) means everyone.",
@@ -163,9 +172,9 @@ func validatePolicy(ctx context.Context, m policyModel) diag.Diagnostics {
 		}
 		return v.ValueInt64(), true
 	}
-	minV, minOK := val(minL, 60)
-	defV, defOK := val(defL, 60)
-	maxV, maxOK := val(maxL, 480)
+	minV, minOK := val(minL, int64(policyDefaults.MinimumLifetimeInMinutes))
+	defV, defOK := val(defL, int64(policyDefaults.DefaultLifetimeInMinutes))
+	maxV, maxOK := val(maxL, int64(policyDefaults.MaximumLifetimeInMinutes))
 	if minOK && maxOK && minV > maxV && (known(minL) || known(maxL)) {
 		diags.AddAttributeError(path.Root("minimum_lifetime_in_minutes"), "Invalid lifetime range",
 			fmt.Sprintf("minimum_lifetime_in_minutes (%d) must not exceed maximum_lifetime_in_minutes (%d).", minV, maxV))

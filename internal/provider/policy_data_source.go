@@ -27,40 +27,37 @@ func (d *PolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedStr := func(k string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: policyDocs[k]}
-	}
-	computedInt := func(k string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: policyDocs[k]}
-	}
-	computedBool := func(k string) schema.BoolAttribute {
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: policyDocs[k]}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the tenant's Temporary Access Pass authentication method policy. " +
 			"Needs the Microsoft Graph permission `Policy.Read.AuthenticationMethod`.",
 		Attributes: map[string]schema.Attribute{
-			"id":                          computedStr("id"),
-			"enabled":                     computedBool("enabled"),
-			"default_lifetime_in_minutes": computedInt("default_lifetime_in_minutes"),
-			"minimum_lifetime_in_minutes": computedInt("minimum_lifetime_in_minutes"),
-			"maximum_lifetime_in_minutes": computedInt("maximum_lifetime_in_minutes"),
-			"default_length":              computedInt("default_length"),
-			"is_usable_once":              computedBool("is_usable_once"),
+			"id":                          dataString(policyDocs["id"]),
+			"enabled":                     dataBool(policyDocs["enabled"]),
+			"default_lifetime_in_minutes": dataInt64(policyDocs["default_lifetime_in_minutes"]),
+			"minimum_lifetime_in_minutes": dataInt64(policyDocs["minimum_lifetime_in_minutes"]),
+			"maximum_lifetime_in_minutes": dataInt64(policyDocs["maximum_lifetime_in_minutes"]),
+			"default_length":              dataInt64(policyDocs["default_length"]),
+			"is_usable_once":              dataBool(policyDocs["is_usable_once"]),
 			"include_targets": schema.SetNestedAttribute{
-				Computed: true, MarkdownDescription: policyDocs["include_targets"],
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                       computedStr("target.id"),
-					"target_type":              computedStr("target.target_type"),
-					"is_registration_required": computedBool("target.is_registration_required"),
-				}},
+				Computed:            true,
+				MarkdownDescription: policyDocs["include_targets"],
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":                       dataString(policyDocs["target.id"]),
+						"target_type":              dataString(policyDocs["target.target_type"]),
+						"is_registration_required": dataBool(policyDocs["target.is_registration_required"]),
+					},
+				},
 			},
 			"exclude_targets": schema.SetNestedAttribute{
-				Computed: true, MarkdownDescription: policyDocs["exclude_targets"],
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          computedStr("target.id"),
-					"target_type": computedStr("target.target_type"),
-				}},
+				Computed:            true,
+				MarkdownDescription: policyDocs["exclude_targets"],
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":          dataString(policyDocs["target.id"]),
+						"target_type": dataString(policyDocs["target.target_type"]),
+					},
+				},
 			},
 			"timeouts": timeouts.Attributes(ctx),
 		},

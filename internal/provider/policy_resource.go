@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 )
@@ -47,48 +44,78 @@ func (r *PolicyResource) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	lifetime := func(k string, def int64) schema.Int64Attribute {
-		return schema.Int64Attribute{
-			Optional: true, Computed: true, Default: int64default.StaticInt64(def), MarkdownDescription: policyDocs[k],
-			Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
-		}
-	}
-	targetType := schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.target_type"],
-		Validators: []validator.String{stringvalidator.OneOf("group", "user")}}
-	allUsers := types.SetValueMust(includeTargetType, []attr.Value{types.ObjectValueMust(includeTargetType.AttrTypes, map[string]attr.Value{
-		"id": types.StringValue(graph.AllUsers), "target_type": types.StringValue("group"), "is_registration_required": types.BoolValue(false),
-	})})
+	ms := flattenPolicy(&policyDefaults)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the tenant's Temporary Access Pass authentication method policy: who may use a pass, how long passes live, " +
 			"how long codes are and whether passes are one-time.\n\n" +
 			"The policy is a singleton of the tenant: creating this resource takes over the existing policy and overwrites its settings; " +
-			"destroying it resets the policy to Microsoft's defaults (disabled, lifetimes 60/60/480 minutes, length 8, not one-time, all users). " +
+			fmt.Sprintf("destroying it resets the policy to Microsoft's defaults (disabled, lifetimes %d/%d/%d minutes, length %d, not one-time, all users). ",
+				policyDefaults.DefaultLifetimeInMinutes, policyDefaults.MinimumLifetimeInMinutes, policyDefaults.MaximumLifetimeInMinutes, policyDefaults.DefaultLength) +
 			"Needs the Microsoft Graph permission `Policy.ReadWrite.AuthenticationMethod` (least-privileged admin role: Authentication Policy Administrator).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: policyDocs["id"],
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"enabled":                     schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true), MarkdownDescription: policyDocs["enabled"]},
-			"default_lifetime_in_minutes": lifetime("default_lifetime_in_minutes", 60),
-			"minimum_lifetime_in_minutes": lifetime("minimum_lifetime_in_minutes", 60),
-			"maximum_lifetime_in_minutes": lifetime("maximum_lifetime_in_minutes", 480),
-			"default_length": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(8), MarkdownDescription: policyDocs["default_length"],
-				Validators: []validator.Int64{int64validator.Between(minLength, maxLength)}},
-			"is_usable_once": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false), MarkdownDescription: policyDocs["is_usable_once"]},
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: policyDocs["id"],
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			// Unlike Microsoft's default: managing the policy is mostly done to turn it on.
+			"enabled": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: policyDocs["enabled"],
+			},
+			"default_lifetime_in_minutes": policyLifetime(policyDocs["default_lifetime_in_minutes"], policyDefaults.DefaultLifetimeInMinutes),
+			"minimum_lifetime_in_minutes": policyLifetime(policyDocs["minimum_lifetime_in_minutes"], policyDefaults.MinimumLifetimeInMinutes),
+			"maximum_lifetime_in_minutes": policyLifetime(policyDocs["maximum_lifetime_in_minutes"], policyDefaults.MaximumLifetimeInMinutes),
+			"default_length": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(int64(policyDefaults.DefaultLength)),
+				MarkdownDescription: policyDocs["default_length"],
+				Validators:          []validator.Int64{int64validator.Between(minLength, maxLength)},
+			},
+			"is_usable_once": schema.BoolAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(policyDefaults.IsUsableOnce),
+				MarkdownDescription: policyDocs["is_usable_once"],
+			},
 			"include_targets": schema.SetNestedAttribute{
-				Optional: true, Computed: true, Default: setdefault.StaticValue(allUsers), MarkdownDescription: policyDocs["include_targets"],
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.id"]},
-					"target_type": targetType,
-					"is_registration_required": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-						MarkdownDescription: policyDocs["target.is_registration_required"]},
-				}},
+				Optional:            true,
+				Computed:            true,
+				Default:             setdefault.StaticValue(ms.IncludeTargets),
+				MarkdownDescription: policyDocs["include_targets"],
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							Required:            true,
+							MarkdownDescription: policyDocs["target.id"],
+						},
+						"target_type": policyTargetType(),
+						"is_registration_required": schema.BoolAttribute{
+							Optional:            true,
+							Computed:            true,
+							Default:             booldefault.StaticBool(false),
+							MarkdownDescription: policyDocs["target.is_registration_required"],
+						},
+					},
+				},
 			},
 			"exclude_targets": schema.SetNestedAttribute{
-				Optional: true, Computed: true, Default: setdefault.StaticValue(types.SetValueMust(excludeTargetType, nil)), MarkdownDescription: policyDocs["exclude_targets"],
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          schema.StringAttribute{Required: true, MarkdownDescription: policyDocs["target.id"]},
-					"target_type": targetType,
-				}},
+				Optional:            true,
+				Computed:            true,
+				Default:             setdefault.StaticValue(ms.ExcludeTargets),
+				MarkdownDescription: policyDocs["exclude_targets"],
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							Required:            true,
+							MarkdownDescription: policyDocs["target.id"],
+						},
+						"target_type": policyTargetType(),
+					},
+				},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},

@@ -67,40 +67,34 @@ func (p *EntratapProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *EntratapProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	str := func(desc string, sensitive bool, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: desc, Validators: v}
-	}
-	boolean := func(desc string) schema.BoolAttribute {
-		return schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages Microsoft Entra ID **Temporary Access Passes**: the tenant's TAP policy and users' passes, through Microsoft Graph. " +
 			"Authentication follows the azuread provider's settings and `ARM_*` environment variables. Credentials are tried in this order: " +
 			"client certificate, client secret, OIDC federated token, AKS workload identity, managed identity, Azure CLI.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id":                   str("The tenant (directory) ID. Environment: `ARM_TENANT_ID`.", false),
-			"client_id":                   str("The application (client) ID. Environment: `ARM_CLIENT_ID`.", false),
-			"client_id_file_path":         str("A file holding the client ID. Environment: `ARM_CLIENT_ID_FILE_PATH`.", false),
-			"client_secret":               str("The application's client secret. Environment: `ARM_CLIENT_SECRET`.", true),
-			"client_secret_file_path":     str("A file holding the client secret. Environment: `ARM_CLIENT_SECRET_FILE_PATH`.", false),
-			"client_certificate":          str("A base64-encoded PKCS#12 (.pfx) bundle with the certificate and private key. Environment: `ARM_CLIENT_CERTIFICATE`.", true),
-			"client_certificate_path":     str("Path to a PKCS#12 (.pfx) bundle with the certificate and private key. Environment: `ARM_CLIENT_CERTIFICATE_PATH`.", false),
-			"client_certificate_password": str("The password of the PKCS#12 bundle. Environment: `ARM_CLIENT_CERTIFICATE_PASSWORD`.", true),
-			"use_oidc":                    boolean("Authenticate with a federated OIDC token (GitHub Actions, other CI). Environment: `ARM_USE_OIDC`."),
-			"oidc_token":                  str("The federated OIDC token. Environment: `ARM_OIDC_TOKEN`.", true),
-			"oidc_token_file_path":        str("A file holding the federated OIDC token, read anew for each token request. Environment: `ARM_OIDC_TOKEN_FILE_PATH`.", false),
-			"oidc_request_token":          str("The bearer token for `oidc_request_url`. Environment: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.", true),
-			"oidc_request_url":            str("The URL to request a federated OIDC token from (GitHub Actions' protocol). Environment: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`.", false),
-			"use_aks_workload_identity":   boolean("Authenticate with AKS workload identity, reading the token from `AZURE_FEDERATED_TOKEN_FILE`. Environment: `ARM_USE_AKS_WORKLOAD_IDENTITY`."),
-			"use_msi":                     boolean("Authenticate with a managed identity. Environment: `ARM_USE_MSI`."),
-			"msi_endpoint":                str("The managed identity endpoint (App Service style), when not the one the host advertises in `IDENTITY_ENDPOINT`. Environment: `ARM_MSI_ENDPOINT`.", false),
-			"use_cli":                     boolean("Authenticate with the Azure CLI's signed-in account when nothing else is configured. Defaults to `true`. Environment: `ARM_USE_CLI`."),
-			"environment": str("The national cloud: `public` (default), `usgovernment`, `usgovernmentl5` or `china`. Environment: `ARM_ENVIRONMENT`.", false,
+			"tenant_id":                   providerString("The tenant (directory) ID. Environment: `ARM_TENANT_ID`."),
+			"client_id":                   providerString("The application (client) ID. Environment: `ARM_CLIENT_ID`."),
+			"client_id_file_path":         providerString("A file holding the client ID. Environment: `ARM_CLIENT_ID_FILE_PATH`."),
+			"client_secret":               providerSecret("The application's client secret. Environment: `ARM_CLIENT_SECRET`."),
+			"client_secret_file_path":     providerString("A file holding the client secret. Environment: `ARM_CLIENT_SECRET_FILE_PATH`."),
+			"client_certificate":          providerSecret("A base64-encoded PKCS#12 (.pfx) bundle with the certificate and private key. Environment: `ARM_CLIENT_CERTIFICATE`."),
+			"client_certificate_path":     providerString("Path to a PKCS#12 (.pfx) bundle with the certificate and private key. Environment: `ARM_CLIENT_CERTIFICATE_PATH`."),
+			"client_certificate_password": providerSecret("The password of the PKCS#12 bundle. Environment: `ARM_CLIENT_CERTIFICATE_PASSWORD`."),
+			"use_oidc":                    providerBool("Authenticate with a federated OIDC token (GitHub Actions, other CI). Environment: `ARM_USE_OIDC`."),
+			"oidc_token":                  providerSecret("The federated OIDC token. Environment: `ARM_OIDC_TOKEN`."),
+			"oidc_token_file_path":        providerString("A file holding the federated OIDC token, read anew for each token request. Environment: `ARM_OIDC_TOKEN_FILE_PATH`."),
+			"oidc_request_token":          providerSecret("The bearer token for `oidc_request_url`. Environment: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."),
+			"oidc_request_url":            providerString("The URL to request a federated OIDC token from (GitHub Actions' protocol). Environment: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`."),
+			"use_aks_workload_identity":   providerBool("Authenticate with AKS workload identity, reading the token from `AZURE_FEDERATED_TOKEN_FILE`. Environment: `ARM_USE_AKS_WORKLOAD_IDENTITY`."),
+			"use_msi":                     providerBool("Authenticate with a managed identity. Environment: `ARM_USE_MSI`."),
+			"msi_endpoint":                providerString("The managed identity endpoint (App Service style), when not the one the host advertises in `IDENTITY_ENDPOINT`. Environment: `ARM_MSI_ENDPOINT`."),
+			"use_cli":                     providerBool("Authenticate with the Azure CLI's signed-in account when nothing else is configured. Defaults to `true`. Environment: `ARM_USE_CLI`."),
+			"environment": providerString("The national cloud: `public` (default), `usgovernment`, `usgovernmentl5` or `china`. Environment: `ARM_ENVIRONMENT`.",
 				stringvalidator.OneOf(graph.CloudNames()...)),
-			"graph_endpoint": str("The Microsoft Graph endpoint, overriding `environment` (for example a private endpoint or the offline mock). "+
-				"Must be https, except on a loopback address. Environment: `ENTRATAP_GRAPH_ENDPOINT`.", false, endpointValidator{}),
-			"authority_host": str("The Entra ID login endpoint, overriding `environment`. Must be https. "+
-				"Environment: `ENTRATAP_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`.", false, endpointValidator{httpsOnly: true}),
+			"graph_endpoint": providerString("The Microsoft Graph endpoint, overriding `environment` (for example a private endpoint or the offline mock). "+
+				"Must be https, except on a loopback address. Environment: `ENTRATAP_GRAPH_ENDPOINT`.", endpointValidator{}),
+			"authority_host": providerString("The Entra ID login endpoint, overriding `environment`. Must be https. "+
+				"Environment: `ENTRATAP_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`.", endpointValidator{httpsOnly: true}),
 		},
 	}
 }

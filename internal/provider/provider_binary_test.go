@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/entratap/terraform-provider-entratap/internal/tfcli"
 )
 
 // TestAccProviderSchemaFromBinary builds the release binary and asks
@@ -29,11 +31,7 @@ func TestAccProviderSchemaFromBinary(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "dev.tfrc")
-	if err := os.WriteFile(rc, []byte(`provider_installation {
-  dev_overrides { "registry.terraform.io/entratap/entratap" = "`+bin+`" }
-  direct {}
-}
-`), 0o644); err != nil {
+	if err := tfcli.WriteDevOverrides(rc, bin); err != nil {
 		t.Fatal(err)
 	}
 	work := filepath.Join(dir, "work")

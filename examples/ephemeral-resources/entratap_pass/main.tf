@@ -13,16 +13,8 @@ terraform {
 
 provider "entratap" {}
 
-# The mock's tenant starts with the policy disabled, as a real one does.
-resource "entratap_policy" "this" {
-  enabled = true
-}
-
-variable "user_id" {
-  description = "The user who gets the run-scoped pass: object id or user principal name."
-  type        = string
-  default     = "alice@contoso.example"
-}
+# The mock's tenant starts with the policy disabled, as a real one does:
+# ephemeral-resource.tf enables it. terraform.tfvars picks the mock's alice.
 
 output "signed_in_user" {
   description = "The user the run signed in with a pass that no longer exists."

@@ -22,3 +22,25 @@ variable "replace_existing" {
   type        = bool
   default     = false
 }
+
+variable "issue_handover" {
+  description = "Issue ephemeral passes to handover_users in this run and deliver them with handover_command. Leave false in routine plans: only a deliberate run issues."
+  type        = bool
+  default     = false
+}
+
+variable "handover_users" {
+  description = "New hires whose code never reaches the state: keyed like users, issued only when issue_handover is true."
+  type = map(object({
+    user_id             = string
+    start_date_time     = optional(string)
+    lifetime_in_minutes = optional(number)
+  }))
+  default = {}
+}
+
+variable "handover_command" {
+  description = "Shell command that delivers one code (a secret store's CLI, a ticketing hook); it receives TAP_USER and TAP_CODE in its environment."
+  type        = string
+  default     = "echo 'set handover_command to deliver the code of' \"$TAP_USER\" >&2; exit 1"
+}

@@ -1,16 +1,19 @@
 // Command graphmock serves the mock Microsoft Graph and login endpoints over HTTPS on
 // loopback, for tests, demos and benchmarks of the entratap provider.
 //
-//	go run ./internal/graphmock/cmd/graphmock [--addr 127.0.0.1:0] [--env-file PATH] [--state PATH] [--seed PATH]
-//	go run ./internal/graphmock/cmd/graphmock --print-default-seed > seed.json   # a --seed file to edit
+//	go build -o bin/ ./internal/graphmock/cmd/graphmock && bin/graphmock --env-file .mock.env
+//	bin/graphmock --print-default-seed > seed.json   # a --seed file to edit
+//	bin/graphmock --help                              # every flag
 //
 // When ready it prints one line:
 //
 //	graphmock ready graph=https://127.0.0.1:PORT authority=https://127.0.0.1:PORT mock=https://127.0.0.1:PORT/_mock
 //
+// then the seeded tenant (ids, apps and their secrets, groups, users; also GET /_mock/seed),
 // and, with --env-file, writes shell export lines (ARM_TENANT_ID, ARM_CLIENT_ID, ARM_CLIENT_SECRET,
 // ENTRATAP_GRAPH_ENDPOINT, ENTRATAP_AUTHORITY_HOST, SSL_CERT_FILE, ENTRATAP_MOCK_URL).
-// SIGINT or SIGTERM stops it. See the graphmock package documentation for the endpoints.
+// An env file left from an earlier run is removed at start; the file is removed again when
+// SIGINT or SIGTERM stops the mock. See the graphmock package documentation for the endpoints.
 package main
 
 import (
@@ -56,6 +59,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
 	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: graphmock [flags]\n\nServes the mock Microsoft Graph and Entra ID login endpoints over HTTPS on loopback.\n"+
+			"Controls (no auth) under https://HOST:PORT/_mock: GET /_mock lists them. Flags:\n\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -110,6 +118,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.Seed = &seed
 	}
 
+	if *envFile != "" {
+		// A file left by a mock that did not stop cleanly must not pass for this one's.
+		if err := os.Remove(*envFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "graphmock: --env-file: %v\n", err)
+			return 1
+		}
+	}
 	srv, err := graphmock.Start(*addr, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
@@ -124,6 +139,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "graphmock ready graph=%s authority=%s mock=%s/_mock\n", srv.URL, srv.URL, srv.URL)
+	fmt.Fprint(stdout, srv.SeedInfo().String())
+	if *envFile != "" {
+		defer func() { _ = os.Remove(*envFile) }() // a clean stop leaves no file pointing at a dead port
+	}
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -204,3 +204,39 @@ func TestCommand_Seed(t *testing.T) {
 		}
 	}
 }
+
+// A stale env file (a mock killed earlier) is replaced at start, and a clean
+// stop removes the file, so `until [ -s FILE ]` never finds a dead port.
+func TestCommand_EnvFileLifecycle(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), ".mock.env")
+	if err := os.WriteFile(envFile, []byte("export ENTRATAP_MOCK_URL='https://127.0.0.1:1/_mock'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fields, stop := started(t, "--env-file", envFile)
+	env, err := graphmock.ReadEnvFile(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env["ENTRATAP_MOCK_URL"] != fields["mock"] {
+		t.Fatalf("env file names %s, the mock is at %s", env["ENTRATAP_MOCK_URL"], fields["mock"])
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	if _, err := os.Stat(envFile); !os.IsNotExist(err) {
+		t.Fatalf("env file left after a clean stop: %v", err)
+	}
+}
+
+func TestCommand_HelpListsEveryFlag(t *testing.T) {
+	var stdout, stderr syncBuffer
+	if code := run(context.Background(), []string{"--help"}, &stdout, &stderr); code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, f := range []string{"addr", "env-file", "state", "seed", "ca-file", "token-lifetime", "verbose", "print-default-seed",
+		"fault-rate", "fault-statuses", "fault-retry-after", "fault-latency-ms", "fault-replication-lag-reads", "fault-drop-after-commit-rate", "fault-seed"} {
+		if !strings.Contains(stderr.String(), "-"+f+" ") && !strings.Contains(stderr.String(), "-"+f+"\n") {
+			t.Errorf("--help lacks -%s", f)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package graph
+
+import (
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// An authority nobody listens on must be reported as unreachable, naming its
+// host, not as a refused credential (the mock's Graph stays reachable).
+func TestUnreachableAuthorityIsNamed(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "https://" + l.Addr().String()
+	_ = l.Close() // nothing listens there any more: connections are refused
+	cred, err := NewCredential(AuthConfig{TenantID: graphmock.TenantID, ClientID: graphmock.AdminClientID,
+		ClientSecret: graphmock.AdminClientSecret, AuthorityHost: dead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{GraphEndpoint: srv.URL, AuthorityHost: dead, Credential: cred, UserAgent: "terraform-provider-entratap/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPolicy(ctx(t))
+	if err == nil {
+		t.Fatal("GetPolicy succeeded without an authority")
+	}
+	msg := err.Error()
+	t.Log(msg)
+	if !strings.Contains(msg, "could not reach") || !strings.Contains(msg, l.Addr().String()) {
+		t.Errorf("error does not say the authority %s is unreachable: %s", l.Addr(), msg)
+	}
+	if strings.Contains(msg, "refused the client secret") || strings.Contains(msg, graphmock.AdminClientSecret) {
+		t.Errorf("error blames or leaks the secret: %s", msg)
+	}
+	if kindOf(err) != KindUnauthorized && kindOf(err) != KindTransport {
+		t.Errorf("kind = %v", kindOf(err))
+	}
+}
