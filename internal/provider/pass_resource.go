@@ -194,6 +194,7 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// soon after (refresh) waits out replication, see GetPass's young.
 	plan.setFrom(user.ID, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setPassIdentity(ctx, resp.Identity, user.ID, p.ID, &resp.Diagnostics)
 }
 
 func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -233,6 +234,8 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	state.setFrom(userID, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// Also gives state written before identity existed its identity, in place.
+	setPassIdentity(ctx, resp.Identity, userID, p.ID, &resp.Diagnostics)
 }
 
 // Update only ever changes replace_when_unusable or timeouts: everything
@@ -270,6 +273,17 @@ func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		importPassByIdentity(ctx, req, resp)
+	} else {
+		r.importPassByID(ctx, req, resp)
+	}
+	// Defaults are not applied on import; these match an unset configuration.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
+}
+
+func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	// A user principal name never holds a "/", so the last one separates the ids.
 	i := strings.LastIndex(req.ID, "/")
 	if i <= 0 || i == len(req.ID)-1 || strings.TrimSpace(req.ID) != req.ID {
@@ -280,7 +294,4 @@ func (r *PassResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID[:i])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID[i+1:])...)
-	// Defaults are not applied on import; these match an unset configuration.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
 }

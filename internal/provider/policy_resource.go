@@ -130,6 +130,7 @@ func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -143,6 +144,7 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -171,6 +173,7 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -189,6 +192,10 @@ func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		r.importPolicyByIdentity(ctx, req, resp)
+		return
+	}
 	if !strings.EqualFold(req.ID, policyID) {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("The Temporary Access Pass policy is a singleton; import it with the id %q, e.g. terraform import entratap_policy.this %s. Got %q.", policyID, policyID, req.ID))
