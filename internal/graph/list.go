@@ -6,6 +6,7 @@ package graph
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -135,11 +136,14 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 				ri.QueryParameters["%24select"] = "id,userPrincipalName,displayName,userType"
 				ri.QueryParameters["%24top"] = strconv.Itoa(ListPageSize)
 			} else {
+				u, perr := url.Parse(next)
+				if perr != nil {
+					return &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with an invalid @odata.nextLink"}
+				}
 				ri = abstractions.NewRequestInformation()
 				ri.Method = abstractions.GET
-				// The next link is complete: query and all.
-				ri.UrlTemplate = "{+baseurl}"
-				ri.PathParameters = map[string]string{"baseurl": next}
+				// The next link is complete, query and all: used as it is.
+				ri.SetUri(*u)
 			}
 			ri.Headers.TryAdd("Accept", "application/json")
 			res, err := c.adapter.Send(ctx, ri, func(serialization.ParseNode) (serialization.Parsable, error) { return &pageModel{}, nil }, errorMapping)

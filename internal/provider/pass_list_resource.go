@@ -250,8 +250,8 @@ func listedPassModel(userObjectID string, p *graph.Pass, timeoutsType attr.Type)
 	m.ReplaceExisting = types.BoolValue(false)
 	m.Triggers = types.MapNull(types.StringType)
 	m.TemporaryAccessPass = types.StringNull()
-	if ot, ok := timeoutsType.(types.ObjectType); ok {
-		m.Timeouts = timeouts.Value{Object: types.ObjectNull(ot.AttrTypes)}
+	if tt, ok := timeoutsType.(timeouts.Type); ok {
+		m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttrTypes)}
 	}
 	return m
 }
