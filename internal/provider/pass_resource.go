@@ -209,6 +209,12 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	defer cancel()
 
 	userID := state.UserObjectID.ValueString()
+	// The framework wants an identity even for a pass that turns out to be gone.
+	known := userID
+	if known == "" {
+		known = state.UserID.ValueString()
+	}
+	setPassIdentity(ctx, resp.Identity, known, state.ID.ValueString(), &resp.Diagnostics)
 	if userID == "" {
 		// After an import: resolve the user_id given.
 		u, err := r.client.GetUser(ctx, state.UserID.ValueString())
@@ -250,6 +256,7 @@ func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	state.ReplaceWhenUnusable = plan.ReplaceWhenUnusable
 	state.Timeouts = plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setPassIdentity(ctx, resp.Identity, state.UserObjectID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
