@@ -173,8 +173,8 @@ func newTenant(s Seed) (*tenant, error) {
 			return nil, fmt.Errorf("groups[%d]: duplicate id %q", i, g.ID)
 		}
 		for _, m := range g.Members {
-			if t.user(m) == nil {
-				return nil, fmt.Errorf("groups[%d]: member %q is not a user", i, m)
+			if t.user(m) == nil && !seedHasGroup(s, m) {
+				return nil, fmt.Errorf("groups[%d]: member %q is neither a user nor a group", i, m)
 			}
 		}
 		g.Members = append([]string{}, g.Members...)
@@ -228,13 +228,28 @@ func (t *tenant) user(idOrUPN string) *User {
 
 func (t *tenant) group(id string) *Group { return t.groups[strings.ToLower(id)] }
 
+// isMember answers transitively, as Graph's checkMemberGroups does: members of a nested group count.
 func (t *tenant) isMember(groupID, userID string) bool {
+	return t.isMemberVia(groupID, userID, map[string]bool{})
+}
+
+func (t *tenant) isMemberVia(groupID, userID string, seen map[string]bool) bool {
 	g := t.group(groupID)
-	if g == nil {
+	if g == nil || seen[strings.ToLower(g.ID)] {
 		return false
 	}
+	seen[strings.ToLower(g.ID)] = true
 	for _, m := range g.Members {
-		if strings.EqualFold(m, userID) {
+		if strings.EqualFold(m, userID) || t.isMemberVia(m, userID, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+func seedHasGroup(s Seed, id string) bool {
+	for _, g := range s.Groups {
+		if strings.EqualFold(g.ID, id) {
 			return true
 		}
 	}

@@ -199,6 +199,7 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// soon after (refresh) waits out replication, see GetPass's young.
 	plan.setFrom(user.ID, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setPassIdentity(ctx, resp.Identity, user.ID, p.ID, &resp.Diagnostics)
 }
 
 func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -213,6 +214,12 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	defer cancel()
 
 	userID := state.UserObjectID.ValueString()
+	// The framework wants an identity even for a pass that turns out to be gone.
+	known := userID
+	if known == "" {
+		known = state.UserID.ValueString()
+	}
+	setPassIdentity(ctx, resp.Identity, known, state.ID.ValueString(), &resp.Diagnostics)
 	if userID == "" {
 		// After an import: resolve the user_id given.
 		u, err := r.client.GetUser(ctx, state.UserID.ValueString())
@@ -238,6 +245,8 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	state.setFrom(userID, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// Also gives state written before identity existed its identity, in place.
+	setPassIdentity(ctx, resp.Identity, userID, p.ID, &resp.Diagnostics)
 }
 
 // Update only ever changes replace_when_unusable, replace_existing or
@@ -253,6 +262,7 @@ func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	state.ReplaceExisting = plan.ReplaceExisting
 	state.Timeouts = plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setPassIdentity(ctx, resp.Identity, state.UserObjectID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -276,6 +286,17 @@ func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		importPassByIdentity(ctx, req, resp)
+	} else {
+		r.importPassByID(ctx, req, resp)
+	}
+	// Defaults are not applied on import; these match an unset configuration.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
+}
+
+func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	// A user principal name never holds a "/", so the last one separates the ids.
 	i := strings.LastIndex(req.ID, "/")
 	if i <= 0 || i == len(req.ID)-1 || strings.TrimSpace(req.ID) != req.ID {
@@ -286,7 +307,4 @@ func (r *PassResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID[:i])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID[i+1:])...)
-	// Defaults are not applied on import; these match an unset configuration.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
 }

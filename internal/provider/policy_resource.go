@@ -157,6 +157,7 @@ func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -170,6 +171,7 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -198,6 +200,7 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -216,6 +219,10 @@ func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		r.importPolicyByIdentity(ctx, req, resp)
+		return
+	}
 	if !strings.EqualFold(req.ID, policyID) {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("The Temporary Access Pass policy is a singleton; import it with the id %q, e.g. terraform import entratap_policy.this %s. Got %q.", policyID, policyID, req.ID))

@@ -185,6 +185,8 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 // sensitive reports whether a provider attribute holds a secret.

@@ -1,0 +1,248 @@
+package graph
+
+// Listing across the tenant, for the entratap_pass list resource and the
+// group-wide revoke action: users page by page (@odata.nextLink), a group's
+// transitive members, and the passes of many users with bounded concurrency.
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+)
+
+const permGroupMembersRead = "GroupMember.Read.All"
+
+// ListPageSize is the $top asked of Graph when paging users (Graph's maximum).
+const ListPageSize = 999
+
+// UserSelection says whose passes to list: the transitive members of a
+// group, explicit users (object ids or user principal names), or, with
+// neither, every user of the tenant.
+type UserSelection struct {
+	GroupID string
+	UserIDs []string
+}
+
+// UserPasses is one user's passes, or why they could not be read.
+type UserPasses struct {
+	User   User
+	Passes []*Pass
+	// Err is set when the user's passes could not be listed; a user Graph
+	// no longer finds (deleted while the listing ran) gives a NotFound error.
+	Err error
+}
+
+// ScanPasses lists the passes of the selected users, reading up to
+// concurrency users' passes at once (the SDK retries throttled calls), and
+// calls emit with each user in listing order. emit returning false stops the
+// scan. An error is returned for what stops the listing as a whole (an
+// unknown group, a missing permission); a failure for one user is in its
+// UserPasses.Err.
+func (c *Client) ScanPasses(ctx context.Context, sel UserSelection, concurrency int, emit func(UserPasses) bool) error {
+	if concurrency <= 0 {
+		concurrency = 8
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := false
+	batch := func(users []User) error {
+		out := make([]UserPasses, len(users))
+		sem := make(chan struct{}, concurrency)
+		var wg sync.WaitGroup
+		for i, u := range users {
+			out[i].User = u
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				out[i].Passes, out[i].Err = c.ListPasses(ctx, u.ID)
+			}()
+		}
+		wg.Wait()
+		for _, r := range out {
+			if !emit(r) {
+				stopped = true
+				return errStop
+			}
+		}
+		return ctx.Err()
+	}
+	var err error
+	switch {
+	case sel.GroupID != "":
+		err = c.pageUsers(ctx, "{+baseurl}/groups/{group%2Did}/transitiveMembers{?%24select,%24top}", map[string]string{"group%2Did": sel.GroupID},
+			"list the transitive members of group "+sel.GroupID, permGroupMembersRead, batch)
+	case len(sel.UserIDs) > 0:
+		var users []User
+		for _, ref := range sel.UserIDs {
+			u, gerr := c.GetUser(ctx, ref)
+			if gerr != nil {
+				if !IsNotFound(gerr) {
+					return gerr
+				}
+				// Reported in order with the others: one missing user does not hide the rest.
+				if len(users) > 0 {
+					if err = batch(users); err != nil {
+						break
+					}
+					users = users[:0]
+				}
+				if !emit(UserPasses{User: User{ID: ref}, Err: gerr}) {
+					stopped = true
+					break
+				}
+				continue
+			}
+			users = append(users, *u)
+		}
+		if err == nil && !stopped && len(users) > 0 {
+			err = batch(users)
+		}
+	default:
+		err = c.pageUsers(ctx, "{+baseurl}/users{?%24select,%24top}", nil, "list the users of the tenant", permUserRead, batch)
+	}
+	if stopped || err == errStop {
+		return nil
+	}
+	return err
+}
+
+type stopError struct{}
+
+func (stopError) Error() string { return "stopped" }
+
+var errStop error = stopError{}
+
+// pageUsers follows @odata.nextLink through a user collection, handing each
+// page's users (other member types dropped) to fn.
+func (c *Client) pageUsers(ctx context.Context, template string, params map[string]string, op, permission string, fn func([]User) error) error {
+	next := ""
+	for first := true; first || next != ""; first = false {
+		var page *pageModel
+		err := retryTransient(ctx, func() error {
+			var ri *abstractions.RequestInformation
+			if next == "" {
+				p := map[string]string{"baseurl": c.baseURL}
+				for k, v := range params {
+					p[k] = v
+				}
+				ri = abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET, template, p)
+				ri.QueryParameters["%24select"] = "id,userPrincipalName,displayName,userType"
+				ri.QueryParameters["%24top"] = strconv.Itoa(ListPageSize)
+			} else {
+				u, perr := url.Parse(next)
+				if perr != nil {
+					return &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with an invalid @odata.nextLink"}
+				}
+				ri = abstractions.NewRequestInformation()
+				ri.Method = abstractions.GET
+				// The next link is complete, query and all: used as it is.
+				ri.SetUri(*u)
+			}
+			ri.Headers.TryAdd("Accept", "application/json")
+			res, err := c.adapter.Send(ctx, ri, func(serialization.ParseNode) (serialization.Parsable, error) { return &pageModel{}, nil }, errorMapping)
+			if err != nil {
+				return c.classifyCall(op, permission, err)
+			}
+			page, _ = res.(*pageModel)
+			if page == nil {
+				page = &pageModel{}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		users := make([]User, 0, len(page.value))
+		for _, m := range page.value {
+			if t := deref(m.odataType); t != "" && !strings.EqualFold(t, "#microsoft.graph.user") {
+				continue // a nested group: its members are listed too (transitive)
+			}
+			users = append(users, User{ID: deref(m.id), UserPrincipalName: deref(m.upn), DisplayName: deref(m.displayName), UserType: deref(m.userType)})
+		}
+		if len(users) > 0 {
+			if err := fn(users); err != nil {
+				return err
+			}
+		}
+		next = deref(page.nextLink)
+	}
+	return nil
+}
+
+// pageModel is one page of a directory-object collection.
+type pageModel struct {
+	value    []*memberModel
+	nextLink *string
+}
+
+func (p *pageModel) Serialize(serialization.SerializationWriter) error { return nil }
+
+func (p *pageModel) GetFieldDeserializers() map[string]func(serialization.ParseNode) error {
+	return map[string]func(serialization.ParseNode) error{
+		"value": func(n serialization.ParseNode) error {
+			vs, err := n.GetCollectionOfObjectValues(func(serialization.ParseNode) (serialization.Parsable, error) { return &memberModel{}, nil })
+			for _, v := range vs {
+				if m, ok := v.(*memberModel); ok {
+					p.value = append(p.value, m)
+				}
+			}
+			return err
+		},
+		"@odata.nextLink": func(n serialization.ParseNode) error {
+			v, err := n.GetStringValue()
+			p.nextLink = v
+			return err
+		},
+	}
+}
+
+// memberModel is a user, or another directory object in a group's members.
+type memberModel struct {
+	userModel
+	odataType *string
+}
+
+func (m *memberModel) GetFieldDeserializers() map[string]func(serialization.ParseNode) error {
+	f := m.userModel.GetFieldDeserializers()
+	f["@odata.type"] = func(n serialization.ParseNode) error {
+		v, err := n.GetStringValue()
+		m.odataType = v
+		return err
+	}
+	return f
+}
+
+// Group is the part of a directory group the provider needs.
+type Group struct {
+	ID          string
+	DisplayName string
+}
+
+// GetGroup reads a group by object id.
+func (c *Client) GetGroup(ctx context.Context, id string) (*Group, error) {
+	var out *Group
+	err := retryTransient(ctx, func() error {
+		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET,
+			"{+baseurl}/groups/{group%2Did}{?%24select}", map[string]string{"baseurl": c.baseURL, "group%2Did": id})
+		ri.QueryParameters["%24select"] = "id,displayName"
+		ri.Headers.TryAdd("Accept", "application/json")
+		res, err := c.adapter.Send(ctx, ri, func(serialization.ParseNode) (serialization.Parsable, error) { return &memberModel{}, nil }, errorMapping)
+		if err != nil {
+			return c.classifyCall("read group "+id, permGroupMembersRead, err)
+		}
+		m, _ := res.(*memberModel)
+		if m == nil {
+			return &Error{Kind: KindUnknown, Op: "read group " + id, Message: "Graph answered with no group"}
+		}
+		out = &Group{ID: deref(m.id), DisplayName: deref(m.displayName)}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,120 @@
+package graphmock
+
+// Collections that page: GET /users (with $filter on userPrincipalName) and
+// GET /groups/{id}/transitiveMembers (nested groups followed). Both page with
+// @odata.nextLink carrying a $skiptoken: 100 a page by default, $top up to 999.
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 999
+)
+
+var upnFilter = regexp.MustCompile(`^\s*userPrincipalName\s+eq\s+'((?:[^']|'')*)'\s*$`)
+
+func handleListUsers(c *call) (reply, error) {
+	q := c.r.URL.Query()
+	var items []map[string]any
+	if f := q.Get("$filter"); f != "" {
+		m := upnFilter.FindStringSubmatch(f)
+		if m == nil {
+			return reply{}, badRequest("Invalid filter clause: the mock supports only userPrincipalName eq '<upn>'.")
+		}
+		if u := c.m.t.userByUPN[strings.ToLower(strings.ReplaceAll(m[1], "''", "'"))]; u != nil {
+			items = append(items, userJSON(u))
+		}
+	} else {
+		for _, id := range c.m.t.userOrder {
+			if u := c.m.t.users[strings.ToLower(id)]; u != nil {
+				items = append(items, userJSON(u))
+			}
+		}
+	}
+	return page(c, c.base+"/v1.0/$metadata#users", items)
+}
+
+func handleTransitiveMembers(c *call) (reply, error) {
+	g := c.m.t.group(c.params["group"])
+	if g == nil {
+		return reply{}, notFound(c.params["group"])
+	}
+	var items []map[string]any
+	seen := map[string]bool{strings.ToLower(g.ID): true}
+	queue := []*Group{g}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, id := range cur.Members {
+			key := strings.ToLower(id)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if u := c.m.t.users[key]; u != nil {
+				items = append(items, userJSON(u))
+			} else if sub := c.m.t.group(id); sub != nil {
+				items = append(items, map[string]any{"@odata.type": "#microsoft.graph.group", "id": sub.ID, "displayName": sub.DisplayName})
+				queue = append(queue, sub)
+			}
+		}
+	}
+	return page(c, c.base+"/v1.0/$metadata#directoryObjects", items)
+}
+
+func userJSON(u *User) map[string]any {
+	return map[string]any{"@odata.type": "#microsoft.graph.user", "id": u.ID, "userPrincipalName": u.UserPrincipalName,
+		"displayName": u.DisplayName, "userType": u.UserType}
+}
+
+// page answers one page of items, by $top and $skiptoken, with a nextLink when more follow.
+func page(c *call, context string, items []map[string]any) (reply, error) {
+	q := c.r.URL.Query()
+	size := defaultPageSize
+	if s := q.Get("$top"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPageSize {
+			return reply{}, badRequest("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", s, maxPageSize)
+		}
+		size = n
+	}
+	skip := 0
+	if s := q.Get("$skiptoken"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return reply{}, badRequest("Invalid $skiptoken.")
+		}
+		skip = n
+	}
+	skip = min(skip, len(items))
+	end := min(skip+size, len(items))
+	body := map[string]any{"@odata.context": context, "value": append([]map[string]any{}, items[skip:end]...)}
+	if end < len(items) {
+		q.Set("$skiptoken", strconv.Itoa(end))
+		body["@odata.nextLink"] = c.base + c.r.URL.Path + "?" + q.Encode()
+	}
+	return ok(body), nil
+}
+
+// AddGroup adds a security group; Members are ids of users or of other groups (nested).
+func (m *Mock) AddGroup(g Group) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if g.ID == "" || m.t.group(g.ID) != nil {
+		return badRequest("Group id %q is empty or taken.", g.ID)
+	}
+	for _, id := range g.Members {
+		if m.t.user(id) == nil && m.t.group(id) == nil {
+			return badRequest("Member %q is neither a user nor a group.", id)
+		}
+	}
+	g.Members = append([]string{}, g.Members...)
+	m.t.groups[strings.ToLower(g.ID)] = &g
+	m.t.groupOrder = append(m.t.groupOrder, g.ID)
+	m.commitLocked()
+	return nil
+}

@@ -1,0 +1,257 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var (
+	_ list.ListResourceWithConfigure      = &PassListResource{}
+	_ list.ListResourceWithValidateConfig = &PassListResource{}
+)
+
+// listConcurrency is how many users' passes are read at once: enough to
+// list thousands of users in seconds, few enough to stay clear of Graph's
+// per-app throttling (the SDK retries what is throttled anyway).
+const listConcurrency = 8
+
+// Usability filters, in the user's words, and the reasons each matches.
+const (
+	usabilityUsable           = "usable"
+	usabilityNotYetValid      = "not_yet_valid"
+	usabilityExpiredOrUsed    = "expired_or_used"
+	usabilityDisabledByPolicy = "disabled_by_policy"
+)
+
+var (
+	guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	upnPattern  = regexp.MustCompile(`^[^@\s/]+@[^@\s/]+\.[^@\s/]+$`)
+)
+
+// PassListResource lists existing passes for `terraform query` (Terraform 1.14+).
+type PassListResource struct{ client *graph.Client }
+
+func NewPassListResource() list.ListResource { return &PassListResource{} }
+
+type passListConfig struct {
+	GroupID   types.String `tfsdk:"group_id"`
+	UserIDs   types.List   `tfsdk:"user_ids"`
+	AllUsers  types.Bool   `tfsdk:"all_users"`
+	Usability types.List   `tfsdk:"usability"`
+}
+
+func (r *PassListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pass"
+}
+
+func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists users' existing Temporary Access Passes (Terraform 1.14+, `terraform query`), for audit and to bring passes " +
+			"made in the portal or by scripts under Terraform: `terraform query -generate-config-out=passes.tf` writes an `entratap_pass` " +
+			"block and an `import` block by identity for each pass. Set exactly one of `group_id`, `user_ids` or `all_users`. " +
+			"Users are paged through 999 at a time and their passes read 8 users at a time; throttled calls are retried. " +
+			"A user Graph lists but then no longer finds (deleted while listing) is skipped and named in a warning. " +
+			"Needs `UserAuthenticationMethod.Read.All` (or `UserAuthMethod-TAP.Read.All`), `User.Read.All` and, with `group_id`, `GroupMember.Read.All`.",
+		Attributes: map[string]schema.Attribute{
+			"group_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "List the passes of the group's members, nested groups' members included (transitive). The group's object id (GUID).",
+				Validators:          []validator.String{stringvalidator.RegexMatches(guidPattern, "must be a group object id (GUID)")}},
+			"user_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "List the passes of these users: object ids (GUIDs) or user principal names. Users that do not exist are named in a warning.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(stringvalidator.Any(
+						stringvalidator.RegexMatches(guidPattern, "must be an object id (GUID)"),
+						stringvalidator.RegexMatches(upnPattern, "must be a user principal name (alice@contoso.com)")))}},
+			"all_users": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "`true`: list the passes of every user in the tenant (paged; for 5,000 users, 5,000 reads of passes)."},
+			"usability": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Only passes in these states: `usable` (can sign in now), `not_yet_valid` (start in the future), " +
+					"`expired_or_used` (expired, or a one-time pass already used) and `disabled_by_policy` (the policy is off or does not target the user). Unset: every pass.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
+					stringvalidator.OneOf(usabilityUsable, usabilityNotYetValid, usabilityExpiredOrUsed, usabilityDisabledByPolicy))}},
+		},
+	}
+}
+
+func (r *PassListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *PassListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	var cfg passListConfig
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.GroupID.IsUnknown() || cfg.UserIDs.IsUnknown() || cfg.AllUsers.IsUnknown() {
+		return
+	}
+	n := 0
+	if !cfg.GroupID.IsNull() {
+		n++
+	}
+	if !cfg.UserIDs.IsNull() {
+		n++
+	}
+	if cfg.AllUsers.ValueBool() {
+		n++
+	}
+	switch {
+	case !cfg.AllUsers.IsNull() && !cfg.AllUsers.ValueBool():
+		resp.Diagnostics.AddAttributeError(path.Root("all_users"), "Empty selection",
+			"all_users = false selects no one: set group_id or user_ids instead, or all_users = true to list every user's passes.")
+	case n == 0:
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Empty selection",
+			"Say whose passes to list: group_id (a group's transitive members), user_ids (object ids or user principal names) or all_users = true (every user of the tenant).")
+	case n > 1:
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Conflicting selection",
+			"Set only one of group_id, user_ids and all_users.")
+	}
+}
+
+func (r *PassListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg passListConfig
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	sel := graph.UserSelection{GroupID: cfg.GroupID.ValueString()}
+	if !cfg.UserIDs.IsNull() {
+		var ids []string
+		if diags := cfg.UserIDs.ElementsAs(ctx, &ids, false); diags.HasError() {
+			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			return
+		}
+		sel.UserIDs = ids
+	}
+	want := map[string]bool{}
+	if !cfg.Usability.IsNull() {
+		var us []string
+		_ = cfg.Usability.ElementsAs(ctx, &us, false)
+		for _, u := range us {
+			want[u] = true
+		}
+	}
+	timeoutsType, _ := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+
+	stream.Results = func(push func(list.ListResult) bool) {
+		var missing []string
+		emitted := int64(0)
+		stopped := false
+		err := r.client.ScanPasses(ctx, sel, listConcurrency, func(up graph.UserPasses) bool {
+			if up.Err != nil {
+				if graph.IsNotFound(up.Err) {
+					missing = append(missing, up.User.ID)
+					return true
+				}
+				res := list.ListResult{}
+				res.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", up.User.ID), up.Err))
+				stopped = !push(res)
+				return false
+			}
+			for _, p := range up.Passes {
+				if len(want) > 0 && !want[usabilityOf(p)] {
+					continue
+				}
+				if req.Limit > 0 && emitted >= req.Limit {
+					return false
+				}
+				res := req.NewListResult(ctx)
+				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()))
+				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
+				if req.IncludeResource {
+					m := listedPassModel(up.User.ID, p, timeoutsType)
+					res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
+				}
+				emitted++
+				if !push(res) {
+					stopped = true
+					return false
+				}
+			}
+			return true
+		})
+		if stopped {
+			return
+		}
+		if err != nil {
+			res := list.ListResult{}
+			summary := "Listing Temporary Access Passes failed"
+			if sel.GroupID != "" && graph.IsNotFound(err) {
+				res.Diagnostics.AddAttributeError(path.Root("group_id"), "Group not found",
+					fmt.Sprintf("group_id %q names no group in the tenant: give the object id of an existing group.\n\n%s", sel.GroupID, err))
+			} else {
+				res.Diagnostics.Append(graphDiag(summary, err))
+			}
+			if !push(res) {
+				return
+			}
+		}
+		if len(missing) > 0 {
+			res := list.ListResult{}
+			if len(sel.UserIDs) > 0 {
+				res.Diagnostics.AddAttributeWarning(path.Root("user_ids"), "Users not found",
+					fmt.Sprintf("These user_ids name no user in the tenant, and were skipped: %s.", strings.Join(missing, ", ")))
+			} else {
+				res.Diagnostics.AddWarning("Users deleted while listing",
+					fmt.Sprintf("%d user(s) listed by Microsoft Graph could no longer be found when their passes were read (deleted while listing, or not replicated yet), and were skipped: %s.",
+						len(missing), strings.Join(missing, ", ")))
+			}
+			push(res)
+		}
+	}
+}
+
+// usabilityOf maps Graph's usability reason onto the list's filter values.
+func usabilityOf(p *graph.Pass) string {
+	switch p.MethodUsabilityReason {
+	case graph.ReasonNotYetValid:
+		return usabilityNotYetValid
+	case graph.ReasonExpired, graph.ReasonOneTimeUsed:
+		return usabilityExpiredOrUsed
+	case graph.ReasonDisabledByPolicy:
+		return usabilityDisabledByPolicy
+	}
+	if p.IsUsable {
+		return usabilityUsable
+	}
+	return usabilityDisabledByPolicy
+}
+
+func userLabel(u graph.User) string {
+	if u.UserPrincipalName != "" {
+		return u.UserPrincipalName
+	}
+	return u.ID
+}
+
+// listedPassModel is the entratap_pass resource as an import of the pass
+// would read it: generated configuration then plans no change.
+func listedPassModel(userObjectID string, p *graph.Pass, timeoutsType attr.Type) passResourceModel {
+	var m passResourceModel
+	m.setFrom(userObjectID, p)
+	m.UserID = types.StringValue(userObjectID)
+	m.ReplaceWhenUnusable = types.BoolValue(false)
+	m.ReplaceExisting = types.BoolValue(false)
+	m.Triggers = types.MapNull(types.StringType)
+	m.TemporaryAccessPass = types.StringNull()
+	if tt, ok := timeoutsType.(timeouts.Type); ok {
+		m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttrTypes)}
+	}
+	return m
+}

@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+var (
+	_ action.ActionWithConfigure  = &RevokePassAction{}
+	_ action.ActionWithModifyPlan = &RevokePassAction{}
+	_ action.ActionWithConfigure  = &RevokeGroupPassesAction{}
+	_ action.ActionWithModifyPlan = &RevokeGroupPassesAction{}
+)
+
+// userIDValidator accepts an object id or a user principal name.
+var userIDValidator = stringvalidator.Any(
+	stringvalidator.RegexMatches(guidPattern, "must be an object id (GUID)"),
+	stringvalidator.RegexMatches(upnPattern, "must be a user principal name (alice@contoso.com)"))
+
+// RevokePassAction deletes a user's pass now (Terraform 1.14+: action_trigger or terraform apply -invoke).
+type RevokePassAction struct{ client *graph.Client }
+
+func NewRevokePassAction() action.Action { return &RevokePassAction{} }
+
+type revokePassModel struct {
+	UserID types.String `tfsdk:"user_id"`
+	PassID types.String `tfsdk:"pass_id"`
+}
+
+func (a *RevokePassAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_revoke_pass"
+}
+
+func (a *RevokePassAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Revokes (deletes) a user's Temporary Access Pass now, without a change of configuration: a lost laptop, a leaked code, " +
+			"a finished onboarding. Run it with `terraform apply -invoke=action.entratap_revoke_pass.<name>`, or from a resource's " +
+			"`lifecycle { action_trigger { ... } }` (Terraform 1.14+). It succeeds when there is nothing to revoke and says so. " +
+			"A pass managed by an `entratap_pass` resource is created again on that resource's next apply. " +
+			"Needs `UserAuthenticationMethod.ReadWrite.All` (or `UserAuthMethod-TAP.ReadWrite.All`) and `User.Read.All`.",
+		Attributes: map[string]schema.Attribute{
+			"user_id": schema.StringAttribute{Required: true,
+				MarkdownDescription: "The user whose pass to revoke: an object id (GUID) or a user principal name.",
+				Validators:          []validator.String{userIDValidator}},
+			"pass_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Revoke only the pass with this id; when the user holds another pass (a newer one), it is left alone. Unset: whatever pass the user holds.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
+		},
+	}
+}
+
+func (a *RevokePassAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan finds a user_id Graph does not know before anything runs.
+func (a *RevokePassAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var m revokePassModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.UserID.IsUnknown() || a.client == nil {
+		return
+	}
+	if _, err := a.client.GetUser(ctx, m.UserID.ValueString()); err != nil {
+		resp.Diagnostics.Append(userDiag(m.UserID.ValueString(), err))
+	}
+}
+
+func (a *RevokePassAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var m revokePassModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	progress := func(format string, args ...any) {
+		if resp.SendProgress != nil {
+			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	ref := m.UserID.ValueString()
+	user, err := a.client.GetUser(ctx, ref)
+	if err != nil {
+		resp.Diagnostics.Append(userDiag(ref, err))
+		return
+	}
+	passes, err := a.client.ListPasses(ctx, user.ID)
+	if err != nil {
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(*user)), err))
+		return
+	}
+	only := m.PassID.ValueString()
+	revoked := 0
+	for _, p := range passes {
+		if only != "" && !strings.EqualFold(p.ID, only) {
+			progress("%s holds pass %s, not %s: left alone", userLabel(*user), p.ID, only)
+			continue
+		}
+		if err := a.client.DeletePass(ctx, user.ID, p.ID); err != nil {
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", p.ID, userLabel(*user)), err))
+			return
+		}
+		revoked++
+		progress("Revoked Temporary Access Pass %s of %s (%s)", p.ID, userLabel(*user), p.MethodUsabilityReason)
+	}
+	if revoked == 0 {
+		if only != "" {
+			progress("Nothing to revoke: %s holds no pass %s (already deleted or replaced)", userLabel(*user), only)
+		} else {
+			progress("Nothing to revoke: %s holds no Temporary Access Pass", userLabel(*user))
+		}
+	}
+}
+
+// userDiag explains a user_id that cannot be resolved, on the attribute.
+func userDiag(ref string, err error) diag.Diagnostic {
+	if graph.IsNotFound(err) {
+		return diag.NewAttributeErrorDiagnostic(path.Root("user_id"), "User not found",
+			fmt.Sprintf("user_id %q names no user in the tenant: give an existing user's object id or user principal name.", ref))
+	}
+	return graphDiag(fmt.Sprintf("Reading user %q failed", ref), err)
+}
+
+// RevokeGroupPassesAction deletes the passes of every (transitive) member of
+// a group: the end of an onboarding wave, or a suspected leak of a batch of codes.
+type RevokeGroupPassesAction struct{ client *graph.Client }
+
+func NewRevokeGroupPassesAction() action.Action { return &RevokeGroupPassesAction{} }
+
+type revokeGroupPassesModel struct {
+	GroupID   types.String `tfsdk:"group_id"`
+	Usability types.List   `tfsdk:"usability"`
+}
+
+func (a *RevokeGroupPassesAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_revoke_group_passes"
+}
+
+func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Revokes the Temporary Access Passes of every member of a group, members of nested groups included: " +
+			"the end of an onboarding wave, or codes of a batch that may have leaked. Optionally only passes in some states " +
+			"(e.g. leave `not_yet_valid` passes of the next wave alone). Each revoked pass is reported as progress; " +
+			"a group whose members hold no pass succeeds and says so. Terraform 1.14+. " +
+			"Needs `UserAuthenticationMethod.ReadWrite.All`, `User.Read.All` and `GroupMember.Read.All`.",
+		Attributes: map[string]schema.Attribute{
+			"group_id": schema.StringAttribute{Required: true,
+				MarkdownDescription: "The group's object id (GUID).",
+				Validators:          []validator.String{stringvalidator.RegexMatches(guidPattern, "must be a group object id (GUID)")}},
+			"usability": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Revoke only passes in these states: `usable`, `not_yet_valid`, `expired_or_used`, `disabled_by_policy`. Unset: every pass.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
+					stringvalidator.OneOf(usabilityUsable, usabilityNotYetValid, usabilityExpiredOrUsed, usabilityDisabledByPolicy))}},
+		},
+	}
+}
+
+func (a *RevokeGroupPassesAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (a *RevokeGroupPassesAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var m revokeGroupPassesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.GroupID.IsUnknown() || a.client == nil {
+		return
+	}
+	if _, err := a.client.GetGroup(ctx, m.GroupID.ValueString()); err != nil {
+		resp.Diagnostics.Append(groupDiag(m.GroupID.ValueString(), err))
+	}
+}
+
+func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var m revokeGroupPassesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	want := map[string]bool{}
+	if !m.Usability.IsNull() {
+		var us []string
+		resp.Diagnostics.Append(m.Usability.ElementsAs(ctx, &us, false)...)
+		for _, u := range us {
+			want[u] = true
+		}
+	}
+	var mu sync.Mutex
+	progress := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if resp.SendProgress != nil {
+			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	group := m.GroupID.ValueString()
+	type target struct {
+		user graph.User
+		pass *graph.Pass
+	}
+	var targets []target
+	var missing []string
+	err := a.client.ScanPasses(ctx, graph.UserSelection{GroupID: group}, listConcurrency, func(up graph.UserPasses) bool {
+		if up.Err != nil {
+			if graph.IsNotFound(up.Err) {
+				missing = append(missing, up.User.ID)
+				return true
+			}
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(up.User)), up.Err))
+			return false
+		}
+		for _, p := range up.Passes {
+			if len(want) == 0 || want[usabilityOf(p)] {
+				targets = append(targets, target{up.User, p})
+			}
+		}
+		return true
+	})
+	if err != nil {
+		resp.Diagnostics.Append(groupDiag(group, err))
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Deleted with the same bound as the listing: one failure does not stop the others.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, listConcurrency)
+	var failed diag.Diagnostics
+	revoked := 0
+	for _, t := range targets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := a.client.DeletePass(ctx, t.user.ID, t.pass.ID); err != nil {
+				mu.Lock()
+				failed.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", t.pass.ID, userLabel(t.user)), err))
+				mu.Unlock()
+				return
+			}
+			progress("Revoked Temporary Access Pass %s of %s (%s)", t.pass.ID, userLabel(t.user), t.pass.MethodUsabilityReason)
+			mu.Lock()
+			revoked++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	resp.Diagnostics.Append(failed...)
+	if len(missing) > 0 {
+		resp.Diagnostics.AddWarning("Members deleted while listing",
+			fmt.Sprintf("%d member(s) of group %s could no longer be found when their passes were read, and were skipped: %s.", len(missing), group, strings.Join(missing, ", ")))
+	}
+	if revoked == 0 && !failed.HasError() {
+		progress("Nothing to revoke: no member of group %s holds a matching Temporary Access Pass", group)
+		return
+	}
+	progress("Revoked %d Temporary Access Pass(es) of members of group %s", revoked, group)
+}
+
+func groupDiag(group string, err error) diag.Diagnostic {
+	if graph.IsNotFound(err) {
+		return diag.NewAttributeErrorDiagnostic(path.Root("group_id"), "Group not found",
+			fmt.Sprintf("group_id %q names no group in the tenant: give the object id of an existing group.", group))
+	}
+	return graphDiag(fmt.Sprintf("Reading the members of group %s failed", group), err)
+}
