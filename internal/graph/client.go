@@ -38,6 +38,24 @@ type Config struct {
 	UserAgent string
 	// MaxRetries bounds the SDK's retries of 429/503/504 (0: 10, the SDK's maximum).
 	MaxRetries int
+	// Backoff is the one back-off policy of every retry (zero fields: the defaults).
+	Backoff Backoff
+	// ReplicationGrace is how long a plan-time user lookup waits out a 404
+	// (0: 10 s): a user created moments ago may not have replicated yet.
+	ReplicationGrace time.Duration
+	// YoungPassGrace is how long a read of a pass created moments ago waits
+	// out a 404 (0: 30 s), always bounded by the call's context.
+	YoungPassGrace time.Duration
+}
+
+// Backoff is a retry policy: waits grow from Initial, doubling, up to Max,
+// each shortened at random by up to Jitter (a fraction, 0 to 1) so that
+// parallel callers do not retry in step. Zero fields take the defaults.
+type Backoff struct {
+	Initial     time.Duration
+	Max         time.Duration
+	Jitter      float64
+	MaxAttempts int
 }
 
 var registerSerializers sync.Once
