@@ -211,7 +211,10 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := c.Requests.Load()
-		err = interruptDuringWait(t, func(cctx context.Context) error { _, err := c.GetPass(cctx, graphmock.CarolUPN, p.ID, true); return err })
+		err = interruptDuringWait(t, func(cctx context.Context) error {
+			_, err := c.GetPass(cctx, graphmock.CarolUPN, p.ID, true)
+			return err
+		})
 		if !IsCanceled(err) || !strings.Contains(err.Error(), "HTTP 404") {
 			t.Fatalf("cancelled during a 404 wait: %v (kind %v), want kind %v naming the 404", err, kindOf(err), KindCanceled)
 		}
