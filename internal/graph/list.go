@@ -125,7 +125,7 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 	next := ""
 	for first := true; first || next != ""; first = false {
 		var page *pageModel
-		err := retryTransient(ctx, func() error {
+		err := c.retry(ctx, retryOn{transport: true}, func() error {
 			var ri *abstractions.RequestInformation
 			if next == "" {
 				p := map[string]string{"baseurl": c.baseURL}
@@ -228,7 +228,7 @@ type Group struct {
 // GetGroup reads a group by object id.
 func (c *Client) GetGroup(ctx context.Context, id string) (*Group, error) {
 	var out *Group
-	err := retryTransient(ctx, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET,
 			"{+baseurl}/groups/{group%2Did}{?%24select}", map[string]string{"baseurl": c.baseURL, "group%2Did": id})
 		ri.QueryParameters["%24select"] = "id,displayName"
