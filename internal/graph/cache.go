@@ -77,7 +77,8 @@ func (c *Client) GetPolicyCached(ctx context.Context) (*Policy, error) {
 			}
 			return nil, res.Err
 		}
-		return clonePolicy(res.Val.(*Policy)), nil
+		p, _ := res.Val.(*Policy)
+		return clonePolicy(p), nil
 	}
 }
 

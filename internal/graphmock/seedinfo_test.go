@@ -26,7 +26,7 @@ func TestControls_ResetAndSeed(t *testing.T) {
 		t.Fatalf("after reset: passes %+v, policy %s", snap.Passes, snap.Policy.State)
 	}
 	// The clock is back at wall time: far from the 48 hours it was moved.
-	if d := s.Now().Sub(time.Now()); d > time.Hour || d < -time.Hour {
+	if d := time.Until(s.Now()); d > time.Hour || d < -time.Hour {
 		t.Fatalf("clock after reset is %v off wall time", d)
 	}
 	if f := s.Faults(); f.LatencyMs != 0 {
