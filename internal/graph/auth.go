@@ -14,6 +14,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
@@ -47,11 +49,58 @@ type AuthConfig struct {
 }
 
 // Credential is a token source plus the name of the method that built it.
+// Its GetToken returns typed errors (*Error).
 type Credential struct {
 	azcore.TokenCredential
-	Method   string
-	TenantID string
-	ClientID string
+	Method        string
+	TenantID      string
+	ClientID      string
+	AuthorityHost string // for messages: who refused
+}
+
+// tokenOp is the Op of a token failure until classifyCall names the call.
+const tokenOp = "get a token from Microsoft Entra ID"
+
+// GetToken gets a token from the wrapped credential. Its failures come back
+// as an *Error: KindCanceled or KindTimeout when ctx ended, else
+// KindUnauthorized saying who refused what (never the secret).
+func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tok, err := c.TokenCredential.GetToken(ctx, opts)
+	if err == nil {
+		return tok, nil
+	}
+	if k := ctxKind(err); k != KindUnknown || ctx.Err() != nil {
+		if k == KindUnknown {
+			k = ctxKind(ctx.Err())
+		}
+		return tok, &Error{Kind: k, Op: tokenOp, Err: err}
+	}
+	var authErr *azidentity.AuthenticationFailedError
+	if errors.As(err, &authErr) {
+		msg := c.describeAuthFailure(authErr)
+		return tok, &Error{Kind: KindUnauthorized, Op: tokenOp, Message: msg, Err: errors.New(msg)}
+	}
+	// A credential that cannot run here (no az on PATH, no managed identity endpoint).
+	return tok, &Error{Kind: KindUnauthorized, Op: tokenOp, Message: fmt.Sprintf("the %s credential could not get a token: %s", c.Method, firstLine(err.Error())), Err: err}
+}
+
+// describeAuthFailure says who refused what, with the AADSTS code, and never
+// the secret: only the token endpoint's JSON error is quoted.
+func (c *Credential) describeAuthFailure(e *azidentity.AuthenticationFailedError) string {
+	who := fmt.Sprintf("Microsoft Entra ID (authority %s, tenant %s) refused the %s of client_id %s",
+		c.AuthorityHost, c.TenantID, c.Method, c.ClientID)
+	if e.RawResponse == nil || e.RawResponse.Body == nil {
+		return who + ": " + firstLine(e.Error())
+	}
+	body, _ := runtime.Payload(e.RawResponse) // buffered: azidentity may have read it already
+	var tokErr struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &tokErr) != nil || tokErr.Error == "" {
+		return fmt.Sprintf("%s: HTTP %d", who, e.RawResponse.StatusCode)
+	}
+	return fmt.Sprintf("%s: %s: %s", who, tokErr.Error, firstLine(tokErr.Description))
 }
 
 // The order in which methods are tried; documented in the provider docs.
@@ -89,7 +138,7 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 		return ""
 	}
 	done := func(c azcore.TokenCredential, method string) (*Credential, error) {
-		return &Credential{TokenCredential: c, Method: method, TenantID: cfg.TenantID, ClientID: cfg.ClientID}, nil
+		return &Credential{TokenCredential: c, Method: method, TenantID: cfg.TenantID, ClientID: cfg.ClientID, AuthorityHost: cfg.AuthorityHost}, nil
 	}
 
 	// 1. Certificate.

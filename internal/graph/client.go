@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
@@ -22,7 +18,6 @@ import (
 	jsonserialization "github.com/microsoft/kiota-serialization-json-go"
 	textserialization "github.com/microsoft/kiota-serialization-text-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
-	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/microsoftgraph/msgraph-sdk-go/policies"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
@@ -31,13 +26,20 @@ import (
 type Config struct {
 	// GraphEndpoint is the Graph base URL without the version, e.g. https://graph.microsoft.com.
 	GraphEndpoint string
-	// AuthorityHost is only used in error messages here; the credential already knows it.
+	// AuthorityHost is kept for callers; the credential knows its own (Credential.AuthorityHost).
 	AuthorityHost string
 	Credential    *Credential
 	// UserAgent is sent before the SDK's own product tokens.
 	UserAgent string
-	// MaxRetries bounds the SDK's retries of 429/503/504 (0: 10, the SDK's maximum).
-	MaxRetries int
+	// Backoff is the one back-off policy of every retry (zero fields: DefaultBackoff).
+	Backoff Backoff
+	// ReplicationGrace is how long a plan-time user lookup (LookupUser)
+	// waits out a 404 (0: 10 s): a user created moments ago may not have
+	// replicated yet.
+	ReplicationGrace time.Duration
+	// YoungPassGrace is how long a read of a pass created moments ago waits
+	// out a 404 (0: 30 s), always bounded by the call's context.
+	YoungPassGrace time.Duration
 }
 
 var registerSerializers sync.Once
@@ -45,6 +47,7 @@ var registerSerializers sync.Once
 // Client talks to Microsoft Graph v1.0. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
+	backoff Backoff // cfg.Backoff with the defaults filled in
 	baseURL string
 	adapter *msgraphcore.GraphRequestAdapterBase
 	cache   cache
@@ -84,23 +87,25 @@ func New(cfg Config) (*Client, error) {
 		abstractions.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return jsonserialization.NewJsonParseNodeFactory() })
 		abstractions.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return textserialization.NewTextParseNodeFactory() })
 	})
-	c := &Client{cfg: cfg, baseURL: endpoint + "/v1.0"}
-	maxRetries := cfg.MaxRetries
-	if maxRetries <= 0 {
-		maxRetries = 10
+	if cfg.ReplicationGrace <= 0 {
+		cfg.ReplicationGrace = defaultReplicationGrace
 	}
+	if cfg.YoungPassGrace <= 0 {
+		cfg.YoungPassGrace = defaultYoungPassGrace
+	}
+	c := &Client{cfg: cfg, backoff: cfg.Backoff.withDefaults(), baseURL: endpoint + "/v1.0"}
 	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "entratap"}
 	// A fixed chain, not kiota's defaults: those come out of a map, so their
 	// order changes from run to run, and with the retry handler outside the
 	// compression handler a retried POST goes out with a broken gzip body.
+	// Our own retry handler, not kiota's: one back-off policy for every retry
+	// (Config.Backoff), fractional Retry-After ("0.5" is 0 s to kiota), and
+	// no wait that outlasts the call's deadline.
 	// No compression at all: our bodies are a few hundred bytes, and gzip's
 	// writer allocates ~900 KB per request (make bench: GC time and RSS).
 	middleware := []khttp.Middleware{
 		msgraphcore.NewGraphTelemetryHandler(&opts),
-		khttp.NewRetryHandlerWithOptions(khttp.RetryHandlerOptions{
-			MaxRetries:  maxRetries,
-			ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
-		}),
+		&retryMiddleware{client: c},
 		khttp.NewRedirectHandler(),
 		khttp.NewParametersNameDecodingHandler(),
 		khttp.NewUserAgentHandler(),
@@ -178,45 +183,20 @@ func (m *logMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request) 
 	return resp, nil
 }
 
-// classifyCall is classify plus the authentication failures, which the SDK
-// hands through from azidentity unchanged.
+// classifyCall is classify plus the token failures, which the credential
+// wrapper (Credential.GetToken) has already typed: only the operation is
+// named here.
 func (c *Client) classifyCall(op, permission string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var authErr *azidentity.AuthenticationFailedError
-	if errors.As(err, &authErr) {
-		return &Error{Kind: KindUnauthorized, Op: op, Message: c.describeAuthFailure(authErr), Err: errors.New(c.describeAuthFailure(authErr))}
-	}
-	var odata interface {
-		GetErrorEscaped() odataerrors.MainErrorable
-	}
-	var api *abstractions.ApiError
-	if !errors.As(err, &odata) && !errors.As(err, &api) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
-		strings.Contains(err.Error(), "Credential") {
-		// A credential that cannot run here (no az on PATH, no managed identity endpoint).
-		return &Error{Kind: KindUnauthorized, Op: op, Message: fmt.Sprintf("the %s credential could not get a token: %s", c.Method(), firstLine(err.Error())), Err: err}
+	var tokErr *Error
+	if errors.As(err, &tokErr) {
+		out := *tokErr
+		out.Op = op
+		return &out
 	}
 	return classify(op, permission, err)
-}
-
-// describeAuthFailure says who refused what, with the AADSTS code, and never
-// the secret: only the token endpoint's JSON error is quoted.
-func (c *Client) describeAuthFailure(e *azidentity.AuthenticationFailedError) string {
-	who := fmt.Sprintf("Microsoft Entra ID (authority %s, tenant %s) refused the %s of client_id %s",
-		c.cfg.AuthorityHost, c.cfg.Credential.TenantID, c.Method(), c.cfg.Credential.ClientID)
-	if e.RawResponse == nil || e.RawResponse.Body == nil {
-		return who + ": " + firstLine(e.Error())
-	}
-	body, _ := runtime.Payload(e.RawResponse) // buffered: azidentity may have read it already
-	var tokErr struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if json.Unmarshal(body, &tokErr) != nil || tokErr.Error == "" {
-		return fmt.Sprintf("%s: HTTP %d", who, e.RawResponse.StatusCode)
-	}
-	return fmt.Sprintf("%s: %s: %s", who, tokErr.Error, firstLine(tokErr.Description))
 }
 
 func firstLine(s string) string {
@@ -225,32 +205,4 @@ func firstLine(s string) string {
 		return strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-// retryTransient retries fn while it fails with a transport error (a dropped
-// connection) and ctx allows. Only for idempotent calls.
-func retryTransient(ctx context.Context, fn func() error) error {
-	delay := 200 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		if err == nil || kindOf(err) != KindTransport || ctx.Err() != nil || attempt >= 5 {
-			return err
-		}
-		tflog.Debug(ctx, "retrying Microsoft Graph call after a transport error", map[string]any{"attempt": attempt + 1})
-		if !sleep(ctx, delay) {
-			return err
-		}
-		delay *= 2
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

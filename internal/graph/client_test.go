@@ -2,8 +2,12 @@ package graph
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,23 +27,63 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Setenv("SSL_CERT_FILE", srv.CAFile)
+	// Trusted too: the certificate of every httptest TLS server (the same
+	// one for all), for the servers that tests put in front of the mock.
+	probe := httptest.NewTLSServer(http.NotFoundHandler())
+	bundle := append(append([]byte{}, srv.CAPEM...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: probe.Certificate().Raw})...)
+	probe.Close()
+	dir, err := os.MkdirTemp("", "graph-test-")
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "ca.pem"), bundle, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("SSL_CERT_FILE", filepath.Join(dir, "ca.pem"))
 	code := m.Run()
 	srv.Close()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
+// testBackoff keeps every retry wait to milliseconds: no test waits on the
+// clock for a back-off it could skip.
+var testBackoff = Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond, MaxAttempts: 10}
+
 func newClient(t testing.TB, clientID, secret string) *Client {
 	t.Helper()
-	cred, err := NewCredential(AuthConfig{TenantID: graphmock.TenantID, ClientID: clientID, ClientSecret: secret, AuthorityHost: srv.URL})
+	return newClientAt(t, srv.URL, clientID, secret, nil)
+}
+
+// newClientAt builds a client for the mock at mockURL (Graph and login:
+// the mock takes its own URL as the token audience), with testBackoff and
+// short grace periods, then edit's changes.
+func newClientAt(t testing.TB, mockURL, clientID, secret string, edit func(*Config)) *Client {
+	t.Helper()
+	cred, err := NewCredential(AuthConfig{TenantID: graphmock.TenantID, ClientID: clientID, ClientSecret: secret, AuthorityHost: mockURL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Config{GraphEndpoint: srv.URL, AuthorityHost: srv.URL, Credential: cred, UserAgent: "terraform-provider-entratap/test"})
+	cfg := Config{GraphEndpoint: mockURL, AuthorityHost: mockURL, Credential: cred, UserAgent: "terraform-provider-entratap/test",
+		Backoff: testBackoff, ReplicationGrace: 200 * time.Millisecond, YoungPassGrace: time.Second}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// behind serves the mock through wrap, over TLS, and returns its URL: tests
+// hold or count requests there.
+func behind(t testing.TB, wrap func(next http.Handler) http.Handler) string {
+	t.Helper()
+	s := httptest.NewTLSServer(wrap(srv.Mock))
+	t.Cleanup(s.Close)
+	return s.URL
 }
 
 func ctx(t testing.TB) context.Context {
@@ -152,7 +196,7 @@ func TestErrorsAreTypedAndActionable(t *testing.T) {
 	const wrong = "wrong-secret-value-42"
 	bad := newClient(t, graphmock.AdminClientID, wrong)
 	_, err = bad.GetPolicy(ctx(t))
-	if err == nil || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "AADSTS7000215") ||
+	if kindOf(err) != KindUnauthorized || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "AADSTS7000215") ||
 		!strings.Contains(err.Error(), graphmock.AdminClientID) || !strings.Contains(err.Error(), graphmock.TenantID) {
 		t.Fatalf("wrong secret: %v", err)
 	}

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -23,6 +22,8 @@ const (
 	KindThrottled             // 429 after the SDK's own retries
 	KindServer                // 5xx after the SDK's own retries
 	KindTransport             // no HTTP answer at all (connection reset, TLS, DNS)
+	KindCanceled              // the call's context was cancelled (Terraform interrupted)
+	KindTimeout               // the call's context deadline passed (the operation's timeout)
 )
 
 func (k Kind) String() string {
@@ -41,6 +42,10 @@ func (k Kind) String() string {
 		return "server error"
 	case KindTransport:
 		return "transport error"
+	case KindCanceled:
+		return "interrupted"
+	case KindTimeout:
+		return "timed out"
 	}
 	return "error"
 }
@@ -65,6 +70,8 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ": permission denied: the application needs the Microsoft Graph permission %s (grant it with admin consent)", e.Permission)
 	case e.Kind == KindTransport:
 		fmt.Fprintf(&b, ": no answer from Microsoft Graph: %v", e.Err)
+	case e.Kind == KindCanceled || e.Kind == KindTimeout:
+		fmt.Fprintf(&b, ": %s: %v", e.Kind, e.Err)
 	case e.Message != "":
 		fmt.Fprintf(&b, ": %s", e.Message)
 	default:
@@ -94,6 +101,12 @@ func IsPermissionDenied(err error) bool { return kindOf(err) == KindPermissionDe
 // IsBadRequest reports whether Graph refused the input.
 func IsBadRequest(err error) bool { return kindOf(err) == KindBadRequest }
 
+// IsCanceled reports whether the call was interrupted (its context cancelled).
+func IsCanceled(err error) bool { return kindOf(err) == KindCanceled }
+
+// IsTimeout reports whether the call ran out of time (its context deadline).
+func IsTimeout(err error) bool { return kindOf(err) == KindTimeout }
+
 // IsTransient reports whether trying the same call again may succeed.
 func IsTransient(err error) bool {
 	switch kindOf(err) {
@@ -117,8 +130,8 @@ func classify(op, permission string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Kind: KindTransport, Op: op, Err: err}
+	if k := ctxKind(err); k != KindUnknown {
+		return &Error{Kind: k, Op: op, Err: err}
 	}
 	out := &Error{Op: op, Err: err}
 	var odata *odataerrors.ODataError

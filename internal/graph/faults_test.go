@@ -3,8 +3,12 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -85,24 +89,171 @@ func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
 	}
 }
 
+// A persistent failure ends with an error that says what was tried, what
+// Graph answered (its message, status, code and request-id), and comes
+// after a bounded number of attempts.
 func TestPersistentServerErrorIsClear(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{500}})
-	_, err := c.GetPolicy(ctx(t))
-	if kindOf(err) != KindServer {
-		t.Fatalf("persistent 500: %v (kind %v)", err, kindOf(err))
+	for _, tc := range []struct {
+		status   int
+		attempts int64 // 500 is not retried; 503 is, MaxAttempts times in all
+		message  string
+		code     string
+	}{
+		{500, 1, "Internal server error (injected by graphmock).", "code generalException"},
+		{503, int64(testBackoff.MaxAttempts), "Service unavailable (injected by graphmock).", "code serviceNotAvailable"},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+			// A token first, so that Requests counts only the policy reads.
+			if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil {
+				t.Fatal(err)
+			}
+			before := c.Requests.Load()
+			withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{tc.status}})
+			_, err := c.GetPolicy(ctx(t))
+			if kindOf(err) != KindServer {
+				t.Fatalf("persistent %d: %v (kind %v)", tc.status, err, kindOf(err))
+			}
+			msg := err.Error()
+			for _, want := range []string{
+				"could not read the Temporary Access Pass policy: ",
+				tc.message,
+				fmt.Sprintf("(HTTP %d, %s, request-id ", tc.status, tc.code),
+			} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("the error does not say %q: %s", want, msg)
+				}
+			}
+			if n := c.Requests.Load() - before; n != tc.attempts {
+				t.Errorf("%d attempts, want %d", n, tc.attempts)
+			}
+			t.Log(err)
+		})
 	}
-	t.Log(err)
 }
 
-func TestCancelledContextStopsRetrying(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{429}}) // no Retry-After: 3 s, 6 s, ... back-off
-	cctx, cancel := context.WithCancel(context.Background())
+// retryLog is a Terraform log sink that reports each retry the client logs
+// (written just before the wait), so that a test can act during the wait.
+type retryLog struct {
+	retrying chan string
+	mu       sync.Mutex
+	all      strings.Builder
+}
+
+func (l *retryLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.all.Write(p)
+	l.mu.Unlock()
+	if strings.Contains(string(p), "retrying a Microsoft Graph") {
+		select {
+		case l.retrying <- string(p):
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+// interruptDuringWait starts call, waits until the client logs that it is
+// waiting to retry, cancels, and returns call's error. A call that is still
+// running long after the cancel (the wait ignores its context) fails the test.
+func interruptDuringWait(t *testing.T, call func(context.Context) error) error {
+	t.Helper()
+	log := &retryLog{retrying: make(chan string, 1)}
+	cctx, cancel := context.WithCancel(tflogtest.RootLogger(context.Background(), log))
+	defer cancel()
 	done := make(chan error, 1)
-	go func() { _, err := c.GetPolicy(cctx); done <- err }()
+	go func() { done <- call(cctx) }()
+	select {
+	case line := <-log.retrying:
+		t.Logf("cancelling during: %s", strings.TrimSpace(line))
+	case err := <-done:
+		t.Fatalf("the call ended before any retry: %v", err)
+	}
 	cancel()
-	if err := <-done; err == nil {
-		t.Fatal("a cancelled call succeeded")
+	select {
+	case err := <-done:
+		if s := log.all.String(); strings.Contains(s, graphmock.AdminClientSecret) || strings.Contains(s, "Bearer ") {
+			t.Error("the debug log holds a secret or a token")
+		}
+		return err
+	case <-time.After(time.Minute): // only a broken retry loop gets here
+		t.Fatal("still waiting a minute after the cancel: the retry wait ignores the context")
+		return nil
+	}
+}
+
+// A cancel while the client waits to retry ends the call at once, typed as
+// an interruption, after the one attempt already made.
+func TestCancelledContextStopsRetrying(t *testing.T) {
+	hour := 3600.0
+	t.Run("throttled, waiting out Retry-After", func(t *testing.T) {
+		c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+		if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil { // a token first
+			t.Fatal(err)
+		}
+		before := c.Requests.Load()
+		withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
+		err := interruptDuringWait(t, func(cctx context.Context) error { _, err := c.GetPolicy(cctx); return err })
+		if !IsCanceled(err) || !strings.Contains(err.Error(), "HTTP 429") {
+			t.Fatalf("cancelled during a Retry-After wait: %v (kind %v), want kind %v naming the 429", err, kindOf(err), KindCanceled)
+		}
+		if n, r := c.Requests.Load()-before, c.Retries.Load(); n != 1 || r != 0 {
+			t.Fatalf("%d attempts and %d retries, want 1 and 0", n, r)
+		}
+	})
+	t.Run("404 of a young pass, waiting out replication", func(t *testing.T) {
+		c := newClientAt(t, srv.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, func(cfg *Config) {
+			cfg.Backoff.Initial, cfg.Backoff.Max, cfg.YoungPassGrace = time.Hour, time.Hour, 2*time.Hour
+		})
+		withFaults(t, graphmock.Faults{ReplicationLagReads: 1})
+		p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := c.Requests.Load()
+		err = interruptDuringWait(t, func(cctx context.Context) error {
+			_, err := c.GetPass(cctx, graphmock.CarolUPN, p.ID, true)
+			return err
+		})
+		if !IsCanceled(err) || !strings.Contains(err.Error(), "HTTP 404") {
+			t.Fatalf("cancelled during a 404 wait: %v (kind %v), want kind %v naming the 404", err, kindOf(err), KindCanceled)
+		}
+		if n := c.Requests.Load() - before; n != 1 {
+			t.Fatalf("%d attempts, want 1", n)
+		}
+	})
+}
+
+// A wait that would outlast the deadline is not started: the call ends at
+// once with what Graph last answered.
+func TestNoWaitPastTheDeadline(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil {
+		t.Fatal(err)
+	}
+	before := c.Requests.Load()
+	hour := 3600.0
+	withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
+	_, err := c.GetPolicy(ctx(t)) // a minute's deadline
+	if kindOf(err) != KindThrottled || !strings.Contains(err.Error(), "HTTP 429") {
+		t.Fatalf("got %v (kind %v), want the 429 as KindThrottled", err, kindOf(err))
+	}
+	if n := c.Requests.Load() - before; n != 1 {
+		t.Fatalf("%d attempts, want 1", n)
+	}
+}
+
+// A context that has ended is typed by how it ended, not as a transport error.
+func TestEndedContextIsTyped(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.GetPolicy(cancelled); !IsCanceled(err) {
+		t.Errorf("cancelled: %v (kind %v), want %v", err, kindOf(err), KindCanceled)
+	}
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	if _, err := c.GetPolicy(expired); !IsTimeout(err) {
+		t.Errorf("past deadline: %v (kind %v), want %v", err, kindOf(err), KindTimeout)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
@@ -59,65 +58,48 @@ type NewPass struct {
 
 // CreatePass issues a pass for the user. Graph replaces any pass the user
 // had. A user that Graph does not know yet (just created, replicating) is
-// retried until ctx ends. A create whose answer is lost in transit is sent
+// waited for until ctx ends. A create whose answer is lost in transit is sent
 // again: since a user holds one pass and a new one replaces the old, the
 // retry leaves exactly one pass, the one whose code we hold.
 func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pass, error) {
-	const op = "create a Temporary Access Pass"
-	delay := 250 * time.Millisecond
-	for attempt := 0; ; attempt++ {
+	op := "create a Temporary Access Pass for user " + userID
+	var out *Pass
+	err := c.retry(ctx, retryOn{transport: true, notFound: true}, func() error {
 		body := models.NewTemporaryAccessPassAuthenticationMethod()
 		body.SetStartDateTime(in.StartDateTime)
 		body.SetLifetimeInMinutes(in.LifetimeInMinutes)
 		body.SetIsUsableOnce(in.IsUsableOnce)
 		res, err := c.tapMethods(userID).Post(ctx, body, nil)
-		if err == nil {
-			return flattenPass(userID, res), nil
+		if err != nil {
+			return c.classifyCall(op, permPassWrite, err)
 		}
-		err = c.classifyCall(op+" for user "+userID, permPassWrite, err)
-		retriable := (IsNotFound(err) || kindOf(err) == KindTransport) && attempt < 100
-		if !retriable || ctx.Err() != nil {
-			return nil, err
-		}
-		tflog.Debug(ctx, "retrying the create of a Temporary Access Pass", map[string]any{"user_id": userID, "attempt": attempt + 1, "reason": kindOf(err).String()})
-		if !sleep(ctx, delay) {
-			return nil, err
-		}
-		delay = min(delay*2, 5*time.Second)
-	}
+		out = flattenPass(userID, res)
+		return nil
+	})
+	return out, err
 }
 
 // GetPass reads one pass. When the pass was created moments ago (young),
-// a 404 is retried for a while: Graph replicates, and a fresh object may not
-// be readable yet.
+// a 404 is waited out for Config.YoungPassGrace at most: Graph replicates,
+// and a fresh object may not be readable yet.
 func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool) (*Pass, error) {
 	op := "read Temporary Access Pass " + passID + " of user " + userID
-	deadline := time.Now().Add(30 * time.Second)
-	delay := 250 * time.Millisecond
-	for {
-		var out *Pass
-		err := retryTransient(ctx, func() error {
-			res, err := c.tapMethod(userID, passID).Get(ctx, nil)
-			if err != nil {
-				return c.classifyCall(op, permPassRead, err)
-			}
-			out = flattenPass(userID, res)
-			return nil
-		})
-		if err == nil || !IsNotFound(err) || !young || time.Now().After(deadline) {
-			return out, err
+	var out *Pass
+	err := c.retry(ctx, retryOn{transport: true, notFound: young, grace: c.cfg.YoungPassGrace}, func() error {
+		res, err := c.tapMethod(userID, passID).Get(ctx, nil)
+		if err != nil {
+			return c.classifyCall(op, permPassRead, err)
 		}
-		if !sleep(ctx, delay) {
-			return nil, err
-		}
-		delay = min(delay*2, 4*time.Second)
-	}
+		out = flattenPass(userID, res)
+		return nil
+	})
+	return out, err
 }
 
 // ListPasses lists the user's passes (at most one in practice).
 func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error) {
 	var out []*Pass
-	err := retryTransient(ctx, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		res, err := c.tapMethods(userID).Get(ctx, nil)
 		if err != nil {
 			return c.classifyCall("list the Temporary Access Passes of user "+userID, permPassRead, err)
@@ -133,7 +115,7 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.
 func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
-	err := retryTransient(ctx, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		err := c.tapMethod(userID, passID).Delete(ctx, nil)
 		return c.classifyCall("delete Temporary Access Pass "+passID+" of user "+userID, permPassWrite, err)
 	})

@@ -61,11 +61,14 @@ type PolicyUpdate struct {
 	ExcludeTargets           *[]Target
 }
 
-// GetPolicy reads the Temporary Access Pass policy.
+// GetPolicy reads the Temporary Access Pass policy from Graph, never from
+// the cache, and stores what it read for GetPolicyCached unless a write
+// overlapped the read.
 func (c *Client) GetPolicy(ctx context.Context) (*Policy, error) {
 	const op = "read the Temporary Access Pass policy"
 	var out *Policy
-	err := retryTransient(ctx, func() error {
+	version := c.policyVersionNow()
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		res, err := c.tapPolicy().Get(ctx, nil)
 		if err != nil {
 			return c.classifyCall(op, permPolicyRead, err)
@@ -75,9 +78,11 @@ func (c *Client) GetPolicy(ctx context.Context) (*Policy, error) {
 			return &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with a configuration that is not a Temporary Access Pass configuration (no @odata.type " + tapConfigType + ")"}
 		}
 		out = flattenPolicy(tap)
-		c.rememberPolicy(out)
 		return nil
 	})
+	if err == nil {
+		c.rememberPolicy(version, out)
+	}
 	return out, err
 }
 
@@ -104,8 +109,9 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 	if u.ExcludeTargets != nil {
 		body.SetExcludeTargets(expandExcludeTargets(*u.ExcludeTargets))
 	}
-	c.forgetPolicy()
-	return retryTransient(ctx, func() error {
+	c.writingPolicy()
+	defer c.writingPolicy()
+	return c.retry(ctx, retryOn{transport: true}, func() error {
 		_, err := c.tapPolicy().Patch(ctx, body, nil)
 		return c.classifyCall("update the Temporary Access Pass policy", permPolicyWrite, err)
 	})
@@ -113,8 +119,9 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 
 // ResetPolicy DELETEs the configuration, which puts Microsoft's defaults back.
 func (c *Client) ResetPolicy(ctx context.Context) error {
-	c.forgetPolicy()
-	return retryTransient(ctx, func() error {
+	c.writingPolicy()
+	defer c.writingPolicy()
+	return c.retry(ctx, retryOn{transport: true}, func() error {
 		err := c.tapPolicy().Delete(ctx, nil)
 		return c.classifyCall("reset the Temporary Access Pass policy to Microsoft's defaults", permPolicyWrite, err)
 	})

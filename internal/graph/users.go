@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
@@ -21,15 +22,16 @@ type User struct {
 
 var errorMapping = abstractions.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
 
-// GetUser looks a user up by object id or user principal name. Users found
-// are remembered for a couple of minutes: an id or UPN does not change
-// meaning within one Terraform command.
+// GetUser looks a user up by object id or user principal name. It always
+// answers from the user cache when it can: a user found is remembered for a
+// couple of minutes, since an id or UPN does not change meaning within one
+// Terraform command. A 404 is not remembered.
 func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 	if u, ok := c.cachedUser(idOrUPN); ok {
 		return u, nil
 	}
 	var out *User
-	err := retryTransient(ctx, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		// A request of our own with $select and a four-field model: the SDK's
 		// models.User would link hundreds of other models into the binary.
 		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET,
@@ -47,6 +49,30 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 		out = &User{ID: deref(u.id), UserPrincipalName: deref(u.upn), DisplayName: deref(u.displayName), UserType: deref(u.userType)}
 		c.rememberUser(idOrUPN, out)
 		return nil
+	})
+	return out, err
+}
+
+// WaitForUser is GetUser, waiting out a 404 until ctx ends: a user created
+// moments ago is not visible everywhere in Graph at once. It returns the
+// 404 rather than start a wait that would end after ctx's deadline.
+func (c *Client) WaitForUser(ctx context.Context, idOrUPN string) (*User, error) {
+	return c.waitForUser(ctx, idOrUPN, 0)
+}
+
+// LookupUser is GetUser for a plan-time check: a 404 is waited out for
+// Config.ReplicationGrace at most, since Terraform plans again during apply,
+// when a user created in the same apply is known but may not have replicated.
+func (c *Client) LookupUser(ctx context.Context, idOrUPN string) (*User, error) {
+	return c.waitForUser(ctx, idOrUPN, c.cfg.ReplicationGrace)
+}
+
+func (c *Client) waitForUser(ctx context.Context, idOrUPN string, grace time.Duration) (*User, error) {
+	var out *User
+	err := c.retry(ctx, retryOn{notFound: true, grace: grace}, func() error {
+		u, err := c.GetUser(ctx, idOrUPN)
+		out = u
+		return err
 	})
 	return out, err
 }
@@ -75,7 +101,7 @@ func (c *Client) MemberGroups(ctx context.Context, userID string, groupIDs []str
 		return nil, nil
 	}
 	var out []string
-	err := retryTransient(ctx, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		body := users.NewItemCheckMemberGroupsPostRequestBody()
 		body.SetGroupIds(groupIDs)
 		b := users.NewItemCheckMemberGroupsRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)

@@ -26,6 +26,11 @@ func graphDiag(summary string, err error) diag.Diagnostic {
 		advice = "Check the provider's credentials (tenant_id, client_id and the secret, certificate or token) and that the application exists in the tenant."
 	case graph.KindThrottled:
 		advice = "Microsoft Graph kept throttling after the retries. Run again later, or lower -parallelism."
+	case graph.KindTimeout:
+		advice = "The operation ran out of time before Microsoft Graph answered. Raise the matching value of the resource's `timeouts` attribute " +
+			"(timeouts.create for a create, timeouts.read, timeouts.update or timeouts.delete), then run again."
+	case graph.KindCanceled:
+		advice = "The operation was interrupted (Terraform was cancelled) before Microsoft Graph answered; it may or may not have taken effect."
 	case graph.KindServer, graph.KindTransport:
 		advice = "Microsoft Graph did not answer properly after the retries. Run again; Terraform's state still matches what was confirmed to exist."
 	case graph.KindBadRequest:

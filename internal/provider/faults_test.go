@@ -277,8 +277,8 @@ func (p *faultCountingProvider) Configure(ctx context.Context, req provider.Conf
 	}
 }
 
-func (fc *faultClients) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &faultCountingProvider{EntratapProvider: New("test")().(*EntratapProvider), clients: fc}
+func (fc *faultClients) factories(opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
+	p := &faultCountingProvider{EntratapProvider: New("test", opts...)().(*EntratapProvider), clients: fc}
 	return map[string]func() (tfprotov6.ProviderServer, error){"entratap": providerserver.NewProtocol6WithError(p)}
 }
 
@@ -387,7 +387,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 				},
 			},
 			{
-				// Refresh and plan. Retry-After: 0.5 is 0 to the SDK, which truncates to whole seconds.
+				// Refresh and plan, with a fractional Retry-After.
 				PreConfig: throttle(0.5),
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -416,13 +416,15 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 	}
 }
 
-// 429 without Retry-After: the SDK backs off on its own (3 s, 6 s, ...)
-// and the run completes within the resource timeouts.
+// 429 without Retry-After: the client backs off on its own (the configured
+// back-off: here 300 ms, 600 ms, ...) and the run completes within the
+// resource timeouts.
 func TestAccFault_throttledWithoutRetryAfter(t *testing.T) {
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
 	upns := []string{graphmock.AliceUPN, graphmock.BobUPN}
 	clients := &faultClients{}
+	backoff := graph.Backoff{Initial: 300 * time.Millisecond, Max: time.Second, Jitter: -1}
 	// Every request is throttled until the first one is, then one in ten:
 	// at least one back-off, and not so many that the test drags.
 	throttle := func() {
@@ -442,7 +444,7 @@ func TestAccFault_throttledWithoutRetryAfter(t *testing.T) {
 	var applied map[string]string
 	start := time.Now()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: clients.factories(),
+		ProtoV6ProviderFactories: clients.factories(func(c *graph.Config) { c.Backoff = backoff }),
 		Steps: []resource.TestStep{
 			{PreConfig: throttle, Config: config, ConfigStateChecks: []statecheck.StateCheck{faultStateAgrees(m, len(upns), &applied)}},
 			{PreConfig: throttle, Config: providerBlock(m), ConfigStateChecks: []statecheck.StateCheck{faultTenantEmpty(m)}},
@@ -450,9 +452,8 @@ func TestAccFault_throttledWithoutRetryAfter(t *testing.T) {
 	})
 
 	f := faultCount(m)
-	// Retries may fall short of the faults: the plan-time check of a user
-	// waits 10 s at most, and a back-off of 3 s then 6 s outlasts it (the
-	// check then only warns, and the apply looks the user up again).
+	// Retries may fall short of the faults: a retry whose wait would outlast
+	// the call's deadline is not made.
 	_, retries := clients.totals()
 	// The wait before each retry, seen by the mock: from a throttled request
 	// to the next one with the same method and path. Only user paths: the
@@ -483,12 +484,12 @@ func TestAccFault_throttledWithoutRetryAfter(t *testing.T) {
 	// above), not a retry: there can be no more of them than retries abandoned.
 	short := 0
 	for _, g := range gaps {
-		if g < 2900*time.Millisecond {
+		if g < backoff.Initial {
 			short++
 		}
 	}
 	if short > f.injectedTotal()-int(retries) || short == len(gaps) {
-		t.Errorf("waits before retries %v, %d faults and %d retries: want the SDK's back-off of 3 s or more", gaps, f.injectedTotal(), retries)
+		t.Errorf("waits before retries %v, %d faults and %d retries: want the back-off of %v or more", gaps, f.injectedTotal(), retries, backoff.Initial)
 	}
 }
 

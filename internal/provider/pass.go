@@ -24,11 +24,6 @@ const passYoungAge = 2 * time.Minute
 // How far in the past start_date_time may lie, for clocks that differ a little.
 const passStartSlack = time.Minute
 
-// How long a plan looks for a user Graph answers 404 for. Terraform plans
-// again during apply, when a user_id unknown at plan time (a user created in
-// the same apply) is known but may not have replicated yet.
-const passUserGrace = 10 * time.Second
-
 // Descriptions shared by the schemas of the three pass types.
 var passDocs = map[string]string{
 	"user_id": "The user who gets the pass: an object id (GUID) or a user principal name (`alice@contoso.com`).",
@@ -149,7 +144,7 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		return nil, nil, diags
 	}
 	userID := in.UserID.ValueString()
-	user, err := waitForUser(ctx, c, userID)
+	user, err := c.WaitForUser(ctx, userID)
 	if err != nil {
 		summary := fmt.Sprintf("Cannot find user %q", userID)
 		if graph.IsNotFound(err) {
@@ -240,30 +235,6 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
 	return b.String()
 }
 
-// waitForUser looks the user up, retrying a 404 until ctx ends: a user
-// created moments ago is not visible everywhere in Graph at once.
-func waitForUser(ctx context.Context, c *graph.Client, idOrUPN string) (*graph.User, error) {
-	delay := 500 * time.Millisecond
-	for {
-		u, err := c.GetUser(ctx, idOrUPN)
-		if err == nil || !graph.IsNotFound(err) {
-			return u, err
-		}
-		// No time left for another try: end with the 404, not a deadline error.
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay+time.Second {
-			return nil, err
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, err
-		case <-t.C:
-		}
-		delay = min(delay*2, 5*time.Second)
-	}
-}
-
 // checkNewPass checks a pass about to be created against the clock, the
 // directory and the live policy, on whatever is known. Errors stop the plan
 // before anything is created; what only makes the pass unusable is a warning.
@@ -285,9 +256,10 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 	var user *graph.User
 	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
 		userID := in.UserID.ValueString()
-		graceCtx, cancel := context.WithTimeout(ctx, passUserGrace)
-		u, err := waitForUser(graceCtx, c, userID)
-		cancel()
+		// Waits out a 404 for graph.Config.ReplicationGrace: Terraform plans
+		// again during apply, when a user created in the same apply is known
+		// but may not have replicated yet.
+		u, err := c.LookupUser(ctx, userID)
 		switch {
 		case err == nil:
 			user = u

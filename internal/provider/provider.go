@@ -31,11 +31,16 @@ var (
 // EntratapProvider is the entratap provider.
 type EntratapProvider struct {
 	version string
+	opts    []Option
 }
 
+// Option changes the Graph client's configuration before it is built; tests
+// use it to shorten back-offs and grace periods to milliseconds.
+type Option func(*graph.Config)
+
 // New returns the provider factory for providerserver.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &EntratapProvider{version: version} }
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider { return &EntratapProvider{version: version, opts: opts} }
 }
 
 type providerModel struct {
@@ -173,7 +178,7 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, attr, err := buildClient(m, p.userAgent(req.TerraformVersion))
+	client, attr, err := buildClient(m, p.userAgent(req.TerraformVersion), p.opts...)
 	if err != nil {
 		switch {
 		case attr != "" && !p.sensitive(ctx, attr):
@@ -211,7 +216,7 @@ func (p *EntratapProvider) userAgent(tfVersion string) string {
 
 // buildClient merges configuration and environment, then builds the
 // credential and the client. On error it names the attribute at fault, if any.
-func buildClient(m providerModel, userAgent string) (*graph.Client, string, error) {
+func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
 	envName := pick(m.Environment, "ARM_ENVIRONMENT")
 	if envName == "" {
 		envName = "public"
@@ -301,7 +306,11 @@ func buildClient(m providerModel, userAgent string) (*graph.Client, string, erro
 		}
 		return nil, attr, err
 	}
-	client, err := graph.New(graph.Config{GraphEndpoint: endpoint, AuthorityHost: authority, Credential: cred, UserAgent: userAgent})
+	gcfg := graph.Config{GraphEndpoint: endpoint, AuthorityHost: authority, Credential: cred, UserAgent: userAgent}
+	for _, o := range opts {
+		o(&gcfg)
+	}
+	client, err := graph.New(gcfg)
 	if err != nil {
 		return nil, "", err
 	}
