@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
@@ -131,6 +132,10 @@ func classify(op, permission string, err error) error {
 		return nil
 	}
 	if k := ctxKind(err); k != KindUnknown {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the method and URL say nothing Op does not
+		}
 		return &Error{Kind: k, Op: op, Err: err}
 	}
 	out := &Error{Op: op, Err: err}

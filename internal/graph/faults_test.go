@@ -200,6 +200,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 		if n, r := c.Requests.Load()-before, c.Retries.Load(); n != 1 || r != 0 {
 			t.Fatalf("%d attempts and %d retries, want 1 and 0", n, r)
 		}
+		t.Log(err)
 	})
 	t.Run("404 of a young pass, waiting out replication", func(t *testing.T) {
 		c := newClientAt(t, srv.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, func(cfg *Config) {
@@ -221,6 +222,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 		if n := c.Requests.Load() - before; n != 1 {
 			t.Fatalf("%d attempts, want 1", n)
 		}
+		t.Log(err)
 	})
 }
 

@@ -162,10 +162,13 @@ func (c *Client) retry(ctx context.Context, on retryOn, fn func() error) error {
 // interrupted is the error of a call whose context ended during a wait
 // before a retry: typed by how ctx ended, naming the failure being retried.
 func interrupted(ctx context.Context, last error) error {
-	out := &Error{Kind: ctxKind(ctx.Err()), Err: fmt.Errorf("%w (while waiting to retry after: %v)", context.Cause(ctx), last)}
+	out := &Error{Kind: ctxKind(ctx.Err()), Err: fmt.Errorf("%w while waiting to retry after %v", context.Cause(ctx), last)}
 	var e *Error
 	if errors.As(last, &e) {
-		out.Op, out.StatusCode, out.Code, out.RequestID = e.Op, e.StatusCode, e.Code, e.RequestID
+		out.Op = e.Op
+		if e.StatusCode != 0 {
+			out.Err = fmt.Errorf("%w while waiting to retry after HTTP %d %s: %s", context.Cause(ctx), e.StatusCode, e.Code, e.Message)
+		}
 	}
 	return out
 }
