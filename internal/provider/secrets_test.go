@@ -551,8 +551,9 @@ func TestAccSecret_scannerFindsPlantedSecrets(t *testing.T) {
 }
 
 // The mock never logs a code, nor keeps one in its state file, its request
-// log or its state endpoint. A mock of its own (the shared one's options are
-// fixed), driven over HTTPS with plain net/http. Needs no TF_ACC.
+// log or its state endpoint. A mock with a state file and a log, started
+// here (newMock's take neither), driven over HTTPS with plain net/http.
+// Needs no TF_ACC.
 func TestAccSecret_mockNeverLogsACode(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
