@@ -1,7 +1,7 @@
 package graphmock
 
 // Keys and certificates generated at start: the token-signing keys, the admin app's
-// certificate (PEM and PKCS#12), and the TLS CA and server certificate.
+// certificate (PEM and PKCS#12), and the TLS CA (or one shared, see CA) and server certificate.
 
 import (
 	"crypto"
@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -142,21 +144,65 @@ func parseCertificatesPEM(text string) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
-// tlsMaterial is the CA generated at start and the server certificate it signed.
-type tlsMaterial struct {
-	caPEM  []byte
-	server tls.Certificate
+// CA is a certificate authority that signs mock servers' certificates. One CA shared by
+// every mock a process starts lets one SSL_CERT_FILE (which Go reads once) trust them all.
+// Its mocks also share one set of RSA keys (token signing, OIDC issuer, admin certificate):
+// each key costs a fraction of a second of CPU, and a test process starts dozens of mocks.
+type CA struct {
+	File string // PEM file of the CA certificate
+	PEM  []byte
+	cert *x509.Certificate
+	key  crypto.Signer
+
+	keysOnce  sync.Once
+	tokens    *signer
+	oidc      *signer
+	adminCert *clientCertificate
+	keysErr   error
 }
 
-// newTLSMaterial makes a CA and a server certificate for 127.0.0.1, ::1 and localhost
-// (plus the listening host when it is another address).
-func newTLSMaterial(extraHost string) (*tlsMaterial, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// keys are the CA's shared keys, made on first use; a nil CA makes new ones each call.
+func (ca *CA) keys() (tokens, oidc *signer, adminCert *clientCertificate, err error) {
+	if ca == nil {
+		return newKeys()
+	}
+	ca.keysOnce.Do(func() { ca.tokens, ca.oidc, ca.adminCert, ca.keysErr = newKeys() })
+	return ca.tokens, ca.oidc, ca.adminCert, ca.keysErr
+}
+
+func newKeys() (tokens, oidc *signer, adminCert *clientCertificate, err error) {
+	if tokens, err = newSigner(); err != nil {
+		return nil, nil, nil, fmt.Errorf("graphmock: token key: %w", err)
+	}
+	if oidc, err = newSigner(); err != nil {
+		return nil, nil, nil, fmt.Errorf("graphmock: OIDC key: %w", err)
+	}
+	if adminCert, err = newClientCertificate(); err != nil {
+		return nil, nil, nil, fmt.Errorf("graphmock: admin certificate: %w", err)
+	}
+	return tokens, oidc, adminCert, nil
+}
+
+// NewCA makes a CA and writes its certificate to dir/ca.pem.
+func NewCA(dir string) (*CA, error) {
+	ca, err := newCA()
+	if err != nil {
+		return nil, fmt.Errorf("graphmock: CA: %w", err)
+	}
+	ca.File = filepath.Join(dir, "ca.pem")
+	if err := writeFileAtomic(ca.File, ca.PEM, 0o644); err != nil {
+		return nil, fmt.Errorf("graphmock: write CA file: %w", err)
+	}
+	return ca, nil
+}
+
+func newCA() (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
+	tmpl := &x509.Certificate{
 		SerialNumber:          randomSerial(),
 		Subject:               pkix.Name{CommonName: "graphmock CA", Organization: []string{"graphmock"}},
 		NotBefore:             now.Add(-time.Hour),
@@ -166,19 +212,26 @@ func newTLSMaterial(extraHost string) (*tlsMaterial, error) {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		return nil, err
 	}
-	caCert, err := x509.ParseCertificate(caDER)
+	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, err
 	}
-	srvKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	return &CA{PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), cert: cert, key: key}, nil
+}
+
+// serverCertificate signs a certificate for 127.0.0.1, ::1 and localhost (plus the
+// listening host when it is another address).
+func (ca *CA) serverCertificate(extraHost string) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, err
+		return tls.Certificate{}, err
 	}
-	srvTmpl := &x509.Certificate{
+	now := time.Now()
+	tmpl := &x509.Certificate{
 		SerialNumber: randomSerial(),
 		Subject:      pkix.Name{CommonName: "graphmock"},
 		NotBefore:    now.Add(-time.Hour),
@@ -189,18 +242,15 @@ func newTLSMaterial(extraHost string) (*tlsMaterial, error) {
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	if ip := net.ParseIP(extraHost); ip != nil && !ip.IsUnspecified() {
-		srvTmpl.IPAddresses = append(srvTmpl.IPAddresses, ip)
+		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
 	} else if extraHost != "" && ip == nil && extraHost != "localhost" {
-		srvTmpl.DNSNames = append(srvTmpl.DNSNames, extraHost)
+		tmpl.DNSNames = append(tmpl.DNSNames, extraHost)
 	}
-	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, caCert, &srvKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
-		return nil, err
+		return tls.Certificate{}, err
 	}
-	return &tlsMaterial{
-		caPEM:  pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		server: tls.Certificate{Certificate: [][]byte{srvDER, caDER}, PrivateKey: crypto.Signer(srvKey)},
-	}, nil
+	return tls.Certificate{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: crypto.Signer(key)}, nil
 }
 
 func randomSerial() *big.Int {

@@ -260,7 +260,7 @@ func TestControls_Faults(t *testing.T) {
 // TestInProcessHandler uses the Mock as a plain http.Handler (httptest), learning its base
 // URL from the requests, and GraphRequest for out-of-band changes.
 func TestInProcessHandler(t *testing.T) {
-	m, err := New(Options{})
+	m, err := New(Options{CA: testCA})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func FuzzDecodeRequestBody(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	m, err := New(Options{})
+	m, err := New(Options{CA: testCA})
 	if err != nil {
 		f.Fatal(err)
 	}

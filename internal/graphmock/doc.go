@@ -15,10 +15,12 @@
 //   - graph.go, login.go, controls.go: the handlers; api.go and reset.go: the Go equivalents of the controls.
 //   - client.go: Client, the controls from another process (built from the env file).
 //   - faults.go: fault injection; persist.go: the state file; server.go: HTTPS; certs.go: keys.
+//   - gate.go: gates that hold matching requests until a test releases them.
 //
 // # Transport
 //
-// Start serves HTTPS (HTTP/2 and HTTP/1.1) on loopback with a CA generated at start; its
+// Start serves HTTPS (HTTP/2 and HTTP/1.1) on loopback with a CA generated at start, or the
+// one of Options.CA (NewCA: one CA and one set of keys for every mock of a process); its
 // PEM is Server.CAPEM and the file Server.CAFile (SSL_CERT_FILE in the env file). Request
 // bodies may be gzip-compressed (Content-Encoding: gzip), as msgraph-sdk-go sends them; a body
 // over 1 MiB, compressed or not, is answered 413 requestEntityTooLarge. Every response

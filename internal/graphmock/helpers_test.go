@@ -4,17 +4,42 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 )
 
-// startServer starts a mock on loopback for the test.
+// testCA signs the mocks of these tests and lends them its keys, which are
+// made once instead of for every mock.
+var testCA *CA
+
+func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "graphmock-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if testCA, err = NewCA(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// startServer starts a mock on loopback for the test, with testCA unless opts name a CA.
 func startServer(t *testing.T, opts Options) *Server {
 	t.Helper()
+	if opts.CA == nil {
+		opts.CA = testCA
+	}
 	s, err := Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatalf("Start: %v", err)

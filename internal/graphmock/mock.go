@@ -24,8 +24,10 @@ type Options struct {
 	TokenLifetime time.Duration // 0: 1h; access-token expiry uses wall time, not the tenant clock
 	FaultSeed     int64         // seeds the fault generator
 	Logf          func(format string, args ...any)
-	// CAFile is where Start writes the CA PEM; "": a file in a temporary directory.
+	// CAFile is where Start writes the CA PEM; "": CA.File, or a file in a temporary directory.
 	CAFile string
+	// CA signs the server certificate and lends its keys; nil: a CA and keys of the mock's own.
+	CA *CA
 }
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
@@ -40,6 +42,7 @@ type Mock struct {
 	tokens    *signer // signs access tokens (jwks_uri)
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
 	adminCert *clientCertificate
+	gates     gates
 }
 
 // New makes a Mock. With Options.StatePath set, an existing state file is loaded (an
@@ -59,14 +62,8 @@ func New(opts Options) (*Mock, error) {
 		faults: newFaultInjector(opts.FaultSeed),
 		log:    newRequestLog(),
 	}
-	if m.tokens, err = newSigner(); err != nil {
-		return nil, fmt.Errorf("graphmock: token key: %w", err)
-	}
-	if m.oidc, err = newSigner(); err != nil {
-		return nil, fmt.Errorf("graphmock: OIDC key: %w", err)
-	}
-	if m.adminCert, err = newClientCertificate(); err != nil {
-		return nil, fmt.Errorf("graphmock: admin certificate: %w", err)
+	if m.tokens, m.oidc, m.adminCert, err = opts.CA.keys(); err != nil {
+		return nil, err
 	}
 	if !fromState {
 		m.mu.Lock()
@@ -161,6 +158,8 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic(p) // net/http closes the connection with no answer
 		}
 	}()
+
+	defer m.gates.hold(r)() // a test may hold the request here (gate.go)
 
 	c := &call{m: m, w: rec, r: r, base: requestBase(r), entry: entry}
 	m.mu.Lock()

@@ -12,7 +12,7 @@ import (
 
 func TestState_SurvivesRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	m, err := New(Options{StatePath: path})
+	m, err := New(Options{StatePath: path, CA: testCA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestState_SurvivesRestart(t *testing.T) {
 	}
 
 	// A new mock on the same file: same tenant, same pass (its code still signs in), same clock.
-	m2, err := New(Options{StatePath: path})
+	m2, err := New(Options{StatePath: path, CA: testCA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,12 @@ func TestSeed_ReplacesTheDefaultTenant(t *testing.T) {
 }
 
 func TestServer_EnvFile(t *testing.T) {
-	s := startServer(t, Options{})
+	// A CA of its own, in a temporary file that Close removes.
+	s, err := Start("127.0.0.1:0", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
 	path := filepath.Join(t.TempDir(), "graphmock.env")
 	if err := s.WriteEnvFile(path); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 package graphmock
 
-// Serving the mock over HTTPS on loopback with a CA generated at start.
+// Serving the mock over HTTPS on loopback with a CA generated at start or shared (Options.CA).
 
 import (
 	"context"
@@ -34,7 +34,8 @@ type Server struct {
 }
 
 // Start makes a Mock and serves it on addr ("127.0.0.1:0" picks a port) with TLS. The server
-// certificate is valid for 127.0.0.1, ::1 and localhost; its CA is written to CAFile.
+// certificate is valid for 127.0.0.1, ::1 and localhost; its CA (Options.CA, else a new one)
+// is written to CAFile (Options.CAFile, else the shared CA's file or a temporary one).
 func Start(addr string, opts Options) (*Server, error) {
 	m, err := New(opts)
 	if err != nil {
@@ -45,28 +46,39 @@ func Start(addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("graphmock: listen on %s: %w", addr, err)
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	mat, err := newTLSMaterial(host)
+	ca := opts.CA
+	if ca == nil {
+		ca, err = newCA()
+	}
+	var cert tls.Certificate
+	if err == nil {
+		cert, err = ca.serverCertificate(host)
+	}
 	if err != nil {
 		_ = ln.Close()
 		return nil, fmt.Errorf("graphmock: TLS certificates: %w", err)
 	}
-	s := &Server{Mock: m, URL: "https://" + ln.Addr().String(), CAPEM: mat.caPEM, CAFile: opts.CAFile, done: make(chan struct{})}
-	if s.CAFile == "" {
-		if s.tmpDir, err = os.MkdirTemp("", "graphmock-"); err != nil {
-			_ = ln.Close()
-			return nil, err
+	s := &Server{Mock: m, URL: "https://" + ln.Addr().String(), CAPEM: ca.PEM, CAFile: opts.CAFile, done: make(chan struct{})}
+	if s.CAFile == "" && opts.CA != nil {
+		s.CAFile = opts.CA.File
+	} else {
+		if s.CAFile == "" {
+			if s.tmpDir, err = os.MkdirTemp("", "graphmock-"); err != nil {
+				_ = ln.Close()
+				return nil, err
+			}
+			s.CAFile = filepath.Join(s.tmpDir, "ca.pem")
 		}
-		s.CAFile = filepath.Join(s.tmpDir, "ca.pem")
-	}
-	if err := writeFileAtomic(s.CAFile, mat.caPEM, 0o644); err != nil {
-		_ = ln.Close()
-		s.removeTemp()
-		return nil, fmt.Errorf("graphmock: write CA file: %w", err)
+		if err := writeFileAtomic(s.CAFile, ca.PEM, 0o644); err != nil {
+			_ = ln.Close()
+			s.removeTemp()
+			return nil, fmt.Errorf("graphmock: write CA file: %w", err)
+		}
 	}
 	m.SetBaseURL(s.URL)
 	s.srv = &http.Server{
 		Handler:           m,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{mat.server}, MinVersion: tls.VersionTLS12},
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0), // dropped connections (faults) are expected
 	}

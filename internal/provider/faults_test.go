@@ -277,8 +277,9 @@ func (p *faultCountingProvider) Configure(ctx context.Context, req provider.Conf
 	}
 }
 
+// factories serve the provider with fastGraph, then opts.
 func (fc *faultClients) factories(opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &faultCountingProvider{EntratapProvider: New("test", opts...)().(*EntratapProvider), clients: fc}
+	p := &faultCountingProvider{EntratapProvider: New("test", append([]Option{fastGraph}, opts...)...)().(*EntratapProvider), clients: fc}
 	return map[string]func() (tfprotov6.ProviderServer, error){"entratap": providerserver.NewProtocol6WithError(p)}
 }
 
@@ -361,7 +362,8 @@ var (
 // 20% of Graph requests answer 429, 503 or 504 with Retry-After, every
 // request is slowed down, and still the policy and 50 passes are applied,
 // refreshed and destroyed without an error; state and tenant agree after
-// each step.
+// each step. Retry-After is in hundredths of a second: this is about
+// surviving throttling; internal/graph's tests check the waits themselves.
 func TestAccFault_throttlingAndLatency(t *testing.T) {
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
@@ -375,11 +377,11 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 	config := faultConfig(m, upns, "")
 	var applied map[string]string
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: clients.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: throttle(1),
+				PreConfig: throttle(0.05),
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
@@ -388,7 +390,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 			},
 			{
 				// Refresh and plan, with a fractional Retry-After.
-				PreConfig: throttle(0.5),
+				PreConfig: throttle(0.01),
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
@@ -396,7 +398,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{faultSameIDs(&applied), faultStateAgrees(m, len(upns), nil)},
 			},
 			{
-				PreConfig:         throttle(1),
+				PreConfig:         throttle(0.05),
 				Config:            providerBlock(m),
 				ConfigStateChecks: []statecheck.StateCheck{faultTenantEmpty(m)},
 			},
@@ -427,23 +429,29 @@ func TestAccFault_throttledWithoutRetryAfter(t *testing.T) {
 	backoff := graph.Backoff{Initial: 300 * time.Millisecond, Max: time.Second, Jitter: -1}
 	// Every request is throttled until the first one is, then one in ten:
 	// at least one back-off, and not so many that the test drags.
+	// The first Graph request after a throttled one waits at a gate while
+	// the rate comes down.
 	throttle := func() {
+		before := faultCount(m).injectedTotal()
+		g := m.Gate("", func(p string) bool {
+			return strings.HasPrefix(p, "/v1.0/") && faultCount(m).injectedTotal() > before
+		})
+		t.Cleanup(g.Release)
 		m.SetFaults(graphmock.Faults{Rate: 1, Statuses: []int{429}})
 		go func() {
-			for faultCount(m).injectedTotal() == 0 {
-				select {
-				case <-t.Context().Done():
-					return
-				case <-time.After(2 * time.Millisecond):
-				}
+			select {
+			case <-g.Arrived():
+			case <-t.Context().Done():
+				return
 			}
 			m.SetFaults(graphmock.Faults{Rate: 0.1, Statuses: []int{429}})
+			g.Release()
 		}()
 	}
 	config := faultConfig(m, upns, `  timeouts = { create = "2m", read = "2m", delete = "2m" }`)
 	var applied map[string]string
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: clients.factories(func(c *graph.Config) { c.Backoff = backoff }),
 		Steps: []resource.TestStep{
 			{PreConfig: throttle, Config: config, ConfigStateChecks: []statecheck.StateCheck{faultStateAgrees(m, len(upns), &applied)}},
@@ -503,7 +511,7 @@ func TestAccFault_replicationLag(t *testing.T) {
 	upns := append([]string{graphmock.AliceUPN, graphmock.BobUPN, graphmock.CarolUPN}, faultUsers(t, m, "lagging", 2)...)
 	config := faultConfig(m, upns, "")
 	var applied map[string]string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigStateChecks: []statecheck.StateCheck{faultStateAgrees(m, len(upns), &applied)}},
@@ -529,6 +537,7 @@ func TestAccFault_replicationLag(t *testing.T) {
 // while Graph replicates) keeps it in state. Driven through the protocol
 // server, so that the read meets all of the lag whatever a create did first.
 func TestAccFault_replicationLagOnRefresh(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
 	passEnablePolicy(t, m)
@@ -744,48 +753,86 @@ resource "entratap_pass" "p" {
 // and the tenant never holds a pass the returned state does not know.
 // Driven through the protocol server: Terraform's Ctrl-C sends StopProvider,
 // which cancels the context of every call in flight (terraform-plugin-go's
-// stoppable context); here the context is cancelled directly.
+// stoppable context); here the context is cancelled directly, while the
+// mock holds a request at a gate.
 func TestAccFault_interrupted(t *testing.T) {
-	const latency = 500 * time.Millisecond
+	t.Parallel()
+	passes := func(userID string) func(string) bool {
+		return func(p string) bool {
+			return strings.HasSuffix(p, "/users/"+userID+"/authentication/temporaryAccessPassMethods")
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		user   string
 		userID string
 		faults graphmock.Faults
-		// ready reports when to cancel.
-		ready func(m *graphmock.Server, userID string) bool
+		// interrupt cancels the create at its moment, then closes settled
+		// once no request of the create is held or being served (at once
+		// when the create ends first).
+		interrupt func(t *testing.T, m *graphmock.Server, userID string, cancel func(), ended <-chan struct{}, settled chan<- struct{})
 		// mayFinish: the create may complete before the cancel reaches it.
 		mayFinish bool
 	}{
 		{
 			name: "POST in flight", user: graphmock.AliceUPN, userID: graphmock.AliceID,
-			faults: graphmock.Faults{LatencyMs: int(latency / time.Millisecond)},
-			ready: func(m *graphmock.Server, userID string) bool {
-				// The list before the POST has been answered: the POST is on its way, within the mock's latency.
-				for _, e := range m.Requests() {
-					if e.Method == http.MethodGet && strings.HasSuffix(e.Path, "/users/"+userID+"/authentication/temporaryAccessPassMethods") {
-						time.Sleep(latency / 2)
-						return true
+			interrupt: func(t *testing.T, m *graphmock.Server, userID string, cancel func(), ended <-chan struct{}, settled chan<- struct{}) {
+				g := m.Gate(http.MethodPost, passes(userID))
+				t.Cleanup(g.Release)
+				go func() {
+					defer close(settled)
+					if !arrived(g, ended) {
+						return
 					}
-				}
-				return false
+					cancel()
+					if served := !<-g.Left(); served {
+						t.Error("the POST held in flight was served after its client gave up")
+					}
+				}()
 			},
 		},
 		{
+			// Every write is committed and its answer dropped; the cancel
+			// comes when the client sends the POST again.
 			name: "POST committed, answer lost", user: graphmock.BobUPN, userID: graphmock.BobID,
-			faults: graphmock.Faults{LatencyMs: int(latency / time.Millisecond), DropAfterCommitRate: 1},
-			ready:  func(m *graphmock.Server, userID string) bool { return passOf(m, userID) != nil },
+			faults: graphmock.Faults{DropAfterCommitRate: 1},
+			interrupt: func(t *testing.T, m *graphmock.Server, userID string, cancel func(), ended <-chan struct{}, settled chan<- struct{}) {
+				g := m.Gate(http.MethodPost, func(p string) bool { return passes(userID)(p) && passOf(m, userID) != nil })
+				t.Cleanup(g.Release)
+				go func() {
+					defer close(settled)
+					if !arrived(g, ended) {
+						return
+					}
+					cancel()
+					<-g.Left()
+					g.Release()
+				}()
+			},
 		},
 		{
+			// The cancel comes once the POST has been served: the answer
+			// may or may not have reached the client.
 			name: "POST just committed", user: graphmock.CarolUPN, userID: graphmock.CarolID,
-			faults:    graphmock.Faults{LatencyMs: int(latency / time.Millisecond)},
-			ready:     func(m *graphmock.Server, userID string) bool { return passOf(m, userID) != nil },
+			interrupt: func(t *testing.T, m *graphmock.Server, userID string, cancel func(), ended <-chan struct{}, settled chan<- struct{}) {
+				g := m.Gate(http.MethodPost, passes(userID))
+				t.Cleanup(g.Release)
+				go func() {
+					defer close(settled)
+					if !arrived(g, ended) {
+						return
+					}
+					g.Release()
+					<-g.Left()
+					cancel()
+				}()
+			},
 			mayFinish: true,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			m := newMock(t)
-			t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
 			passEnablePolicy(t, m)
 			srv, schemas := passProtocolServer(t, m)
 			schema := schemas.ResourceSchemas["entratap_pass"]
@@ -806,35 +853,25 @@ func TestAccFault_interrupted(t *testing.T) {
 			m.SetFaults(tc.faults)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			done := make(chan struct{})
+			start := time.Now()
 			var cancelledAfter atomic.Int64 // nanoseconds; 0: not cancelled
-			go func() {
-				start := time.Now()
-				for {
-					select {
-					case <-done:
-						return
-					case <-time.After(2 * time.Millisecond):
-					}
-					if tc.ready(m, tc.userID) {
-						cancel()
-						cancelledAfter.Store(int64(time.Since(start)))
-						return
-					}
-				}
-			}()
+			ended, settled := make(chan struct{}), make(chan struct{})
+			tc.interrupt(t, m, tc.userID, func() {
+				cancelledAfter.Store(int64(time.Since(start)))
+				cancel()
+			}, ended, settled)
 			resp, err := srv.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 				TypeName: "entratap_pass", PriorState: &null, PlannedState: plan.PlannedState, Config: cfg,
 			})
-			close(done)
+			close(ended)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ctx.Err() == nil && !tc.mayFinish {
 				t.Fatal("the create finished before it could be interrupted")
 			}
-			// Let anything still in flight land before looking at the tenant.
-			time.Sleep(3 * latency)
+			// Nothing the create sent is still held or being served.
+			<-settled
 			m.SetFaults(graphmock.Faults{})
 
 			var errs []string
@@ -875,6 +912,16 @@ func TestAccFault_interrupted(t *testing.T) {
 			t.Logf("FIGURES interrupted (%s): %s, %d POSTs reached the mock, %s, state holds %d pass(es); error: %s",
 				tc.name, when, posts, faultCount(m), len(state), firstLineOf(msg))
 		})
+	}
+}
+
+// arrived waits until the gate holds a request, or the create ends first (false).
+func arrived(g *graphmock.Gate, ended <-chan struct{}) bool {
+	select {
+	case <-g.Arrived():
+		return true
+	case <-ended:
+		return false
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 func TestAccPassDataSource(t *testing.T) {
 	m := newMock(t)
 	const data = "data.entratap_pass.carol"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.CarolID),

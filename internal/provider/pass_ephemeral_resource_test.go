@@ -50,7 +50,7 @@ resource "echo" "test" {}
 // code reaches the run and the pass outlives it.
 func TestAccEphemeralPass_keptForUser(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -83,7 +83,7 @@ func TestAccEphemeralPass_keptForUser(t *testing.T) {
 // Terraform closes the resource: none survives the run.
 func TestAccEphemeralPass_revokedOnClose(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -113,7 +113,7 @@ func TestAccEphemeralPass_revokedOnClose(t *testing.T) {
 // opening: it finds the pass its own plan left, and the error says so.
 func TestAccEphemeralPass_ownPlanPassNeedsReplaceExisting(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -132,7 +132,7 @@ func TestAccEphemeralPass_ownPlanPassNeedsReplaceExisting(t *testing.T) {
 func TestAccEphemeralPass_validation(t *testing.T) {
 	m := newMock(t)
 	alice := `  user_id = "` + graphmock.AliceUPN + `"` + "\n"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		CheckDestroy: func(*terraform.State) error {
@@ -188,7 +188,7 @@ func (pc *passCodes) list() []string {
 func (pc *passCodes) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"entratap": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(New("test")())()
+			s, err := providerserver.NewProtocol6WithError(testProvider())()
 			if err != nil {
 				return nil, err
 			}
@@ -338,6 +338,7 @@ resource "terraform_data" "signin" {
 // as done. Driven through the provider's protocol server, since nothing
 // can run between Open and Close inside a Terraform run.
 func TestAccEphemeralPass_closeAfterOutOfBandDelete(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	ctx := t.Context()
 	srv, schemas := passProtocolServer(t, m)
@@ -392,7 +393,7 @@ func TestAccEphemeralPass_closeAfterOutOfBandDelete(t *testing.T) {
 // passProtocolServer serves the provider without Terraform, configured for the mock as the admin app.
 func passProtocolServer(t *testing.T, m *graphmock.Server) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	t.Helper()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	srv, err := providerserver.NewProtocol6WithError(testProvider())()
 	if err != nil {
 		t.Fatal(err)
 	}

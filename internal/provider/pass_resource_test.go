@@ -181,7 +181,7 @@ resource "entratap_pass" "p" {
   is_usable_once      = true
 }
 `)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
@@ -286,7 +286,7 @@ resource "entratap_pass" "p" {
   is_usable_once  = false
 }
 `, graphmock.BobUPN, start.Format(time.RFC3339)))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
@@ -345,7 +345,7 @@ resource "entratap_pass" "p" {
 			}
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
@@ -423,7 +423,7 @@ resource "entratap_pass" "multi" {
   is_usable_once = false
 }
 `)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID, graphmock.BobID),
 		Steps: []resource.TestStep{
@@ -485,7 +485,7 @@ resource "entratap_pass" "p" {
 	}
 	replaced := statecheck.CompareValue(compare.ValuesDiffer())
 	kept := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
@@ -530,7 +530,7 @@ resource "entratap_pass" "p" {
 `)
 	ids := statecheck.CompareValue(compare.ValuesDiffer())
 	var passID string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.CarolID),
@@ -579,7 +579,7 @@ resource "entratap_pass" "p" {
 `, graphmock.BobUPN, replace))
 	}
 	kept := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
 		Steps: []resource.TestStep{
@@ -640,7 +640,7 @@ func TestAccPassResource_expiredExistingIsReplaced(t *testing.T) {
 	passEnablePolicy(t, m)
 	outside := passCreateOutOfBand(t, m, graphmock.CarolUPN, map[string]any{"lifetimeInMinutes": 60})
 	m.AdvanceClock(61 * time.Minute)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             passCheckNoPass(m, graphmock.CarolID),
 		Steps: []resource.TestStep{{
@@ -674,7 +674,7 @@ resource "entratap_pass" "p" {
 	}
 	alice := `user_id = "` + graphmock.AliceUPN + `"` + "\n"
 	past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(m.Snapshot().Passes); n != 0 {
@@ -742,6 +742,7 @@ resource "entratap_pass" "p" {
 // targeted) or when the user is a guest. Terraform's test harness cannot see
 // warnings, so this plans through the provider's protocol server.
 func TestAccPassResource_planWarnings(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
 	schema := schemas.ResourceSchemas["entratap_pass"]
@@ -799,7 +800,7 @@ func TestAccPassResource_planWarnings(t *testing.T) {
 // Graph refuses a pass for an external guest; its reason reaches the user.
 func TestAccPassResource_guest(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config: passConfig(m, fmt.Sprintf(`
@@ -838,7 +839,7 @@ func TestAccPassResource_forEach(t *testing.T) {
 		}
 		return nil
 	}))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -864,7 +865,7 @@ func TestAccPassResource_replicationLag(t *testing.T) {
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
 	const upn = "dave@" + graphmock.Domain
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck: func() {
 			passEnablePolicy(t, m)

@@ -112,7 +112,7 @@ func (c onlyChanged) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 
 func TestAccPolicy_defaults(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             checkMockPolicyDefault(t, m),
 		Steps: []resource.TestStep{{
@@ -169,7 +169,7 @@ func mockUserID(m *graphmock.Server, upn string) string {
 func TestAccPolicy_allFieldsUpdateImport(t *testing.T) {
 	m := newMock(t)
 	bob := mockUserID(m, graphmock.BobUPN)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             checkMockPolicyDefault(t, m),
 		Steps: []resource.TestStep{
@@ -264,7 +264,7 @@ func TestAccPolicy_drift(t *testing.T) {
 			}},
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{Config: cfg},
@@ -288,7 +288,7 @@ func TestAccPolicy_drift(t *testing.T) {
 
 func TestAccPolicy_dataSourceReadsWhatTheResourceWrote(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(m) + `
@@ -321,7 +321,7 @@ func TestAccPolicy_validation(t *testing.T) {
 		}
 	}
 	guid := "11111111-2222-4333-8444-555555555555"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			step(`minimum_lifetime_in_minutes = 5`, `(?s)minimum_lifetime_in_minutes.*between 10 and 43200`),
@@ -344,7 +344,7 @@ exclude_targets = [{ id = "`+guid+`", target_type = "group" }]`, `(?s)is\s+in\s+
 
 func TestAccPolicy_readOnlyAppNamesThePermission(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:      providerBlockAs(m, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret) + `resource "entratap_policy" "this" {}`,
@@ -359,7 +359,7 @@ func TestAccPolicy_readOnlyAppNamesThePermission(t *testing.T) {
 
 func TestAccPolicy_importRejectsOtherIDs(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:        providerBlock(m) + `resource "entratap_policy" "this" {}`,

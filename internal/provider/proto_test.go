@@ -38,7 +38,7 @@ type protoServer interface {
 
 func newProtoProvider(t testing.TB, m *graphmock.Server) *protoProvider {
 	t.Helper()
-	s, err := providerserver.NewProtocol6WithError(New("test")())()
+	s, err := providerserver.NewProtocol6WithError(testProvider())()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -636,11 +636,7 @@ func TestProtoRevokeGroupPasses(t *testing.T) {
 
 // BenchmarkProtoList5000 lists a tenant of 5,000 users holding 500 passes.
 func BenchmarkProtoList5000(b *testing.B) {
-	if testMock == nil {
-		b.Skip("set TF_ACC=1")
-	}
-	m := testMock
-	m.Reset()
+	m := newMock(b)
 	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
 		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
 	if st != http.StatusNoContent {

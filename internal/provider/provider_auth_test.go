@@ -53,7 +53,7 @@ func TestAccProviderAuth_clientSecret(t *testing.T) {
 	m := newMock(t)
 	secretFile := writeFile(t, "secret", []byte(graphmock.AdminClientSecret+"\n"))
 	idFile := writeFile(t, "client-id", []byte(graphmock.AdminClientID))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			authStep(m, fmt.Sprintf("  client_id = %q\n  client_secret = %q\n", graphmock.AdminClientID, graphmock.AdminClientSecret)),
@@ -80,7 +80,7 @@ func TestAccProviderAuth_certificate(t *testing.T) {
 	m := newMock(t)
 	pfx := m.AdminCertificatePFX()
 	pfxFile := writeFile(t, "admin.pfx", pfx)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			authStep(m, fmt.Sprintf("  client_id = %q\n  client_certificate = %q\n  client_certificate_password = %q\n",
@@ -94,7 +94,7 @@ func TestAccProviderAuth_certificate(t *testing.T) {
 func TestAccProviderAuth_certificateWithoutItsPassword(t *testing.T) {
 	m := newMock(t)
 	pfxFile := writeFile(t, "admin.pfx", m.AdminCertificatePFX())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			// A protected bundle without its password is a configuration error naming the attribute.
@@ -112,7 +112,7 @@ func TestAccProviderAuth_oidc(t *testing.T) {
 		t.Fatal(err)
 	}
 	tokenFile := writeFile(t, "oidc-token", []byte(token))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token = %q\n", graphmock.AdminClientID, token)),
@@ -176,7 +176,7 @@ esac
 func TestAccProviderAuth_wrongSecretSaysWhoRefusedIt(t *testing.T) {
 	m := newMock(t)
 	const wrong = "not-the-secret-0123456789"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:      providerBlockAs(m, graphmock.AdminClientID, wrong) + readPolicy,
@@ -187,7 +187,7 @@ func TestAccProviderAuth_wrongSecretSaysWhoRefusedIt(t *testing.T) {
 
 func TestAccProviderAuth_nothingConfiguredListsWhatWasTried(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:      "provider \"entratap\" {\n" + endpoints(m) + "}\n" + readPolicy,
@@ -201,7 +201,7 @@ func TestAccProviderConfig_planTimeErrors(t *testing.T) {
 	step := func(body, re string) resource.TestStep {
 		return resource.TestStep{Config: "provider \"entratap\" {\n" + body + "\n}\n" + readPolicy, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			step(`environment = "mars"`, `(?s)environment.*value must be one of`),

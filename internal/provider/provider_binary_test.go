@@ -16,6 +16,7 @@ import (
 // Terraform for its schema, as a user's `terraform providers schema -json`
 // would: every provider setting and every object is there.
 func TestAccProviderSchemaFromBinary(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

@@ -4,19 +4,33 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// testMock is the mock Graph every acceptance test in this package talks
-// to, through the provider's real azidentity and msgraph-sdk-go path. It is
-// one server per process because Go reads SSL_CERT_FILE once; newMock resets
-// it for each test, so acceptance tests here must not run in parallel.
-var testMock *graphmock.Server
+// testCA signs the certificate of every mock Graph the acceptance tests
+// start, one per test: Go reads SSL_CERT_FILE once per process, so the
+// process trusts this one CA, and the tests may run in parallel.
+var testCA *graphmock.CA
+
+// fastGraph shortens the Graph client's waits to milliseconds: its back-off,
+// and how long a 404 is waited out for a user or a pass created moments ago.
+// The mock replicates within a few reads, not seconds.
+func fastGraph(c *graph.Config) {
+	c.Backoff = graph.Backoff{Initial: time.Millisecond, Max: 20 * time.Millisecond}
+	c.ReplicationGrace = 500 * time.Millisecond
+	c.YoungPassGrace = 500 * time.Millisecond
+}
+
+// testProvider is the provider the tests serve in-process, with fastGraph.
+func testProvider() provider.Provider { return New("test", fastGraph)() }
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -48,37 +62,45 @@ func runTests(m *testing.M) int {
 		defer os.Remove(f.Name())
 		os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 	}
-	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{})
+	dir, err := os.MkdirTemp("", "entratap-test-ca-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the mock Graph:", err)
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer srv.Close()
-	// Before anything dials: the real TLS stack then trusts the mock.
-	os.Setenv("SSL_CERT_FILE", srv.CAFile)
-	testMock = srv
+	defer os.RemoveAll(dir)
+	if testCA, err = graphmock.NewCA(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "making the mock Graph's CA:", err)
+		return 1
+	}
+	// Before anything dials: the real TLS stack then trusts every mock.
+	os.Setenv("SSL_CERT_FILE", testCA.File)
 	return m.Run()
 }
 
 // protoV6 serves the provider in-process to the Terraform on PATH.
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
-	"entratap": providerserver.NewProtocol6WithError(New("test")()),
+	"entratap": providerserver.NewProtocol6WithError(testProvider()),
 }
 
 // protoV6WithEcho adds the echo provider, for ephemeral values.
 var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
-	"entratap": providerserver.NewProtocol6WithError(New("test")()),
+	"entratap": providerserver.NewProtocol6WithError(testProvider()),
 	"echo":     echoprovider.NewProviderServer(),
 }
 
-// newMock resets the shared mock to its default tenant for this test.
-func newMock(t *testing.T) *graphmock.Server {
+// newMock starts a mock Graph with the default tenant for this test alone,
+// closed when the test ends.
+func newMock(t testing.TB) *graphmock.Server {
 	t.Helper()
-	if testMock == nil {
+	if testCA == nil {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	testMock.Reset()
-	return testMock
+	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA})
+	if err != nil {
+		t.Fatalf("starting the mock Graph: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }
 
 // providerBlock configures the provider against the mock as the admin app.

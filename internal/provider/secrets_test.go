@@ -231,7 +231,7 @@ func (r *secretRecorder) needles() ([]secretNeedle, int) {
 func (r *secretRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"entratap": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(New("test")())()
+			s, err := providerserver.NewProtocol6WithError(testProvider())()
 			if err != nil {
 				return nil, err
 			}
@@ -532,6 +532,7 @@ resource "echo" "test" {}
 // The scanner finds what it looks for: a real access token of the mock,
 // a code and the client secret, planted in an artifact.
 func TestAccSecret_scannerFindsPlantedSecrets(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	token, _, err := m.MintAccessToken(graphmock.AdminClientID)
 	if err != nil {
@@ -550,9 +551,11 @@ func TestAccSecret_scannerFindsPlantedSecrets(t *testing.T) {
 }
 
 // The mock never logs a code, nor keeps one in its state file, its request
-// log or its state endpoint. A mock of its own (the shared one's options are
-// fixed), driven over HTTPS with plain net/http. Needs no TF_ACC.
+// log or its state endpoint. A mock with a state file and a log, started
+// here (newMock's take neither), driven over HTTPS with plain net/http.
+// Needs no TF_ACC.
 func TestAccSecret_mockNeverLogsACode(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var lines []string
 	statePath := filepath.Join(t.TempDir(), "state.json")

@@ -16,16 +16,25 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test; lineDone (when
+// made by newSyncBuffer) is closed once it holds a whole line.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu       sync.Mutex
+	b        bytes.Buffer
+	lineOnce sync.Once
+	lineDone chan struct{}
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{lineDone: make(chan struct{})} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.lineDone != nil && bytes.IndexByte(s.b.Bytes(), '\n') >= 0 {
+		s.lineOnce.Do(func() { close(s.lineDone) })
+	}
+	return n, err
 }
 
 func (s *syncBuffer) String() string {
@@ -38,9 +47,9 @@ func (s *syncBuffer) String() string {
 func started(t *testing.T, args ...string) (fields map[string]string, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	stdout, stderr := newSyncBuffer(), newSyncBuffer()
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, args, &stdout, &stderr) }()
+	go func() { code <- run(ctx, args, stdout, stderr) }()
 	var once sync.Once
 	exit := -1
 	stop = func() int {
@@ -54,28 +63,24 @@ func started(t *testing.T, args ...string) (fields map[string]string, stop func(
 		})
 		return exit
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if line, _, ok := strings.Cut(stdout.String(), "\n"); ok {
-			if !strings.HasPrefix(line, "graphmock ready ") {
-				t.Fatalf("first line: %q", line)
-			}
-			fields = map[string]string{}
-			for _, f := range strings.Fields(line)[2:] {
-				k, v, _ := strings.Cut(f, "=")
-				fields[k] = v
-			}
-			t.Cleanup(func() { stop() })
-			return fields, stop
-		}
-		select {
-		case c := <-code:
-			t.Fatalf("graphmock exited with %d: %s", c, stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
+	select {
+	case <-stdout.lineDone:
+	case c := <-code:
+		t.Fatalf("graphmock exited with %d: %s", c, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no ready line; stderr: %s", stderr.String())
 	}
-	t.Fatalf("no ready line; stderr: %s", stderr.String())
-	return nil, nil
+	line, _, _ := strings.Cut(stdout.String(), "\n")
+	if !strings.HasPrefix(line, "graphmock ready ") {
+		t.Fatalf("first line: %q", line)
+	}
+	fields = map[string]string{}
+	for _, f := range strings.Fields(line)[2:] {
+		k, v, _ := strings.Cut(f, "=")
+		fields[k] = v
+	}
+	t.Cleanup(func() { stop() })
+	return fields, stop
 }
 
 // mockClient is the graphmock.Client the env file describes.
