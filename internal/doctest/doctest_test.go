@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -196,37 +197,55 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	var run, skipped int
-	var summary []string
-	for _, doc := range documents {
-		raw, err := os.ReadFile(filepath.Join(root, doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		snips, err := parse(doc, string(raw))
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		r, s := 0, 0
-		for _, sn := range snips {
-			if sn.action == "skip" {
-				s++
-				t.Logf("skip %s: %s", sn.name(), sn.arg)
-			} else {
-				r++
+	var summary, summaryDocs []string
+	failed := map[string]bool{}
+	var mu sync.Mutex
+	// Each document starts from a fresh copy with its own mock, so documents
+	// run side by side; the snippets of one document run in reader order.
+	t.Run("documents", func(t *testing.T) {
+		for _, doc := range documents {
+			raw, err := os.ReadFile(filepath.Join(root, doc))
+			if err != nil {
+				t.Fatal(err)
 			}
+			snips, err := parse(doc, string(raw))
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			r, s := 0, 0
+			for _, sn := range snips {
+				if sn.action == "skip" {
+					s++
+					t.Logf("skip %s: %s", sn.name(), sn.arg)
+				} else {
+					r++
+				}
+			}
+			run, skipped = run+r, skipped+s
+			summary = append(summary, fmt.Sprintf("%s: run %d, skipped %d", doc, r, s))
+			summaryDocs = append(summaryDocs, doc)
+			if r == 0 {
+				continue
+			}
+			prelude := guideSetup
+			if selfSetup[doc] {
+				prelude = ""
+			}
+			t.Run(doc, func(t *testing.T) {
+				t.Parallel()
+				runDocument(t, root, prelude, snips)
+				if t.Failed() {
+					mu.Lock()
+					failed[doc] = true
+					mu.Unlock()
+				}
+			})
 		}
-		run, skipped = run+r, skipped+s
-		summary = append(summary, fmt.Sprintf("%s: run %d, skipped %d", doc, r, s))
-		if r == 0 {
-			continue
-		}
-		prelude := guideSetup
-		if selfSetup[doc] {
-			prelude = ""
-		}
-		if !t.Run(doc, func(t *testing.T) { runDocument(t, root, prelude, snips) }) {
-			summary[len(summary)-1] += " (FAILED)"
+	})
+	for i, doc := range summaryDocs {
+		if failed[doc] {
+			summary[i] += " (FAILED)"
 		}
 	}
 	t.Logf("doc snippets: run %d, skipped %d\n  %s", run, skipped, strings.Join(summary, "\n  "))
