@@ -10,7 +10,11 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-const permUserRead = "User.Read.All"
+const (
+	permUserRead = "User.Read.All"
+	// checkMemberGroups needs both a user and a group read permission, or a directory one.
+	permMemberGroups = "User.Read.All together with GroupMember.Read.All (or Group.Read.All), or Directory.Read.All"
+)
 
 // User is the part of a directory user the provider needs.
 type User struct {
@@ -107,7 +111,7 @@ func (c *Client) MemberGroups(ctx context.Context, userID string, groupIDs []str
 		b := users.NewItemCheckMemberGroupsRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)
 		res, err := b.PostAsCheckMemberGroupsPostResponse(ctx, body, nil)
 		if err != nil {
-			return c.classifyCall("check the group memberships of user "+userID, "GroupMember.Read.All", err)
+			return c.classifyCall("check the group memberships of user "+userID, permMemberGroups, err)
 		}
 		out = res.GetValue()
 		return nil

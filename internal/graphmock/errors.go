@@ -42,9 +42,13 @@ func badRequest(format string, args ...any) *graphError {
 
 // forbidden is the 403 of a Graph route whose permissions the token lacks.
 func forbidden(perms []string) *graphError {
-	msg := "Request Authorization failed. Missing permission: " + perms[0]
-	if len(perms) > 1 {
-		msg += " (or " + strings.Join(perms[1:], ", ") + ")"
+	names := make([]string, len(perms))
+	for i, p := range perms {
+		names[i] = strings.ReplaceAll(p, "+", " and ")
+	}
+	msg := "Request Authorization failed. Missing permission: " + names[0]
+	if len(names) > 1 {
+		msg += " (or " + strings.Join(names[1:], ", ") + ")"
 	}
 	return &graphError{Status: http.StatusForbidden, Code: codeAccessDenied, Message: msg}
 }

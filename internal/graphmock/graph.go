@@ -53,9 +53,14 @@ type principal struct {
 	roles    map[string]bool
 }
 
+// hasAny reports whether the roles satisfy one of perms; an entry "A+B" needs A and B.
 func (p *principal) hasAny(perms []string) bool {
-	for _, r := range perms {
-		if p.roles[r] {
+	for _, need := range perms {
+		all := true
+		for _, r := range strings.Split(need, "+") {
+			all = all && p.roles[r]
+		}
+		if all {
 			return true
 		}
 	}

@@ -19,7 +19,8 @@ type handler func(*call) (reply, error)
 type route struct {
 	method  string
 	pattern string
-	// perms: a Graph route needs any one of these application permissions.
+	// perms: a Graph route needs any one of these application permissions; "A+B" needs both.
+	// The least-privileged comes first: the 403 names it first.
 	perms []string
 	// user: dispatch resolves {user} (id or UPN, with replication lag) into call.user.
 	user bool
@@ -34,12 +35,16 @@ const (
 )
 
 var (
-	permsPolicyRead  = []string{PermPolicyRead, PermPolicyReadWrite}
+	// Microsoft's permission tables (microsoft-graph-docs-contrib api-reference/v1.0/api/
+	// authenticationmethodspolicy-*, temporaryaccesspassauthenticationmethod-*, user-checkmembergroups).
+	permsPolicyRead  = []string{PermPolicyRead, PermPolicyReadWrite, PermPolicyReadAll}
 	permsPolicyWrite = []string{PermPolicyReadWrite}
-	permsPassRead    = []string{PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
-	permsPassWrite   = []string{PermUserAuthMethodReadWrite}
+	permsPassRead    = []string{PermTAPRead, PermTAPReadWrite, PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsPassWrite   = []string{PermTAPReadWrite, PermUserAuthMethodReadWrite}
 	permsUserRead    = []string{PermUserRead, "User.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
-	permsGroupRead   = []string{PermGroupMemberRead, "Group.Read.All", "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsGroupRead   = []string{PermGroupMemberRead, PermGroupRead, "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsCheckGroups = []string{PermUserRead + "+" + PermGroupMemberRead, PermUserRead + "+" + PermGroupRead,
+		PermDirectoryRead, "Directory.ReadWrite.All"}
 )
 
 var graphRoutes = []route{
@@ -47,7 +52,7 @@ var graphRoutes = []route{
 	{method: http.MethodPatch, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handlePatchPolicy},
 	{method: http.MethodDelete, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handleDeletePolicy},
 	{method: http.MethodGet, pattern: "/v1.0/users/{user}", perms: permsUserRead, user: true, handle: handleGetUser},
-	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsGroupRead, user: true, handle: handleCheckMemberGroups},
+	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsCheckGroups, user: true, handle: handleCheckMemberGroups},
 	{method: http.MethodGet, pattern: "/v1.0/users", perms: permsUserRead, handle: handleListUsers},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}", perms: permsGroupRead, handle: handleGetGroup},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers", perms: permsGroupRead, handle: handleTransitiveMembers},
