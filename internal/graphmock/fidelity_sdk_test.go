@@ -4,6 +4,7 @@ package graphmock
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,4 +104,33 @@ func TestGuests_OnlyExternalRefused(t *testing.T) {
 	}
 	_, err = g.passes("b2b_x#EXT#@"+Domain).Post(ctx, models.NewTemporaryAccessPassAuthenticationMethod(), nil)
 	odataErr(t, err, 400, codeBadRequest)
+}
+
+func TestUsers_DefaultSetSelectFilterAndQueryOptions(t *testing.T) {
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	r := do(t, c, "GET", s.URL+"/v1.0/users/"+GuestID, admin, nil)
+	if _, has := r.json["userType"]; r.status != 200 || has || r.json["userPrincipalName"] != GuestUPN || r.json["businessPhones"] == nil {
+		t.Fatalf("default set: %d %s", r.status, r.raw)
+	}
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+GuestID+"?$select=userType,externalUserState,creationType", admin, nil)
+	if _, has := r.json["userPrincipalName"]; r.status != 200 || has || r.json["userType"] != "Guest" ||
+		r.json["externalUserState"] != "Accepted" || r.json["creationType"] != "Invitation" {
+		t.Fatalf("$select: %d %s", r.status, r.raw)
+	}
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID+"?$select=colour", admin, nil)
+	checkGraphError(t, r, 400, codeBadRequest)
+	r = do(t, c, "GET", s.URL+"/v1.0/users?$filter="+url.QueryEscape("id in ('"+AliceID+"', '"+NoraID+"', 'nope')")+"&$select=id", admin, nil)
+	if v, _ := r.json["value"].([]any); r.status != 200 || len(v) != 2 {
+		t.Fatalf("id in: %d %s", r.status, r.raw)
+	}
+	for _, q := range []string{"/v1.0/users?$orderby=displayName", "/v1.0/users/" + AliceID + "?$top=1", "/v1.0/users?$bogus=1",
+		"/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods?$filter=id%20eq%20'x'"} {
+		r = do(t, c, "GET", s.URL+q, admin, nil)
+		checkGraphError(t, r, 400, codeBadRequest)
+	}
+	if r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID+"?api-version=1", admin, nil); r.status != 200 {
+		t.Fatalf("a non-OData parameter is ignored: %d %s", r.status, r.raw)
+	}
 }

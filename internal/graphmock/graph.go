@@ -202,14 +202,12 @@ func handleDeletePolicy(c *call) (reply, error) {
 // --- users and groups ---
 
 func handleGetUser(c *call) (reply, error) {
-	u := c.user
-	return ok(map[string]any{
-		"@odata.context":    c.base + "/v1.0/$metadata#users/$entity",
-		"id":                u.ID,
-		"userPrincipalName": u.UserPrincipalName,
-		"displayName":       u.DisplayName,
-		"userType":          u.UserType,
-	}), nil
+	body, err := selectUser(c.user, c.r.URL.Query().Get("$select"))
+	if err != nil {
+		return reply{}, err
+	}
+	body["@odata.context"] = c.base + "/v1.0/$metadata#users/$entity"
+	return ok(body), nil
 }
 
 func handleGetGroup(c *call) (reply, error) {
@@ -217,13 +215,13 @@ func handleGetGroup(c *call) (reply, error) {
 	if g == nil {
 		return reply{}, notFound(c.params["group"])
 	}
-	return ok(map[string]any{
+	return ok(project(map[string]any{
 		"@odata.context":  c.base + "/v1.0/$metadata#groups/$entity",
 		"id":              g.ID,
 		"displayName":     g.DisplayName,
 		"securityEnabled": true,
 		"mailEnabled":     false,
-	}), nil
+	}, c.r.URL.Query().Get("$select"))), nil
 }
 
 func handleCheckMemberGroups(c *call) (reply, error) {

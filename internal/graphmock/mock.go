@@ -221,6 +221,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
 		}
+		if err := checkQuery(c, rt); err != nil {
+			return rt, reply{}, err
+		}
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if rt.user {

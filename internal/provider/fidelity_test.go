@@ -74,3 +74,23 @@ func TestAccPolicy_leastPrivilegedAppNamesThePermission(t *testing.T) {
 		}},
 	})
 }
+
+// An internal guest (userType Guest, no invitation) gets a pass; only external guests are refused.
+func TestAccPassResource_internalGuest(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id = %q
+}
+`, graphmock.InternalGuestUPN)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("user_object_id"), knownvalue.StringExact(graphmock.InternalGuestID)),
+				statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("is_usable"), knownvalue.Bool(true)),
+			},
+		}},
+	})
+}
