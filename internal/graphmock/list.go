@@ -57,7 +57,7 @@ func handleListUsers(c *call) (reply, error) {
 		}
 		items = append(items, j)
 	}
-	return page(c, c.base+"/v1.0/$metadata#users", items)
+	return page(c, c.root()+"/$metadata#users", items)
 }
 
 func handleTransitiveMembers(c *call) (reply, error) {
@@ -90,7 +90,7 @@ func handleTransitiveMembers(c *call) (reply, error) {
 			}
 		}
 	}
-	return page(c, c.base+"/v1.0/$metadata#directoryObjects", items)
+	return page(c, c.root()+"/$metadata#directoryObjects", items)
 }
 
 // userJSON is a user of a collection, projected onto the request's $select.

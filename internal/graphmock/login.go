@@ -73,7 +73,13 @@ func handleToken(c *call) (reply, error) {
 	if oerr != nil {
 		return reply{}, oerr
 	}
-	token, expires, err := c.m.mintAccessToken(app, resource, c.base)
+	var extra jwt.MapClaims
+	if strings.Contains(form.Get("claims"), `"nbf"`) {
+		// Asked with a CAE challenge's claims (not only the cp1 capability every CAE client
+		// declares): this token satisfies them, no new injected challenge.
+		extra = jwt.MapClaims{"xms_claims_satisfied": true}
+	}
+	token, expires, err := c.m.mintToken(app, resource, c.base, extra)
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
@@ -290,12 +296,17 @@ func (m *Mock) issuerMatches(credentialIssuer, tokenIssuer, requestBase string) 
 
 // mintAccessToken signs an access token for app. Expiry is wall time (not the tenant clock).
 func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Time, error) {
+	return m.mintToken(app, audience, base, nil)
+}
+
+// mintToken signs an access token with extra claims.
+func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (string, time.Time, error) {
 	now := time.Now()
 	expires := now.Add(m.opts.TokenLifetime)
 	tid := m.tenantID()
 	roles := append([]string{}, app.Roles...)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()
-	tok, err := m.tokens.sign(jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"iss":   base + "/" + tid + "/v2.0",
 		"aud":   audience,
 		"tid":   tid,
@@ -305,9 +316,14 @@ func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Tim
 		"sub":   oid,
 		"roles": roles,
 		"ver":   "2.0",
+		"uti":   uuid.NewString(), // a token id, so a CAE challenge can revoke this token only
 		"iat":   now.Unix(),
 		"nbf":   now.Unix(),
 		"exp":   expires.Unix(),
-	})
+	}
+	for key, v := range extra {
+		claims[key] = v
+	}
+	tok, err := m.tokens.sign(claims)
 	return tok, expires, err
 }

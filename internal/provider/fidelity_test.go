@@ -94,3 +94,42 @@ resource "entratap_pass" "p" {
 		}},
 	})
 }
+
+// A Continuous Access Evaluation claims challenge in the middle of an apply is answered (a new
+// token with the claims, the request again), not reported as an error.
+func TestAccPassResource_claimsChallengeMidApply(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	cfg := func(lifetime int) string {
+		return passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id             = %q
+  lifetime_in_minutes = %d
+}
+`, graphmock.CarolUPN, lifetime))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{Config: cfg(60)},
+			{
+				// Every Terraform command starts a provider process with a fresh token: revoking the
+				// first three tokens seen lands challenges in the plan and in the apply.
+				PreConfig: func() { m.ResetRequests(); m.SetFaults(graphmock.Faults{ClaimsChallenges: 3}) },
+				Config:    cfg(120),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("lifetime_in_minutes"), knownvalue.Int64Exact(120)),
+				},
+			},
+		},
+	})
+	n := 0
+	for _, r := range m.Requests() {
+		if r.Fault == "claimsChallenge" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d claims challenges were answered, want 3: %+v", n, m.Requests())
+	}
+}
