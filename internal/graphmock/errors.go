@@ -190,13 +190,20 @@ func (e *oauthError) Error() string {
 	return fmt.Sprintf("%s: AADSTS%d: %s", e.Code, e.AADSTS, e.Description)
 }
 
+// writeOAuthError answers as Entra's token endpoint does (the identity platform's error-code
+// reference; MSAL's oauth error parsing): the description ends with CRLF-separated Trace ID,
+// Correlation ID and Timestamp lines, repeated as fields, and error_uri points at the code.
 func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	trace, corr := w.Header().Get("request-id"), w.Header().Get("client-request-id")
+	ts := time.Now().UTC().Format("2006-01-02 15:04:05Z")
 	writeJSON(w, e.Status, map[string]any{
-		"error":             e.Code,
-		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Timestamp: %s", e.AADSTS, e.Description, w.Header().Get("request-id"), time.Now().UTC().Format(time.RFC3339)),
-		"error_codes":       []int{e.AADSTS},
-		"timestamp":         time.Now().UTC().Format(time.RFC3339),
-		"trace_id":          w.Header().Get("request-id"),
-		"correlation_id":    w.Header().Get("client-request-id"),
+		"error": e.Code,
+		"error_description": fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s",
+			e.AADSTS, e.Description, trace, corr, ts),
+		"error_codes":    []int{e.AADSTS},
+		"timestamp":      ts,
+		"trace_id":       trace,
+		"correlation_id": corr,
+		"error_uri":      fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.AADSTS),
 	})
 }

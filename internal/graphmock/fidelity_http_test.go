@@ -1,9 +1,17 @@
 package graphmock
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestPaths_BetaMeAndUnknownInODataShape(t *testing.T) {
@@ -68,4 +76,63 @@ func TestErrors_DateThrottlingAndClaimsChallenge(t *testing.T) {
 	if r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, tokenFor(t, s, AdminClientID, AdminClientSecret), nil); r.status != 200 {
 		t.Fatalf("a new token is accepted: %d %s", r.status, r.raw)
 	}
+}
+
+func TestLogin_ErrorsAsEntraWritesThem(t *testing.T) {
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	post := func(tenant string, f url.Values) response {
+		req, _ := http.NewRequest("POST", s.URL+"/"+tenant+"/oauth2/v2.0/token", strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("client-request-id", "c0ffee00-0000-4000-8000-000000000001")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		r := response{status: resp.StatusCode, header: resp.Header}
+		r.raw, _ = io.ReadAll(resp.Body)
+		_ = json.Unmarshal(r.raw, &r.json)
+		return r
+	}
+	form := func(kv ...string) url.Values {
+		f := url.Values{"grant_type": {"client_credentials"}, "scope": {s.URL + "/.default"}, "client_id": {AdminClientID}}
+		for i := 0; i < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	want := func(r response, status int, code string, aadsts int) {
+		t.Helper()
+		desc, _ := r.json["error_description"].(string)
+		if r.status != status || r.json["error"] != code || !strings.HasPrefix(desc, fmt.Sprintf("AADSTS%d: ", aadsts)) ||
+			r.json["error_uri"] != fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", aadsts) ||
+			r.json["correlation_id"] != "c0ffee00-0000-4000-8000-000000000001" || r.json["trace_id"] == "" ||
+			!regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$`).MatchString(fmt.Sprint(r.json["timestamp"])) ||
+			!regexp.MustCompile(`\r\nTrace ID: [-0-9a-f]+\r\nCorrelation ID: c0ffee00-0000-4000-8000-000000000001\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$`).MatchString(desc) {
+			t.Fatalf("want %d %s AADSTS%d, got %d %s", status, code, aadsts, r.status, r.raw)
+		}
+	}
+	want(post(TenantID, form("client_id", "11111111-1111-4111-8111-111111111111", "client_secret", "x")), 400, "unauthorized_client", 700016)
+	want(post("22222222-2222-4222-8222-222222222222", form("client_secret", AdminClientSecret)), 400, "invalid_request", 90002)
+	want(post(TenantID, form("client_secret", "wrong")), 401, "invalid_client", 7000215)
+	fed := func(tok string) url.Values {
+		return form("client_assertion_type", clientAssertionType, "client_assertion", tok)
+	}
+	mint := func(sub, aud string) string {
+		tok, err := s.MintFederatedToken(sub, aud, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	want(post(TenantID, fed(mint("repo:evil/x:ref:refs/heads/main", FederatedAudience))), 401, "invalid_client", 700213)
+	want(post(TenantID, fed(mint(FederatedSubject, "api://other"))), 401, "invalid_client", 700212)
+	foreign := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": "https://token.actions.githubusercontent.com", "sub": FederatedSubject,
+		"aud": FederatedAudience, "exp": time.Now().Add(time.Hour).Unix()})
+	ftok, _ := foreign.SignedString([]byte("k"))
+	want(post(TenantID, fed(ftok)), 401, "invalid_client", 700211)
+	// An app with no federated credential at all: 70021.
+	want(post(TenantID, url.Values{"grant_type": {"client_credentials"}, "scope": {s.URL + "/.default"}, "client_id": {ReadOnlyClientID},
+		"client_assertion_type": {clientAssertionType}, "client_assertion": {mint(FederatedSubject, FederatedAudience)}}), 401, "invalid_client", 70021)
 }

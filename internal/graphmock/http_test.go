@@ -181,7 +181,8 @@ func TestPlainHTTPS_TokenEndpoint(t *testing.T) {
 	}
 	f = base()
 	f.Set("client_id", "11111111-1111-4111-8111-111111111111")
-	if r = post(f); r.status != 401 || r.json["error"] != "invalid_client" {
+	// Entra answers an unknown client id 400 unauthorized_client AADSTS700016 (issue 13).
+	if r = post(f); r.status != 400 || r.json["error"] != "unauthorized_client" || r.json["error_codes"].([]any)[0] != float64(700016) {
 		t.Fatalf("unknown client: %d %s", r.status, r.raw)
 	}
 	f = base()

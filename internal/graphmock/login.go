@@ -121,8 +121,8 @@ func (m *Mock) authenticateClient(c *call, form url.Values) (App, *oauthError) {
 	tid := m.t.id
 	m.mu.Unlock()
 	if a == nil || app.ManagedIdentity {
-		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700016,
-			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", clientID, tid)}
+		return App{}, &oauthError{Status: 400, Code: "unauthorized_client", AADSTS: 700016,
+			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, tid)}
 	}
 	if secret := form.Get("client_secret"); secret != "" {
 		for _, s := range app.Secrets {
@@ -240,9 +240,23 @@ func audienceContains(claims jwt.MapClaims, want string) bool {
 // issuer and subject must match one, its audience must be one of the credential's, and the token
 // must be signed by that issuer (only the mock's own issuer can be verified: no network).
 func (m *Mock) checkFederatedAssertion(c *call, app App, assertion, iss string) (App, *oauthError) {
-	noMatch := &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700213,
-		Description: fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'. Please check your federated identity credential configuration for app '%s'.", iss, app.ClientID)}
+	// AADSTS70021: the app has no federated credential; 700211: none with this issuer;
+	// 700213: none with this issuer and subject; 700212: the audience is not the credential's.
+	if len(app.FederatedCredentials) == 0 {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 70021,
+			Description: fmt.Sprintf("No matching federated identity record found for presented assertion. Assertion Issuer: '%s'. Please check your federated identity credential configuration for app '%s'.", iss, app.ClientID)}
+	}
+	issuerKnown := false
+	for _, fc := range app.FederatedCredentials {
+		issuerKnown = issuerKnown || m.issuerMatches(fc.Issuer, iss, c.base)
+	}
+	if !issuerKnown {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700211,
+			Description: fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.", iss)}
+	}
+	noMatch := &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700213}
 	if !m.isMockIssuer(iss, c.base) {
+		noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion subject for issuer '%s'.", iss)
 		return App{}, noMatch
 	}
 	claims, err := m.oidc.parse(assertion)
@@ -269,7 +283,7 @@ func (m *Mock) checkFederatedAssertion(c *call, app App, assertion, iss string) 
 		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700212,
 			Description: fmt.Sprintf("No matching federated identity record found for presented assertion audience. The audience must be one of %v.", auds)}
 	}
-	noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s' and subject '%s'. Please check your federated identity credential configuration for app '%s'.", iss, sub, app.ClientID)
+	noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion subject '%s'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.", sub)
 	return App{}, noMatch
 }
 
