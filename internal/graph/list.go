@@ -133,7 +133,7 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 					p[k] = v
 				}
 				ri = abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET, template, p)
-				ri.QueryParameters["%24select"] = "id,userPrincipalName,displayName,userType"
+				ri.QueryParameters["%24select"] = userSelect
 				ri.QueryParameters["%24top"] = strconv.Itoa(ListPageSize)
 			} else {
 				u, perr := url.Parse(next)
@@ -164,7 +164,7 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 			if t := deref(m.odataType); t != "" && !strings.EqualFold(t, "#microsoft.graph.user") {
 				continue // a nested group: its members are listed too (transitive)
 			}
-			users = append(users, User{ID: deref(m.id), UserPrincipalName: deref(m.upn), DisplayName: deref(m.displayName), UserType: deref(m.userType)})
+			users = append(users, *m.user())
 		}
 		if len(users) > 0 {
 			if err := fn(users); err != nil {

@@ -8,8 +8,9 @@ import (
 )
 
 const (
-	permPassRead  = "UserAuthenticationMethod.Read.All (or UserAuthenticationMethod.ReadWrite.All)"
-	permPassWrite = "UserAuthenticationMethod.ReadWrite.All"
+	// Least-privileged first (Microsoft's permission tables): a security team grants the TAP-only ones.
+	permPassRead  = "UserAuthMethod-TAP.Read.All (or UserAuthMethod-TAP.ReadWrite.All, UserAuthenticationMethod.Read.All, UserAuthenticationMethod.ReadWrite.All)"
+	permPassWrite = "UserAuthMethod-TAP.ReadWrite.All (or UserAuthenticationMethod.ReadWrite.All)"
 )
 
 // Usability reasons Graph reports for a pass.

@@ -8,7 +8,7 @@ import (
 )
 
 const (
-	permPolicyRead  = "Policy.Read.AuthenticationMethod (or Policy.ReadWrite.AuthenticationMethod)"
+	permPolicyRead  = "Policy.Read.AuthenticationMethod (or Policy.ReadWrite.AuthenticationMethod, Policy.Read.All)"
 	permPolicyWrite = "Policy.ReadWrite.AuthenticationMethod"
 	policyID        = "TemporaryAccessPass"
 	tapConfigType   = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
@@ -10,7 +11,11 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-const permUserRead = "User.Read.All"
+const (
+	permUserRead = "User.Read.All"
+	// checkMemberGroups needs both a user and a group read permission, or a directory one.
+	permMemberGroups = "User.Read.All together with GroupMember.Read.All (or Group.Read.All), or Directory.Read.All"
+)
 
 // User is the part of a directory user the provider needs.
 type User struct {
@@ -18,6 +23,18 @@ type User struct {
 	UserPrincipalName string
 	DisplayName       string
 	UserType          string // Member or Guest
+	ExternalUserState string // set for a B2B guest (PendingAcceptance, Accepted)
+	CreationType      string // "Invitation" for a B2B guest
+}
+
+// userSelect is what GetUser and the user lists ask for: userType and the guest fields are not
+// in Graph's default property set.
+const userSelect = "id,userPrincipalName,displayName,userType,externalUserState,creationType"
+
+// ExternalGuest reports whether the user is a B2B guest, to whom Graph refuses a pass; an
+// internal guest (userType Guest, a local account) can hold one.
+func (u *User) ExternalGuest() bool {
+	return strings.EqualFold(u.UserType, "Guest") && (u.ExternalUserState != "" || strings.EqualFold(u.CreationType, "Invitation"))
 }
 
 var errorMapping = abstractions.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
@@ -36,7 +53,7 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 		// models.User would link hundreds of other models into the binary.
 		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET,
 			"{+baseurl}/users/{user%2Did}{?%24select}", map[string]string{"baseurl": c.baseURL, "user%2Did": idOrUPN})
-		ri.QueryParameters["%24select"] = "id,userPrincipalName,displayName,userType"
+		ri.QueryParameters["%24select"] = userSelect
 		ri.Headers.TryAdd("Accept", "application/json")
 		res, err := c.adapter.Send(ctx, ri, func(serialization.ParseNode) (serialization.Parsable, error) { return &userModel{}, nil }, errorMapping)
 		if err != nil {
@@ -46,7 +63,7 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 		if u == nil {
 			return &Error{Kind: KindUnknown, Op: "read user " + idOrUPN, Message: "Graph answered with no user"}
 		}
-		out = &User{ID: deref(u.id), UserPrincipalName: deref(u.upn), DisplayName: deref(u.displayName), UserType: deref(u.userType)}
+		out = u.user()
 		c.rememberUser(idOrUPN, out)
 		return nil
 	})
@@ -78,7 +95,12 @@ func (c *Client) waitForUser(ctx context.Context, idOrUPN string, grace time.Dur
 }
 
 // userModel is the kiota model of the fields GetUser selects.
-type userModel struct{ id, upn, displayName, userType *string }
+type userModel struct{ id, upn, displayName, userType, externalUserState, creationType *string }
+
+func (u *userModel) user() *User {
+	return &User{ID: deref(u.id), UserPrincipalName: deref(u.upn), DisplayName: deref(u.displayName), UserType: deref(u.userType),
+		ExternalUserState: deref(u.externalUserState), CreationType: deref(u.creationType)}
+}
 
 func (u *userModel) Serialize(serialization.SerializationWriter) error { return nil }
 
@@ -92,6 +114,7 @@ func (u *userModel) GetFieldDeserializers() map[string]func(serialization.ParseN
 	}
 	return map[string]func(serialization.ParseNode) error{
 		"id": str(&u.id), "userPrincipalName": str(&u.upn), "displayName": str(&u.displayName), "userType": str(&u.userType),
+		"externalUserState": str(&u.externalUserState), "creationType": str(&u.creationType),
 	}
 }
 
@@ -107,7 +130,7 @@ func (c *Client) MemberGroups(ctx context.Context, userID string, groupIDs []str
 		b := users.NewItemCheckMemberGroupsRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)
 		res, err := b.PostAsCheckMemberGroupsPostResponse(ctx, body, nil)
 		if err != nil {
-			return c.classifyCall("check the group memberships of user "+userID, "GroupMember.Read.All", err)
+			return c.classifyCall("check the group memberships of user "+userID, permMemberGroups, err)
 		}
 		out = res.GetValue()
 		return nil

@@ -67,9 +67,11 @@ func (m *Mock) signIn(user, code string) (User, *SignInError) {
 type NewUser struct {
 	ID                string   `json:"id,omitempty"` // "": a new GUID
 	UserPrincipalName string   `json:"userPrincipalName"`
-	DisplayName       string   `json:"displayName,omitempty"` // "": the UPN's local part
-	UserType          string   `json:"userType,omitempty"`    // "": Member
-	Groups            []string `json:"groups,omitempty"`      // ids of existing groups to join
+	DisplayName       string   `json:"displayName,omitempty"`  // "": the UPN's local part
+	UserType          string   `json:"userType,omitempty"`     // "": Member
+	CreationType      string   `json:"creationType,omitempty"` // "Invitation": an external guest
+	ExternalUserState string   `json:"externalUserState,omitempty"`
+	Groups            []string `json:"groups,omitempty"` // ids of existing groups to join
 }
 
 // AddUser adds a user. With replicationLagReads set, its first reads through Graph answer 404.
@@ -84,7 +86,8 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 			return User{}, badRequest("Group '%s' does not exist.", g)
 		}
 	}
-	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType}
+	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType,
+		CreationType: nu.CreationType, ExternalUserState: nu.ExternalUserState}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}

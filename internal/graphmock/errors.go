@@ -1,6 +1,7 @@
 package graphmock
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,9 +43,13 @@ func badRequest(format string, args ...any) *graphError {
 
 // forbidden is the 403 of a Graph route whose permissions the token lacks.
 func forbidden(perms []string) *graphError {
-	msg := "Request Authorization failed. Missing permission: " + perms[0]
-	if len(perms) > 1 {
-		msg += " (or " + strings.Join(perms[1:], ", ") + ")"
+	names := make([]string, len(perms))
+	for i, p := range perms {
+		names[i] = strings.ReplaceAll(p, "+", " and ")
+	}
+	msg := "Request Authorization failed. Missing permission: " + names[0]
+	if len(names) > 1 {
+		msg += " (or " + strings.Join(names[1:], ", ") + ")"
 	}
 	return &graphError{Status: http.StatusForbidden, Code: codeAccessDenied, Message: msg}
 }
@@ -55,7 +60,17 @@ func notFound(id string) *graphError {
 }
 
 func unauthorized(msg string) *graphError {
-	return &graphError{Status: http.StatusUnauthorized, Code: codeInvalidToken, Message: msg}
+	return &graphError{Status: http.StatusUnauthorized, Code: codeInvalidToken, Message: msg,
+		header: http.Header{"Www-Authenticate": {wwwAuthenticate}}}
+}
+
+// claimsChallenge is Continuous Access Evaluation's 401: the token was revoked; a client asks
+// the token endpoint again with these claims (base64 JSON, as Entra sends them).
+func claimsChallenge(now time.Time) *graphError {
+	claims := base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, now.Unix())))
+	return &graphError{Status: http.StatusUnauthorized, Code: codeInvalidToken,
+		Message: "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
+		header:  http.Header{"Www-Authenticate": {wwwAuthenticate + `, error="insufficient_claims", claims="` + claims + `"`}}}
 }
 
 // faultError is the error of an injected fault status.
@@ -85,10 +100,18 @@ type odataError struct {
 }
 
 type odataInnerError struct {
-	Date            string `json:"date"`
+	// Code, Message and Status appear on a 429 (Graph's throttling docs: "429", "Please retry after").
+	Code            string `json:"code,omitempty"`
+	Message         string `json:"message,omitempty"`
+	Status          string `json:"status,omitempty"`
+	Date            string `json:"date"` // no zone suffix, as Graph writes it
 	RequestID       string `json:"request-id"`
 	ClientRequestID string `json:"client-request-id"`
 }
+
+// wwwAuthenticate is what Graph sends with a 401 (GRAPH-NOTES "Errors"); a CAE challenge adds
+// error="insufficient_claims" and the claims.
+const wwwAuthenticate = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`
 
 // errClientGone: the client went away while the request waited; nothing is answered.
 var errClientGone = errors.New("graphmock: the client went away")
@@ -131,11 +154,14 @@ func writeGraphError(w http.ResponseWriter, e *graphError) {
 		Code:    e.Code,
 		Message: e.Message,
 		InnerError: odataInnerError{
-			Date:            time.Now().UTC().Format(time.RFC3339),
+			Date:            time.Now().UTC().Format("2006-01-02T15:04:05"),
 			RequestID:       w.Header().Get("request-id"),
 			ClientRequestID: w.Header().Get("client-request-id"),
 		},
 	}}
+	if e.Status == http.StatusTooManyRequests {
+		body.Error.InnerError.Code, body.Error.InnerError.Status, body.Error.InnerError.Message = "429", "429", "Please retry after"
+	}
 	writeJSON(w, e.Status, body)
 }
 
@@ -164,13 +190,20 @@ func (e *oauthError) Error() string {
 	return fmt.Sprintf("%s: AADSTS%d: %s", e.Code, e.AADSTS, e.Description)
 }
 
+// writeOAuthError answers as Entra's token endpoint does (the identity platform's error-code
+// reference; MSAL's oauth error parsing): the description ends with CRLF-separated Trace ID,
+// Correlation ID and Timestamp lines, repeated as fields, and error_uri points at the code.
 func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	trace, corr := w.Header().Get("request-id"), w.Header().Get("client-request-id")
+	ts := time.Now().UTC().Format("2006-01-02 15:04:05Z")
 	writeJSON(w, e.Status, map[string]any{
-		"error":             e.Code,
-		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Timestamp: %s", e.AADSTS, e.Description, w.Header().Get("request-id"), time.Now().UTC().Format(time.RFC3339)),
-		"error_codes":       []int{e.AADSTS},
-		"timestamp":         time.Now().UTC().Format(time.RFC3339),
-		"trace_id":          w.Header().Get("request-id"),
-		"correlation_id":    w.Header().Get("client-request-id"),
+		"error": e.Code,
+		"error_description": fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s",
+			e.AADSTS, e.Description, trace, corr, ts),
+		"error_codes":    []int{e.AADSTS},
+		"timestamp":      ts,
+		"trace_id":       trace,
+		"correlation_id": corr,
+		"error_uri":      fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.AADSTS),
 	})
 }

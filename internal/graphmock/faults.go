@@ -29,6 +29,10 @@ type Faults struct {
 	// DropAfterCommitRate is the share (0–1) of successful writes whose response is dropped
 	// after the change was committed: the connection is closed with no answer.
 	DropAfterCommitRate float64 `json:"dropAfterCommitRate"`
+	// ClaimsChallenges is how many of the next Graph requests answer a Continuous Access
+	// Evaluation claims challenge (401, WWW-Authenticate error="insufficient_claims") and revoke
+	// their token: the token keeps answering the challenge; a new one is accepted.
+	ClaimsChallenges int `json:"claimsChallenges"`
 }
 
 var faultStatuses = map[int]bool{
@@ -57,6 +61,8 @@ func (f Faults) validate() string {
 		return "latencyMs must be between 0 and 60000"
 	case f.ReplicationLagReads < 0 || f.ReplicationLagReads > 1000:
 		return "replicationLagReads must be between 0 and 1000"
+	case f.ClaimsChallenges < 0 || f.ClaimsChallenges > 1000:
+		return "claimsChallenges must be between 0 and 1000"
 	}
 	for _, s := range f.Statuses {
 		if !faultStatuses[s] {
@@ -131,6 +137,17 @@ func (fi *faultInjector) injected() *graphError {
 		e.header = http.Header{"Retry-After": {strconv.FormatFloat(*f.RetryAfterSeconds, 'f', -1, 64)}}
 	}
 	return e
+}
+
+// claimsChallenge consumes one pending claims challenge and reports whether there was one.
+func (fi *faultInjector) claimsChallenge() bool {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.set.ClaimsChallenges <= 0 {
+		return false
+	}
+	fi.set.ClaimsChallenges--
+	return true
 }
 
 // dropAfterCommit reports whether to drop the response of a committed write.

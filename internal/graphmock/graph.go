@@ -33,6 +33,16 @@ func (m *Mock) admit(c *call) error {
 	if gerr != nil {
 		return gerr
 	}
+	m.mu.Lock()
+	revoked := m.revoked[p.tokenID]
+	if !revoked && !p.claimsSatisfied && m.faults.claimsChallenge() {
+		m.revoked[p.tokenID], revoked = true, true
+	}
+	m.mu.Unlock()
+	if revoked {
+		c.entry.Fault = "claimsChallenge"
+		return claimsChallenge(time.Now())
+	}
 	c.principal = p
 	return nil
 }
@@ -49,13 +59,20 @@ func dropConnection(w http.ResponseWriter) {
 
 // principal is the app a Graph request runs as, with the roles of its token.
 type principal struct {
-	clientID string
-	roles    map[string]bool
+	tokenID         string // the token's uti
+	claimsSatisfied bool   // minted in answer to a claims challenge
+	clientID        string
+	roles           map[string]bool
 }
 
+// hasAny reports whether the roles satisfy one of perms; an entry "A+B" needs A and B.
 func (p *principal) hasAny(perms []string) bool {
-	for _, r := range perms {
-		if p.roles[r] {
+	for _, need := range perms {
+		all := true
+		for _, r := range strings.Split(need, "+") {
+			all = all && p.roles[r]
+		}
+		if all {
 			return true
 		}
 	}
@@ -89,6 +106,8 @@ func (m *Mock) authenticate(c *call) (*principal, *graphError) {
 	}
 	p := &principal{roles: map[string]bool{}}
 	p.clientID, _ = claims["appid"].(string)
+	p.tokenID, _ = claims["uti"].(string)
+	p.claimsSatisfied, _ = claims["xms_claims_satisfied"].(bool)
 	if roles, ok := claims["roles"].([]any); ok {
 		for _, r := range roles {
 			if s, ok := r.(string); ok {
@@ -111,6 +130,14 @@ func (m *Mock) audienceAllowed(aud, requestBase string) bool {
 		}
 	}
 	return false
+}
+
+// root is the Graph service root of the request's version: https://HOST/v1.0 or https://HOST/beta.
+func (c *call) root() string {
+	if strings.HasPrefix(strings.ToLower(c.r.URL.Path), "/beta/") {
+		return c.base + "/beta"
+	}
+	return c.base + "/v1.0"
 }
 
 // lagged consumes one replication-lag read of an object (m.mu held) and reports whether
@@ -152,7 +179,7 @@ type policyBody struct {
 
 func handleGetPolicy(c *call) (reply, error) {
 	return ok(policyBody{
-		Context: c.base + "/v1.0/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
+		Context: c.root() + "/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
 		Type:    policyODataType,
 		ID:      policyID,
 		Policy:  clonePolicy(c.m.t.policy),
@@ -197,14 +224,12 @@ func handleDeletePolicy(c *call) (reply, error) {
 // --- users and groups ---
 
 func handleGetUser(c *call) (reply, error) {
-	u := c.user
-	return ok(map[string]any{
-		"@odata.context":    c.base + "/v1.0/$metadata#users/$entity",
-		"id":                u.ID,
-		"userPrincipalName": u.UserPrincipalName,
-		"displayName":       u.DisplayName,
-		"userType":          u.UserType,
-	}), nil
+	body, err := selectUser(c.user, c.r.URL.Query().Get("$select"))
+	if err != nil {
+		return reply{}, err
+	}
+	body["@odata.context"] = c.root() + "/$metadata#users/$entity"
+	return ok(body), nil
 }
 
 func handleGetGroup(c *call) (reply, error) {
@@ -212,13 +237,13 @@ func handleGetGroup(c *call) (reply, error) {
 	if g == nil {
 		return reply{}, notFound(c.params["group"])
 	}
-	return ok(map[string]any{
-		"@odata.context":  c.base + "/v1.0/$metadata#groups/$entity",
+	return ok(project(map[string]any{
+		"@odata.context":  c.root() + "/$metadata#groups/$entity",
 		"id":              g.ID,
 		"displayName":     g.DisplayName,
 		"securityEnabled": true,
 		"mailEnabled":     false,
-	}), nil
+	}, c.r.URL.Query().Get("$select"))), nil
 }
 
 func handleCheckMemberGroups(c *call) (reply, error) {
@@ -233,7 +258,7 @@ func handleCheckMemberGroups(c *call) (reply, error) {
 		}
 	}
 	return ok(map[string]any{
-		"@odata.context": c.base + "/v1.0/$metadata#Collection(Edm.String)",
+		"@odata.context": c.root() + "/$metadata#Collection(Edm.String)",
 		"value":          member,
 	}), nil
 }
@@ -277,7 +302,7 @@ func (c *call) passJSON(p *Pass, code *string, entity bool) passBody {
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func (c *call) passesContext() string {
-	return c.base + "/v1.0/$metadata#users('" + url.PathEscape(c.user.ID) + "')/authentication/temporaryAccessPassMethods"
+	return c.root() + "/$metadata#users('" + url.PathEscape(c.user.ID) + "')/authentication/temporaryAccessPassMethods"
 }
 
 func handleCreatePass(c *call) (reply, error) {
@@ -297,7 +322,7 @@ func handleCreatePass(c *call) (reply, error) {
 	}
 	c.m.commitLocked()
 	return reply{status: http.StatusCreated, body: c.passJSON(p, &code, true),
-		location: c.base + "/v1.0/users/" + url.PathEscape(c.user.ID) + "/authentication/temporaryAccessPassMethods/" + p.ID}, nil
+		location: c.root() + "/users/" + url.PathEscape(c.user.ID) + "/authentication/temporaryAccessPassMethods/" + p.ID}, nil
 }
 
 func handleListPasses(c *call) (reply, error) {

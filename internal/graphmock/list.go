@@ -15,27 +15,49 @@ const (
 	maxPageSize     = 999
 )
 
-var upnFilter = regexp.MustCompile(`^\s*userPrincipalName\s+eq\s+'((?:[^']|'')*)'\s*$`)
+var (
+	upnFilter  = regexp.MustCompile(`(?i)^\s*userPrincipalName\s+eq\s+'((?:[^']|'')*)'\s*$`)
+	idInFilter = regexp.MustCompile(`(?i)^\s*id\s+in\s+\(\s*((?:'(?:[^']|'')*'\s*,?\s*)*)\)\s*$`)
+	quoted     = regexp.MustCompile(`'((?:[^']|'')*)'`)
+)
 
 func handleListUsers(c *call) (reply, error) {
 	q := c.r.URL.Query()
-	var items []map[string]any
-	if f := q.Get("$filter"); f != "" {
-		m := upnFilter.FindStringSubmatch(f)
-		if m == nil {
-			return reply{}, badRequest("Invalid filter clause: the mock supports only userPrincipalName eq '<upn>'.")
-		}
-		if u := c.m.t.userByUPN[strings.ToLower(strings.ReplaceAll(m[1], "''", "'"))]; u != nil {
-			items = append(items, userJSON(u))
-		}
-	} else {
+	var users []*User
+	f := q.Get("$filter")
+	switch m, in := upnFilter.FindStringSubmatch(f), idInFilter.FindStringSubmatch(f); {
+	case f == "":
 		for _, id := range c.m.t.userOrder {
 			if u := c.m.t.users[strings.ToLower(id)]; u != nil {
-				items = append(items, userJSON(u))
+				users = append(users, u)
 			}
 		}
+	case m != nil:
+		if u := c.m.t.userByUPN[strings.ToLower(strings.ReplaceAll(m[1], "''", "'"))]; u != nil {
+			users = append(users, u)
+		}
+	case in != nil:
+		ids := quoted.FindAllStringSubmatch(in[1], -1)
+		if len(ids) > 15 { // Graph's limit on the values of an 'in' clause
+			return reply{}, badRequest("Too many values in the 'in' clause: at most 15.")
+		}
+		for _, id := range ids {
+			if u := c.m.t.users[strings.ToLower(strings.ReplaceAll(id[1], "''", "'"))]; u != nil {
+				users = append(users, u)
+			}
+		}
+	default:
+		return reply{}, badRequest("Invalid filter clause: the mock supports userPrincipalName eq '<upn>' and id in ('<id>', ...).")
 	}
-	return page(c, c.base+"/v1.0/$metadata#users", items)
+	items := make([]map[string]any, 0, len(users))
+	for _, u := range users {
+		j, err := userJSON(c, u)
+		if err != nil {
+			return reply{}, err
+		}
+		items = append(items, j)
+	}
+	return page(c, c.root()+"/$metadata#users", items)
 }
 
 func handleTransitiveMembers(c *call) (reply, error) {
@@ -56,19 +78,24 @@ func handleTransitiveMembers(c *call) (reply, error) {
 			}
 			seen[key] = true
 			if u := c.m.t.users[key]; u != nil {
-				items = append(items, userJSON(u))
+				j, err := userJSON(c, u)
+				if err != nil {
+					return reply{}, err
+				}
+				j["@odata.type"] = "#microsoft.graph.user"
+				items = append(items, j)
 			} else if sub := c.m.t.group(id); sub != nil {
 				items = append(items, map[string]any{"@odata.type": "#microsoft.graph.group", "id": sub.ID, "displayName": sub.DisplayName})
 				queue = append(queue, sub)
 			}
 		}
 	}
-	return page(c, c.base+"/v1.0/$metadata#directoryObjects", items)
+	return page(c, c.root()+"/$metadata#directoryObjects", items)
 }
 
-func userJSON(u *User) map[string]any {
-	return map[string]any{"@odata.type": "#microsoft.graph.user", "id": u.ID, "userPrincipalName": u.UserPrincipalName,
-		"displayName": u.DisplayName, "userType": u.UserType}
+// userJSON is a user of a collection, projected onto the request's $select.
+func userJSON(c *call, u *User) (map[string]any, error) {
+	return selectUser(u, c.r.URL.Query().Get("$select"))
 }
 
 // page answers one page of items, by $top and $skiptoken, with a nextLink when more follow.

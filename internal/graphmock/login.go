@@ -73,7 +73,13 @@ func handleToken(c *call) (reply, error) {
 	if oerr != nil {
 		return reply{}, oerr
 	}
-	token, expires, err := c.m.mintAccessToken(app, resource, c.base)
+	var extra jwt.MapClaims
+	if strings.Contains(form.Get("claims"), `"nbf"`) {
+		// Asked with a CAE challenge's claims (not only the cp1 capability every CAE client
+		// declares): this token satisfies them, no new injected challenge.
+		extra = jwt.MapClaims{"xms_claims_satisfied": true}
+	}
+	token, expires, err := c.m.mintToken(app, resource, c.base, extra)
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
@@ -115,8 +121,8 @@ func (m *Mock) authenticateClient(c *call, form url.Values) (App, *oauthError) {
 	tid := m.t.id
 	m.mu.Unlock()
 	if a == nil || app.ManagedIdentity {
-		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700016,
-			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", clientID, tid)}
+		return App{}, &oauthError{Status: 400, Code: "unauthorized_client", AADSTS: 700016,
+			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, tid)}
 	}
 	if secret := form.Get("client_secret"); secret != "" {
 		for _, s := range app.Secrets {
@@ -234,9 +240,23 @@ func audienceContains(claims jwt.MapClaims, want string) bool {
 // issuer and subject must match one, its audience must be one of the credential's, and the token
 // must be signed by that issuer (only the mock's own issuer can be verified: no network).
 func (m *Mock) checkFederatedAssertion(c *call, app App, assertion, iss string) (App, *oauthError) {
-	noMatch := &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700213,
-		Description: fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'. Please check your federated identity credential configuration for app '%s'.", iss, app.ClientID)}
+	// AADSTS70021: the app has no federated credential; 700211: none with this issuer;
+	// 700213: none with this issuer and subject; 700212: the audience is not the credential's.
+	if len(app.FederatedCredentials) == 0 {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 70021,
+			Description: fmt.Sprintf("No matching federated identity record found for presented assertion. Assertion Issuer: '%s'. Please check your federated identity credential configuration for app '%s'.", iss, app.ClientID)}
+	}
+	issuerKnown := false
+	for _, fc := range app.FederatedCredentials {
+		issuerKnown = issuerKnown || m.issuerMatches(fc.Issuer, iss, c.base)
+	}
+	if !issuerKnown {
+		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700211,
+			Description: fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.", iss)}
+	}
+	noMatch := &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700213}
 	if !m.isMockIssuer(iss, c.base) {
+		noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion subject for issuer '%s'.", iss)
 		return App{}, noMatch
 	}
 	claims, err := m.oidc.parse(assertion)
@@ -263,7 +283,7 @@ func (m *Mock) checkFederatedAssertion(c *call, app App, assertion, iss string) 
 		return App{}, &oauthError{Status: 401, Code: "invalid_client", AADSTS: 700212,
 			Description: fmt.Sprintf("No matching federated identity record found for presented assertion audience. The audience must be one of %v.", auds)}
 	}
-	noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s' and subject '%s'. Please check your federated identity credential configuration for app '%s'.", iss, sub, app.ClientID)
+	noMatch.Description = fmt.Sprintf("No matching federated identity record found for presented assertion subject '%s'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.", sub)
 	return App{}, noMatch
 }
 
@@ -290,12 +310,17 @@ func (m *Mock) issuerMatches(credentialIssuer, tokenIssuer, requestBase string) 
 
 // mintAccessToken signs an access token for app. Expiry is wall time (not the tenant clock).
 func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Time, error) {
+	return m.mintToken(app, audience, base, nil)
+}
+
+// mintToken signs an access token with extra claims.
+func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (string, time.Time, error) {
 	now := time.Now()
 	expires := now.Add(m.opts.TokenLifetime)
 	tid := m.tenantID()
 	roles := append([]string{}, app.Roles...)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()
-	tok, err := m.tokens.sign(jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"iss":   base + "/" + tid + "/v2.0",
 		"aud":   audience,
 		"tid":   tid,
@@ -305,9 +330,14 @@ func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Tim
 		"sub":   oid,
 		"roles": roles,
 		"ver":   "2.0",
+		"uti":   uuid.NewString(), // a token id, so a CAE challenge can revoke this token only
 		"iat":   now.Unix(),
 		"nbf":   now.Unix(),
 		"exp":   expires.Unix(),
-	})
+	}
+	for key, v := range extra {
+		claims[key] = v
+	}
+	tok, err := m.tokens.sign(claims)
 	return tok, expires, err
 }

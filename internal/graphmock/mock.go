@@ -35,8 +35,9 @@ type Mock struct {
 	opts      Options
 	mu        sync.Mutex // guards t, lag and base
 	t         *tenant
-	lag       map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
-	base      string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	lag       map[string]int  // object key ("user:ID", "pass:ID") -> reads still to answer 404
+	revoked   map[string]bool // access-token ids (uti) revoked by a CAE claims challenge
+	base      string          // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
 	faults    *faultInjector
 	log       *requestLog
 	tokens    *signer // signs access tokens (jwks_uri)
@@ -56,11 +57,12 @@ func New(opts Options) (*Mock, error) {
 		return nil, err
 	}
 	m := &Mock{
-		opts:   opts,
-		t:      t,
-		lag:    map[string]int{},
-		faults: newFaultInjector(opts.FaultSeed),
-		log:    newRequestLog(),
+		opts:    opts,
+		t:       t,
+		lag:     map[string]int{},
+		revoked: map[string]bool{},
+		faults:  newFaultInjector(opts.FaultSeed),
+		log:     newRequestLog(),
 	}
 	if m.tokens, m.oidc, m.adminCert, err = opts.CA.keys(); err != nil {
 		return nil, err
@@ -201,7 +203,7 @@ func (m *Mock) dispatch(c *call, a *area) {
 // bearer token; the route; for login, the tenant; for Graph, the permission, the lock and
 // the {user}; then the handler.
 func (m *Mock) run(c *call, a *area) (*route, reply, error) {
-	if a == graphArea && !c.outOfBand {
+	if a.graph && !c.outOfBand {
 		if err := m.admit(c); err != nil {
 			return nil, reply{}, err
 		}
@@ -213,12 +215,15 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 	switch a {
 	case loginArea:
 		if !m.knownTenant(c.params["tenant"]) {
-			return rt, reply{}, &oauthError{Status: http.StatusBadRequest, Code: "invalid_tenant", AADSTS: 90002,
+			return rt, reply{}, &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", AADSTS: 90002,
 				Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", c.params["tenant"])}
 		}
-	case graphArea:
+	case graphArea, betaArea:
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
+		}
+		if err := checkQuery(c, rt); err != nil {
+			return rt, reply{}, err
 		}
 		m.mu.Lock()
 		defer m.mu.Unlock()

@@ -21,6 +21,7 @@ func (m *Mock) Reset() {
 	defer m.mu.Unlock()
 	m.t = t
 	m.lag = map[string]int{}
+	m.revoked = map[string]bool{}
 	if err := m.saveLocked(); err != nil {
 		m.logf("graphmock: reset: saving state: %v", err)
 	}

@@ -19,7 +19,8 @@ type handler func(*call) (reply, error)
 type route struct {
 	method  string
 	pattern string
-	// perms: a Graph route needs any one of these application permissions.
+	// perms: a Graph route needs any one of these application permissions; "A+B" needs both.
+	// The least-privileged comes first: the 403 names it first.
 	perms []string
 	// user: dispatch resolves {user} (id or UPN, with replication lag) into call.user.
 	user bool
@@ -34,12 +35,16 @@ const (
 )
 
 var (
-	permsPolicyRead  = []string{PermPolicyRead, PermPolicyReadWrite}
+	// Microsoft's permission tables (microsoft-graph-docs-contrib api-reference/v1.0/api/
+	// authenticationmethodspolicy-*, temporaryaccesspassauthenticationmethod-*, user-checkmembergroups).
+	permsPolicyRead  = []string{PermPolicyRead, PermPolicyReadWrite, PermPolicyReadAll}
 	permsPolicyWrite = []string{PermPolicyReadWrite}
-	permsPassRead    = []string{PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
-	permsPassWrite   = []string{PermUserAuthMethodReadWrite}
+	permsPassRead    = []string{PermTAPRead, PermTAPReadWrite, PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsPassWrite   = []string{PermTAPReadWrite, PermUserAuthMethodReadWrite}
 	permsUserRead    = []string{PermUserRead, "User.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
-	permsGroupRead   = []string{PermGroupMemberRead, "Group.Read.All", "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsGroupRead   = []string{PermGroupMemberRead, PermGroupRead, "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsCheckGroups = []string{PermUserRead + "+" + PermGroupMemberRead, PermUserRead + "+" + PermGroupRead,
+		PermDirectoryRead, "Directory.ReadWrite.All"}
 )
 
 var graphRoutes = []route{
@@ -47,7 +52,7 @@ var graphRoutes = []route{
 	{method: http.MethodPatch, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handlePatchPolicy},
 	{method: http.MethodDelete, pattern: policyPath, perms: permsPolicyWrite, write: true, handle: handleDeletePolicy},
 	{method: http.MethodGet, pattern: "/v1.0/users/{user}", perms: permsUserRead, user: true, handle: handleGetUser},
-	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsGroupRead, user: true, handle: handleCheckMemberGroups},
+	{method: http.MethodPost, pattern: "/v1.0/users/{user}/checkMemberGroups", perms: permsCheckGroups, user: true, handle: handleCheckMemberGroups},
 	{method: http.MethodGet, pattern: "/v1.0/users", perms: permsUserRead, handle: handleListUsers},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}", perms: permsGroupRead, handle: handleGetGroup},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers", perms: permsGroupRead, handle: handleTransitiveMembers},
@@ -66,8 +71,8 @@ var loginRoutes = []route{
 // controlRoutes is set in init: its index handler lists the table itself.
 var controlRoutes []route
 
-// The three areas of the mock, by path prefix; login takes every other path.
-var graphArea, controlArea, loginArea *area
+// The areas of the mock, by path prefix; login takes every other path.
+var graphArea, betaArea, controlArea, loginArea *area
 
 func init() {
 	controlRoutes = []route{
@@ -91,13 +96,11 @@ func init() {
 		{method: http.MethodGet, pattern: "/_mock/oidc/keys", handle: handleOIDCKeys},
 		{method: http.MethodGet, pattern: "/_mock/oidc/github", handle: handleGitHubToken},
 	}
-	graphArea = newArea("/v1.0", graphRoutes, func(c *call, pathKnown bool) error {
-		if pathKnown {
-			return methodNotAllowed(c)
-		}
-		segs := strings.Split(strings.TrimSuffix(c.r.URL.Path, "/"), "/")
-		return badRequest("Resource not found for the segment '%s'.", segs[len(segs)-1])
-	})
+	graphArea = newArea("/v1.0", graphRoutes, graphUnknown)
+	graphArea.graph = true
+	// /beta serves the same endpoints (PowerShell's Beta cmdlets and many scripts use it).
+	betaArea = newArea("/beta", versioned(graphRoutes, "/beta"), graphUnknown)
+	betaArea.graph = true
 	controlArea = newArea("/_mock", controlRoutes, func(c *call, pathKnown bool) error {
 		if pathKnown {
 			return methodNotAllowed(c)
@@ -106,6 +109,10 @@ func init() {
 			Message: fmt.Sprintf("No graphmock control at '%s'; GET /_mock lists them.", c.r.URL.Path)}
 	})
 	loginArea = newArea("", loginRoutes, func(c *call, pathKnown bool) error {
+		if !loginShaped(c) { // Graph answers every other path in its own shape
+			seg, _, _ := strings.Cut(strings.TrimPrefix(c.r.URL.Path, "/"), "/")
+			return &graphError{Status: http.StatusBadRequest, Code: "BadRequest", Message: fmt.Sprintf("Invalid version: %s", seg)}
+		}
 		status := http.StatusNotFound
 		if pathKnown {
 			status = http.StatusMethodNotAllowed
@@ -113,6 +120,50 @@ func init() {
 		return &oauthError{Status: status, Code: "invalid_request", AADSTS: 900561,
 			Description: fmt.Sprintf("The endpoint %s %s is not served by graphmock.", c.r.Method, c.r.URL.Path)}
 	})
+}
+
+// graphUnknown answers a Graph path no route serves: 405 for a known path, /me with an
+// application token, else "Resource not found for the segment".
+func graphUnknown(c *call, pathKnown bool) error {
+	if pathKnown {
+		return methodNotAllowed(c)
+	}
+	rest := strings.Split(strings.Trim(stripVersion(c.r.URL.Path), "/"), "/")
+	if strings.EqualFold(rest[0], "me") && c.principal != nil {
+		return badRequest("/me request is only valid with delegated authentication flow.")
+	}
+	segs := strings.Split(strings.TrimSuffix(c.r.URL.Path, "/"), "/")
+	return badRequest("Resource not found for the segment '%s'.", segs[len(segs)-1])
+}
+
+// versioned copies routes with their "/v1.0" prefix replaced.
+func versioned(routes []route, prefix string) []route {
+	out := append([]route(nil), routes...)
+	for i := range out {
+		out[i].pattern = prefix + stripVersion(out[i].pattern)
+	}
+	return out
+}
+
+// loginShaped reports whether a path is the login service's (under the tenant, or
+// /{tenant}/oauth2/..., /{tenant}/v2.0/..., /{tenant}/discovery/...): OAuth-shaped errors.
+func loginShaped(c *call) bool {
+	segs := strings.Split(strings.Trim(c.r.URL.Path, "/"), "/")
+	switch strings.ToLower(segs[0]) {
+	case "common", "organizations", "consumers":
+		return true
+	}
+	if c.m.knownTenant(segs[0]) {
+		return true
+	}
+	if len(segs) < 2 {
+		return false
+	}
+	switch strings.ToLower(segs[1]) {
+	case "oauth2", "v2.0", "discovery", "federationmetadata", "saml2", "wsfed":
+		return true
+	}
+	return false
 }
 
 func methodNotAllowed(c *call) error {
@@ -123,6 +174,7 @@ func methodNotAllowed(c *call) error {
 // area is one table of routes in a ServeMux whose patterns are lower-cased: a request's path
 // is lower-cased too before matching, and the captures are read from the path as sent.
 type area struct {
+	graph   bool // Graph's area (v1.0 or beta): token, faults, permissions
 	prefix  string
 	mux     *http.ServeMux
 	routes  map[string]*route // by registered pattern; nil: the path without its method (405)
@@ -149,7 +201,7 @@ func (a *area) add(pattern string, rt *route) {
 // areaOf picks the area by path prefix, case-insensitively.
 func areaOf(p string) *area {
 	p = strings.ToLower(p)
-	for _, a := range []*area{graphArea, controlArea} {
+	for _, a := range []*area{graphArea, betaArea, controlArea} {
 		if p == a.prefix || strings.HasPrefix(p, a.prefix+"/") {
 			return a
 		}

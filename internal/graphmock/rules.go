@@ -189,7 +189,7 @@ func usability(p *Pass, t *tenant, now time.Time) (bool, string) {
 // Creation succeeds under a disabled policy or for a user outside the targets: the pass then
 // reads DisabledByPolicy (the Entra docs: anyone can be given a pass, only targeted users use it).
 func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *graphError) {
-	if u.UserType == userTypeGuest {
+	if u.externalGuest() {
 		return nil, "", badRequest(msgGuest)
 	}
 	pol := t.policy

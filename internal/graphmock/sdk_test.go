@@ -204,11 +204,14 @@ func TestSDK_PassesUsersAndGroups(t *testing.T) {
 	ctx := context.Background()
 	enablePolicy(t, s.Mock, map[string]any{"maximumLifetimeInMinutes": 600})
 
-	u, err := g.users.ByUserId(AliceUPN).Get(ctx, nil)
+	// userType is not in Graph's default property set: asked for with $select.
+	withType := &users.UserItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "userType"}}}
+	u, err := g.users.ByUserId(AliceUPN).Get(ctx, withType)
 	if err != nil || *u.GetId() != AliceID || *u.GetUserType() != "Member" {
 		t.Fatalf("user: %v", err)
 	}
-	u, err = g.users.ByUserId(GuestUPN).Get(ctx, nil)
+	u, err = g.users.ByUserId(GuestUPN).Get(ctx, withType)
 	if err != nil || *u.GetId() != GuestID || *u.GetUserType() != "Guest" {
 		t.Fatalf("guest by UPN with #EXT#: %v", err)
 	}

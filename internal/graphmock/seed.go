@@ -10,6 +10,10 @@ const (
 	// holds Policy.ReadWrite.AuthenticationMethod and UserAuthenticationMethod.ReadWrite.All.
 	AdminClientID     = "ad0a1000-0000-4000-8000-00000000ad01"
 	AdminClientSecret = "graphmock-admin-secret~not-a-real-secret"
+	// The least-privileged app: what a security team grants (UserAuthMethod-TAP.ReadWrite.All,
+	// User.Read.All, Policy.Read.AuthenticationMethod), and no group or policy-write permission.
+	LeastPrivilegedClientID     = "1ea57000-0000-4000-8000-00000000ad04"
+	LeastPrivilegedClientSecret = "graphmock-leastprivileged-secret~not-a-real-secret"
 	// The read-only app: only the read permissions.
 	ReadOnlyClientID     = "4ead0000-0000-4000-8000-00000000ad02"
 	ReadOnlyClientSecret = "graphmock-readonly-secret~not-a-real-secret"
@@ -30,28 +34,43 @@ const (
 	// MockOIDCIssuer in a FederatedCredential stands for this mock's issuer, https://HOST/_mock/oidc.
 	MockOIDCIssuer = "{mock}/_mock/oidc"
 
-	// OnboardingGroupID is the group "TAP Onboarding"; it holds alice.
+	// OnboardingGroupID is the group "TAP Onboarding"; it holds alice and the group NewHiresGroupID.
 	OnboardingGroupID = "0b0a4d00-0000-4000-8000-0000000000a1"
+	// NewHiresGroupID is the group "New hires", nested in "TAP Onboarding"; it holds nora, who is
+	// therefore targeted by a policy that includes TAP Onboarding (checkMemberGroups is transitive).
+	NewHiresGroupID = "0b0a4d00-0000-4000-8000-0000000000a2"
 
-	AliceID  = "a11ce000-0000-4000-8000-000000000001"
-	BobID    = "b0b00000-0000-4000-8000-000000000002"
-	CarolID  = "ca401000-0000-4000-8000-000000000003"
-	GuestID  = "90e57000-0000-4000-8000-000000000004"
-	AliceUPN = "alice@" + Domain
-	BobUPN   = "bob@" + Domain
-	CarolUPN = "carol@" + Domain
-	// GuestUPN is an external guest (userType Guest): no pass can be added to it.
+	AliceID = "a11ce000-0000-4000-8000-000000000001"
+	BobID   = "b0b00000-0000-4000-8000-000000000002"
+	CarolID = "ca401000-0000-4000-8000-000000000003"
+	GuestID = "90e57000-0000-4000-8000-000000000004"
+	NoraID  = "40a40000-0000-4000-8000-000000000005"
+	// InternalGuestID is an internal guest: userType Guest, a local account of this tenant (no
+	// invitation): it can hold a pass.
+	InternalGuestID = "16e57000-0000-4000-8000-000000000006"
+	AliceUPN        = "alice@" + Domain
+	BobUPN          = "bob@" + Domain
+	CarolUPN        = "carol@" + Domain
+	NoraUPN         = "nora@" + Domain
+	// GuestUPN is an external guest (userType Guest, creationType Invitation, externalUserState
+	// Accepted): no pass can be added to it.
 	GuestUPN = "guest_fabrikam.example#EXT#@" + Domain
+	// InternalGuestUPN is an internal guest (userType Guest, no invitation).
+	InternalGuestUPN = "contractor@" + Domain
 )
 
 // The Graph application permissions the mock knows.
 const (
 	PermPolicyRead              = "Policy.Read.AuthenticationMethod"
 	PermPolicyReadWrite         = "Policy.ReadWrite.AuthenticationMethod"
+	PermPolicyReadAll           = "Policy.Read.All"
+	PermTAPRead                 = "UserAuthMethod-TAP.Read.All" // the least-privileged pass read
+	PermTAPReadWrite            = "UserAuthMethod-TAP.ReadWrite.All"
 	PermUserAuthMethodRead      = "UserAuthenticationMethod.Read.All"
 	PermUserAuthMethodReadWrite = "UserAuthenticationMethod.ReadWrite.All"
 	PermUserRead                = "User.Read.All"
 	PermGroupMemberRead         = "GroupMember.Read.All"
+	PermGroupRead               = "Group.Read.All"
 	PermDirectoryRead           = "Directory.Read.All"
 )
 
@@ -79,6 +98,12 @@ func DefaultSeed() Seed {
 				Roles:       []string{PermPolicyRead, PermUserAuthMethodRead, PermUserRead, PermGroupMemberRead},
 			},
 			{
+				ClientID:    LeastPrivilegedClientID,
+				DisplayName: "entratap least-privileged",
+				Secrets:     []string{LeastPrivilegedClientSecret},
+				Roles:       []string{PermTAPReadWrite, PermUserRead, PermPolicyRead},
+			},
+			{
 				ClientID:        ManagedIdentityClientID,
 				DisplayName:     "entratap managed identity",
 				ManagedIdentity: true,
@@ -89,10 +114,14 @@ func DefaultSeed() Seed {
 			{ID: AliceID, UserPrincipalName: AliceUPN, DisplayName: "Alice Example", UserType: userTypeMember},
 			{ID: BobID, UserPrincipalName: BobUPN, DisplayName: "Bob Example", UserType: userTypeMember},
 			{ID: CarolID, UserPrincipalName: CarolUPN, DisplayName: "Carol Example", UserType: userTypeMember},
-			{ID: GuestID, UserPrincipalName: GuestUPN, DisplayName: "Guest (fabrikam.example)", UserType: userTypeGuest},
+			{ID: GuestID, UserPrincipalName: GuestUPN, DisplayName: "Guest (fabrikam.example)", UserType: userTypeGuest,
+				CreationType: creationInvitation, ExternalUserState: "Accepted"},
+			{ID: NoraID, UserPrincipalName: NoraUPN, DisplayName: "Nora Example", UserType: userTypeMember},
+			{ID: InternalGuestID, UserPrincipalName: InternalGuestUPN, DisplayName: "Contractor (internal guest)", UserType: userTypeGuest},
 		},
 		Groups: []Group{
-			{ID: OnboardingGroupID, DisplayName: "TAP Onboarding", Members: []string{AliceID}},
+			{ID: OnboardingGroupID, DisplayName: "TAP Onboarding", Members: []string{AliceID, NewHiresGroupID}},
+			{ID: NewHiresGroupID, DisplayName: "New hires", Members: []string{NoraID}},
 		},
 	}
 }

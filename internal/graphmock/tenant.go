@@ -51,8 +51,18 @@ type User struct {
 	ID                string `json:"id"`
 	UserPrincipalName string `json:"userPrincipalName"`
 	DisplayName       string `json:"displayName"`
-	// UserType is "Member" or "Guest" (an external guest: no pass can be added).
-	UserType string `json:"userType"`
+	// UserType is "Member" or "Guest". A Guest is external (no pass can be added) when it was
+	// invited (CreationType "Invitation") or has an ExternalUserState; else it is internal.
+	UserType          string `json:"userType"`
+	CreationType      string `json:"creationType,omitempty"`
+	ExternalUserState string `json:"externalUserState,omitempty"`
+}
+
+const creationInvitation = "Invitation"
+
+// externalGuest is how Graph tells a B2B guest from an internal one (Entra TAP how-to, "Guest access").
+func (u *User) externalGuest() bool {
+	return u.UserType == userTypeGuest && (u.ExternalUserState != "" || strings.EqualFold(u.CreationType, creationInvitation))
 }
 
 // Group is a security group; Members are user ids.

@@ -270,9 +270,9 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userID), err)))
 		}
 	}
-	if user != nil && strings.EqualFold(user.UserType, "Guest") {
+	if user != nil && user.ExternalGuest() {
 		diags.AddAttributeWarning(path.Root("user_id"), "The user is a guest",
-			fmt.Sprintf("User %s has userType Guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
+			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
 	}
 
 	pol, err := c.GetPolicyCached(ctx)

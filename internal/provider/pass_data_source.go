@@ -42,7 +42,7 @@ func (d *PassDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "Reads a user's current Temporary Access Pass: its dates and whether it is usable, never its code " +
 			"(Microsoft Graph returns the code only when a pass is created). `exists` is `false` when the user has no pass; " +
 			"an expired or used pass still counts until it is deleted. " +
-			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.Read.All` and `User.Read.All`.",
+			"Needs the Microsoft Graph permissions `UserAuthMethod-TAP.Read.All` (or `UserAuthenticationMethod.Read.All`) and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Required:            true,

@@ -69,7 +69,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"until the next plan or apply: keep this pattern in a root module that you apply only to issue a pass.\n\n" +
 			"The checks the managed `entratap_pass` makes at plan time (lifetime within the policy's range, one-time policy, start not in the past) " +
 			"run when the resource is opened, before a pass is issued.\n\n" +
-			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`.",
+			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Required:            true,

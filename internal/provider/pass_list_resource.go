@@ -66,7 +66,7 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 			"block and an `import` block by identity for each pass. Set exactly one of `group_id`, `user_ids` or `all_users`. " +
 			"Users are paged through 999 at a time and their passes read 8 users at a time; throttled calls are retried. " +
 			"A user Graph lists but then no longer finds (deleted while listing) is skipped and named in a warning. " +
-			"Needs `UserAuthenticationMethod.Read.All` (or `UserAuthMethod-TAP.Read.All`), `User.Read.All` and, with `group_id`, `GroupMember.Read.All`.",
+			"Needs `UserAuthMethod-TAP.Read.All` (or `UserAuthenticationMethod.Read.All`), `User.Read.All` and, with `group_id`, `GroupMember.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "List the passes of the group's members, nested groups' members included (transitive). The group's object id (GUID).",

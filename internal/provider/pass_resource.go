@@ -69,8 +69,8 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"is an error before anything is created, and so is a `user_id` Graph does not know (after a few seconds' grace for replication); a disabled policy or a user the policy does not target is a warning, since the pass would be unusable. " +
 			"These checks use the policy as it is when planning: when the same configuration widens the policy, apply the policy first.\n\n" +
 			"Import with `<user_id>/<pass_id>`. The code of an imported pass is unknown: `temporary_access_pass` stays null.\n\n" +
-			"Needs the Microsoft Graph permissions `UserAuthenticationMethod.ReadWrite.All` and `User.Read.All`; the plan-time checks also read the policy " +
-			"(`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All`), and only warn when they cannot.",
+			"Needs the Microsoft Graph permissions `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`; the plan-time checks also read the policy " +
+			"(`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All` with `User.Read.All`), and only warn when they cannot.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Required:            true,

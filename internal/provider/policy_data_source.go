@@ -29,7 +29,7 @@ func (d *PolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the tenant's Temporary Access Pass authentication method policy. " +
-			"Needs the Microsoft Graph permission `Policy.Read.AuthenticationMethod`.",
+			"Needs the Microsoft Graph permission `Policy.Read.AuthenticationMethod` (or `Policy.Read.All`).",
 		Attributes: map[string]schema.Attribute{
 			"id":                          dataString(policyDocs["id"]),
 			"enabled":                     dataBool(policyDocs["enabled"]),

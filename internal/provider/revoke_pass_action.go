@@ -50,7 +50,7 @@ func (a *RevokePassAction) Schema(_ context.Context, _ action.SchemaRequest, res
 			"a finished onboarding. Run it with `terraform apply -invoke=action.entratap_revoke_pass.<name>`, or from a resource's " +
 			"`lifecycle { action_trigger { ... } }` (Terraform 1.14+). It succeeds when there is nothing to revoke and says so. " +
 			"A pass managed by an `entratap_pass` resource is created again on that resource's next apply. " +
-			"Needs `UserAuthenticationMethod.ReadWrite.All` (or `UserAuthMethod-TAP.ReadWrite.All`) and `User.Read.All`.",
+			"Needs `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The user whose pass to revoke: an object id (GUID) or a user principal name.",
@@ -153,7 +153,7 @@ func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaReque
 			"the end of an onboarding wave, or codes of a batch that may have leaked. Optionally only passes in some states " +
 			"(e.g. leave `not_yet_valid` passes of the next wave alone). Each revoked pass is reported as progress; " +
 			"a group whose members hold no pass succeeds and says so. Terraform 1.14+. " +
-			"Needs `UserAuthenticationMethod.ReadWrite.All`, `User.Read.All` and `GroupMember.Read.All`.",
+			"Needs `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`), `User.Read.All` and `GroupMember.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The group's object id (GUID).",

@@ -1,0 +1,60 @@
+package graphmock
+
+// Users as Graph answers them: a fixed default property set (without userType), $select
+// honoured, unknown properties refused (GRAPH-NOTES "Users"; the v1.0 user resource page).
+
+import (
+	"strings"
+)
+
+// defaultUserProps is what GET /users/{id} and GET /users answer without $select.
+var defaultUserProps = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+	"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
+
+// userProps is every property the mock knows of a user, by name.
+func userProps(u *User) map[string]any {
+	external := any(nil)
+	if u.ExternalUserState != "" {
+		external = u.ExternalUserState
+	}
+	creation := any(nil)
+	if u.CreationType != "" {
+		creation = u.CreationType
+	}
+	return map[string]any{
+		"id": u.ID, "userPrincipalName": u.UserPrincipalName, "displayName": u.DisplayName,
+		"businessPhones": []string{}, "givenName": nil, "surname": nil, "jobTitle": nil, "mail": nil,
+		"mobilePhone": nil, "officeLocation": nil, "preferredLanguage": nil,
+		"userType": u.UserType, "externalUserState": external, "creationType": creation, "accountEnabled": true,
+	}
+}
+
+// selectUser projects a user onto $select (or the default set); an unknown property is Graph's 400.
+func selectUser(u *User, sel string) (map[string]any, error) {
+	all := userProps(u)
+	names := defaultUserProps
+	if strings.TrimSpace(sel) != "" {
+		names = strings.Split(sel, ",")
+	}
+	out := map[string]any{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "*" {
+			for k, v := range all {
+				out[k] = v
+			}
+			continue
+		}
+		key := ""
+		for k := range all {
+			if strings.EqualFold(k, n) { // Graph matches $select names case-insensitively
+				key = k
+			}
+		}
+		if key == "" {
+			return nil, badRequest("Could not find a property named '%s' on type 'microsoft.graph.user'.", n)
+		}
+		out[key] = all[key]
+	}
+	return out, nil
+}
