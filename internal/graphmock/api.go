@@ -70,6 +70,7 @@ type NewUser struct {
 	DisplayName       string   `json:"displayName,omitempty"` // "": the UPN's local part
 	UserType          string   `json:"userType,omitempty"`    // "": Member
 	Groups            []string `json:"groups,omitempty"`      // ids of existing groups to join
+	Roles             []string `json:"roles,omitempty"`       // directory roles, by name or template id
 }
 
 // AddUser adds a user. With replicationLagReads set, its first reads through Graph answer 404.
@@ -84,7 +85,7 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 			return User{}, badRequest("Group '%s' does not exist.", g)
 		}
 	}
-	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType}
+	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType, Roles: nu.Roles}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}

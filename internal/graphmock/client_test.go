@@ -27,7 +27,7 @@ func TestClient(t *testing.T) {
 	}
 
 	st, err := c.State(ctx)
-	if err != nil || st.TenantID != TenantID || len(st.Users) != 4 || st.Groups[0].ID != OnboardingGroupID {
+	if err != nil || st.TenantID != TenantID || len(st.Users) != len(DefaultSeed().Users) || st.Groups[0].ID != OnboardingGroupID {
 		t.Fatalf("State: %+v %v", st, err)
 	}
 	dana, err := c.AddUser(ctx, NewUser{UserPrincipalName: "dana@" + Domain, Groups: []string{OnboardingGroupID}})

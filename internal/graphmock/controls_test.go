@@ -129,7 +129,7 @@ func TestControls_ClockStateUsersAndLog(t *testing.T) {
 	if err := json.Unmarshal(r.raw, &state); err != nil {
 		t.Fatal(err)
 	}
-	if state.TenantID != TenantID || len(state.Users) != 6 || len(state.Groups) != 1 || len(state.Groups[0].Members) != 2 ||
+	if state.TenantID != TenantID || len(state.Users) != len(DefaultSeed().Users)+2 || len(state.Groups) != 1 || len(state.Groups[0].Members) != 2 ||
 		len(state.Passes) != 1 || state.Passes[0].UserID != AliceID || state.Policy.State != "disabled" {
 		t.Fatalf("state: %+v", state)
 	}
@@ -333,7 +333,7 @@ func TestReset(t *testing.T) {
 	}
 	s.Reset()
 	st := s.Snapshot()
-	if st.Policy.State != "disabled" || len(st.Users) != 4 || len(st.Passes) != 0 || time.Until(s.Now()) > time.Minute ||
+	if st.Policy.State != "disabled" || len(st.Users) != len(DefaultSeed().Users) || len(st.Passes) != 0 || time.Until(s.Now()) > time.Minute ||
 		s.Faults().LatencyMs != 0 || len(s.Requests()) != 0 {
 		t.Fatalf("after Reset: %+v %+v", st, s.Faults())
 	}

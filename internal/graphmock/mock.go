@@ -40,6 +40,7 @@ type Mock struct {
 	tokens    *signer // signs access tokens (jwks_uri)
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
 	adminCert *clientCertificate
+	devices   deviceCodes // device-code sign-ins under way (delegated.go)
 }
 
 // New makes a Mock. With Options.StatePath set, an existing state file is loaded (an
@@ -227,6 +228,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 			if c.user, err = c.findUser(); err != nil {
 				return rt, reply{}, err
 			}
+		}
+		if err := c.checkDelegated(rt); err != nil {
+			return rt, reply{}, err
 		}
 	}
 	rep, err := rt.handle(c)

@@ -53,6 +53,8 @@ type User struct {
 	DisplayName       string `json:"displayName"`
 	// UserType is "Member" or "Guest" (an external guest: no pass can be added).
 	UserType string `json:"userType"`
+	// Roles are the user's directory roles, by name (RoleGlobalReader, ...) or template id.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // Group is a security group; Members are user ids.
@@ -205,6 +207,11 @@ func (t *tenant) addUser(u User) error {
 	if u.UserType != userTypeMember && u.UserType != userTypeGuest {
 		return fmt.Errorf("userType must be %q or %q", userTypeMember, userTypeGuest)
 	}
+	roles, err := normalizeRoles(u.Roles)
+	if err != nil {
+		return err
+	}
+	u.Roles = roles
 	if t.users[strings.ToLower(u.ID)] != nil {
 		return fmt.Errorf("duplicate id %q", u.ID)
 	}
