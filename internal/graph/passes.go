@@ -76,7 +76,7 @@ func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pa
 		out = flattenPass(userID, res)
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, true)
 }
 
 // GetPass reads one pass. When the pass was created moments ago (young),
@@ -93,7 +93,7 @@ func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool)
 		out = flattenPass(userID, res)
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, false)
 }
 
 // ListPasses lists the user's passes (at most one in practice).
@@ -110,7 +110,7 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 		}
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, false)
 }
 
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.
@@ -122,7 +122,7 @@ func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
 	if IsNotFound(err) {
 		return nil
 	}
-	return err
+	return c.explainPassDenied(ctx, err, userID, true)
 }
 
 func flattenPass(userID string, m models.TemporaryAccessPassAuthenticationMethodable) *Pass {
