@@ -271,23 +271,32 @@ func (c *Client) explainPassDenied(ctx context.Context, err error, targetUser st
 	case caller.IsSelf(targetUser):
 		out.Delegated = fmt.Sprintf("you are signed in as %s: Microsoft Entra lets no one, whatever their role, create, read the details of or delete their own Temporary Access Pass; another administrator must do it", caller.Name())
 	default:
-		needed := PassRoleNeeded(nil, write)
-		detail := ""
-		if roles, rerr := c.UserRoles(ctx, targetUser); rerr == nil {
-			needed = PassRoleNeeded(roles, write)
-			if len(roles) > 0 {
-				detail = fmt.Sprintf(" (the user holds %s)", strings.Join(roles, ", "))
-			}
-		} else if write {
-			needed = RoleAuthenticationAdministrator + " (users without admin roles) or " + RolePrivilegedAuthenticationAdministrator
-		}
-		if !write {
-			needed += ", " + RoleAuthenticationAdministrator + " (users without admin roles) or " + RolePrivilegedAuthenticationAdministrator
+		roles, rerr := c.UserRoles(ctx, targetUser)
+		needed, detail := passRolesText(roles, rerr == nil, write), ""
+		if len(roles) > 0 {
+			detail = fmt.Sprintf(" (the user holds %s)", strings.Join(roles, ", "))
 		}
 		out.Delegated = fmt.Sprintf("signed in as %s with %s; %s the Temporary Access Pass of user %s%s needs the Microsoft Entra role %s",
 			caller.Name(), caller.RolesText(), verb, targetUser, detail, needed)
 	}
 	return &out
+}
+
+// passRolesText names the roles that read or write the pass of a user holding targetRoles
+// (known: whether the roles could be read at all).
+func passRolesText(targetRoles []string, known, write bool) string {
+	authAdmin := RoleAuthenticationAdministrator + " (users without admin roles)"
+	switch {
+	case known && !AuthAdminCovers(targetRoles) && write:
+		return RolePrivilegedAuthenticationAdministrator
+	case known && !AuthAdminCovers(targetRoles):
+		return RoleGlobalReader + " or " + RolePrivilegedAuthenticationAdministrator
+	case known && write:
+		return RoleAuthenticationAdministrator + " or " + RolePrivilegedAuthenticationAdministrator
+	case write:
+		return authAdmin + " or " + RolePrivilegedAuthenticationAdministrator
+	}
+	return RoleGlobalReader + ", " + authAdmin + " or " + RolePrivilegedAuthenticationAdministrator
 }
 
 // explainPolicyDenied does the same for the policy: reads by Global Reader or Authentication

@@ -270,6 +270,12 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userID), err)))
 		}
 	}
+	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
+		diags.Append(checkCallerForPass(ctx, c, in.UserID.ValueString(), user)...)
+		if diags.HasError() {
+			return diags
+		}
+	}
 	if user != nil && strings.EqualFold(user.UserType, "Guest") {
 		diags.AddAttributeWarning(path.Root("user_id"), "The user is a guest",
 			fmt.Sprintf("User %s has userType Guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
