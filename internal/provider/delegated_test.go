@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -20,19 +21,23 @@ import (
 // azSession is a fake az on PATH signed in as a mock user: `az account get-access-token`
 // asks the mock's control (GET /_mock/token?user=...) for that user's delegated token.
 // as() switches the signed-in user (and, optionally, narrows the token's scopes).
-type azSession struct{ file string }
+// Every token it hands out is kept in tokens (for the secrets scan).
+type azSession struct{ file, tokens string }
 
 func fakeAzureCLI(t *testing.T, m *graphmock.Server, upn string) *azSession {
 	t.Helper()
 	dir := t.TempDir()
-	s := &azSession{file: filepath.Join(dir, "signed-in")}
+	s := &azSession{file: filepath.Join(dir, "signed-in"), tokens: filepath.Join(dir, "tokens")}
 	s.as(t, upn)
 	script := fmt.Sprintf(`#!/bin/sh
 case "$*" in
-  *"account get-access-token"*) exec curl -sSf --cacert %q "%s/_mock/token?$(cat %q)" ;;
+  *"account get-access-token"*)
+    out=$(curl -sSf --cacert %q "%s/_mock/token?$(cat %q)") || exit 1
+    printf '%%s\n' "$out" >> %q
+    printf '%%s' "$out" ;;
   *) echo "unexpected az call: $*" >&2; exit 1 ;;
 esac
-`, m.CAFile, m.URL, s.file)
+`, m.CAFile, m.URL, s.file, s.tokens)
 	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +62,26 @@ func (s *azSession) as(t *testing.T, upn string, scopes ...string) {
 // wrapped matches a message however Terraform wraps its lines: every space matches any whitespace.
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// issued returns every access token the fake az handed out.
+func (s *azSession) issued(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(s.tokens)
+	if err != nil {
+		t.Fatalf("the fake az handed out no token: %v", err)
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var tok struct {
+			AccessToken string `json:"accessToken"`
+		}
+		if err := json.Unmarshal([]byte(line), &tok); err != nil || tok.AccessToken == "" {
+			t.Fatalf("the fake az's answer is no token: %v", err)
+		}
+		out = append(out, tok.AccessToken)
+	}
+	return out
 }
 
 // cliProviderBlock configures the provider with nothing but the Azure CLI credential.
