@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -374,5 +375,28 @@ func TestDeviceCode_PendingAndErrors(t *testing.T) {
 	}
 	if r := post("/"+TenantID+"/oauth2/v2.0/token", redeem); r.status != 400 || r.json["error"] != "invalid_grant" {
 		t.Fatalf("a device code is redeemed once: %d %s", r.status, r.raw)
+	}
+}
+
+func TestClient_UserTokenAndDeviceCode(t *testing.T) {
+	s := startServer(t, Options{})
+	envFile := filepath.Join(t.TempDir(), "mock.env")
+	if err := s.WriteEnvFile(envFile); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClientFromEnvFile(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tok, err := c.UserToken(ctx, GlobalReaderUPN, "User.Read")
+	if err != nil || claimsOf(t, tok)["upn"] != GlobalReaderUPN || claimsOf(t, tok)["scp"] != "User.Read" {
+		t.Fatalf("user token: %v", err)
+	}
+	if _, err := c.UserToken(ctx, "nobody@"+Domain); err == nil {
+		t.Fatal("a token for an unknown user")
+	}
+	if err := c.ApproveDeviceCode(ctx, "NO-SUCH-CODE", BobUPN); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("approving an unknown user code: %v", err)
 	}
 }
