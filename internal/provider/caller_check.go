@@ -36,7 +36,7 @@ func checkCallerForPass(ctx context.Context, c *graph.Client, userRef string, us
 				caller.Name(), caller.RolesText(), issuers))
 		return diags
 	}
-	if user == nil || caller.CanWritePass(nil) && caller.HasRole(graph.RolePrivilegedAuthenticationAdministrator, graph.RoleGlobalAdministrator) {
+	if user == nil || caller.HasRole(graph.RolePrivilegedAuthenticationAdministrator, graph.RoleGlobalAdministrator) {
 		return diags // covers every target, or the target is not known yet
 	}
 	roles, err := c.UserRoles(ctx, user.ID)

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -10,11 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -282,4 +285,69 @@ func TestAccDelegated_callerIsApplication(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// The plan-time check itself, on a client signed in through the fake az: what each caller
+// gets for each target, including the warning when the token cannot read roles.
+func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
+	m := newMock(t)
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	ctx := context.Background()
+	client := func(t *testing.T) *graph.Client {
+		cred, err := graph.NewCredential(graph.AuthConfig{TenantID: graphmock.TenantID, UseCLI: true, AuthorityHost: m.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := graph.New(graph.Config{GraphEndpoint: m.URL, AuthorityHost: m.URL, Credential: cred})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name, caller string
+		scopes       []string
+		target       string
+		severity     diag.Severity // 0: no diagnostic
+		want         string
+	}{
+		{"auth admin, member", graphmock.AuthAdminUPN, nil, graphmock.BobUPN, 0, ""},
+		{"auth admin, admin", graphmock.AuthAdminUPN, nil, graphmock.PrivAuthAdminUPN, diag.SeverityError, "needs the Microsoft Entra role Privileged Authentication Administrator"},
+		{"auth admin, roles unreadable", graphmock.AuthAdminUPN, []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, graphmock.PrivAuthAdminUPN,
+			diag.SeverityWarning, "reading them needs the delegated permission RoleManagement.Read.Directory"},
+		{"privileged auth admin, admin", graphmock.PrivAuthAdminUPN, nil, graphmock.AuthAdminUPN, 0, ""},
+		{"global admin, themselves", graphmock.GlobalAdminUPN, nil, graphmock.GlobalAdminID, diag.SeverityError, "is user globaladmin@contoso.example"},
+		{"global reader", graphmock.GlobalReaderUPN, nil, graphmock.BobUPN, diag.SeverityError, "with directory roles: Global Reader"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			az.as(t, tc.caller, tc.scopes...)
+			c := client(t)
+			user, err := c.LookupUser(ctx, tc.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			diags := checkCallerForPass(ctx, c, tc.target, user)
+			if tc.severity == 0 {
+				if len(diags) != 0 {
+					t.Fatalf("want no diagnostic, got %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Severity() != tc.severity || !strings.Contains(diags[0].Detail(), tc.want) {
+				t.Fatalf("want one %v saying %q, got %v", tc.severity, tc.want, diags)
+			}
+		})
+	}
+	// An application is not checked: its permissions are Graph's to judge.
+	app, err := graph.NewCredential(graph.AuthConfig{TenantID: graphmock.TenantID, ClientID: graphmock.ReadOnlyClientID, ClientSecret: graphmock.ReadOnlyClientSecret, AuthorityHost: m.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := graph.New(graph.Config{GraphEndpoint: m.URL, AuthorityHost: m.URL, Credential: app})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diags := checkCallerForPass(ctx, c, graphmock.BobUPN, &graph.User{ID: graphmock.BobID}); len(diags) != 0 {
+		t.Fatalf("an application got %v", diags)
+	}
 }
