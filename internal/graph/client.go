@@ -51,6 +51,7 @@ type Client struct {
 	baseURL string
 	adapter *msgraphcore.GraphRequestAdapterBase
 	cache   cache
+	who     callerCache // who the client runs as (caller.go)
 
 	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
 	Requests atomic.Int64

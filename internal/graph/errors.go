@@ -60,13 +60,18 @@ type Error struct {
 	Message    string // Graph's message
 	RequestID  string
 	Permission string // for KindPermissionDenied: the application permission the call needs
-	Err        error  // the underlying error
+	// Delegated, for KindPermissionDenied with a signed-in user: who is signed in and the
+	// directory role this call needs for its target (caller.go).
+	Delegated string
+	Err       error // the underlying error
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "could not %s", e.Op)
 	switch {
+	case e.Kind == KindPermissionDenied && e.Delegated != "":
+		fmt.Fprintf(&b, ": permission denied: %s", e.Delegated)
 	case e.Kind == KindPermissionDenied && e.Permission != "":
 		fmt.Fprintf(&b, ": permission denied: the application needs the Microsoft Graph permission %s (grant it with admin consent)", e.Permission)
 	case e.Kind == KindTransport:

@@ -77,7 +77,7 @@ func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pa
 		out = flattenPass(userID, res)
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, true)
 }
 
 // GetPass reads one pass. When the pass was created moments ago (young),
@@ -94,7 +94,7 @@ func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool)
 		out = flattenPass(userID, res)
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, false)
 }
 
 // ListPasses lists the user's passes (at most one in practice).
@@ -111,7 +111,7 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 		}
 		return nil
 	})
-	return out, err
+	return out, c.explainPassDenied(ctx, err, userID, false)
 }
 
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.
@@ -123,7 +123,7 @@ func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
 	if IsNotFound(err) {
 		return nil
 	}
-	return err
+	return c.explainPassDenied(ctx, err, userID, true)
 }
 
 func flattenPass(userID string, m models.TemporaryAccessPassAuthenticationMethodable) *Pass {

@@ -83,7 +83,7 @@ func (c *Client) GetPolicy(ctx context.Context) (*Policy, error) {
 	if err == nil {
 		c.rememberPolicy(version, out)
 	}
-	return out, err
+	return out, c.explainPolicyDenied(ctx, err, false)
 }
 
 // UpdatePolicy PATCHes the fields set in u.
@@ -111,20 +111,22 @@ func (c *Client) UpdatePolicy(ctx context.Context, u PolicyUpdate) error {
 	}
 	c.writingPolicy()
 	defer c.writingPolicy()
-	return c.retry(ctx, retryOn{transport: true}, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		_, err := c.tapPolicy().Patch(ctx, body, nil)
 		return c.classifyCall("update the Temporary Access Pass policy", permPolicyWrite, err)
 	})
+	return c.explainPolicyDenied(ctx, err, true)
 }
 
 // ResetPolicy DELETEs the configuration, which puts Microsoft's defaults back.
 func (c *Client) ResetPolicy(ctx context.Context) error {
 	c.writingPolicy()
 	defer c.writingPolicy()
-	return c.retry(ctx, retryOn{transport: true}, func() error {
+	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		err := c.tapPolicy().Delete(ctx, nil)
 		return c.classifyCall("reset the Temporary Access Pass policy to Microsoft's defaults", permPolicyWrite, err)
 	})
+	return c.explainPolicyDenied(ctx, err, true)
 }
 
 func flattenPolicy(m models.TemporaryAccessPassAuthenticationMethodConfigurationable) *Policy {

@@ -72,6 +72,7 @@ type NewUser struct {
 	CreationType      string   `json:"creationType,omitempty"` // "Invitation": an external guest
 	ExternalUserState string   `json:"externalUserState,omitempty"`
 	Groups            []string `json:"groups,omitempty"` // ids of existing groups to join
+	Roles             []string `json:"roles,omitempty"`  // directory roles, by name or template id
 }
 
 // AddUser adds a user. With replicationLagReads set, its first reads through Graph answer 404.
@@ -87,7 +88,7 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 		}
 	}
 	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType,
-		CreationType: nu.CreationType, ExternalUserState: nu.ExternalUserState}
+		CreationType: nu.CreationType, ExternalUserState: nu.ExternalUserState, Roles: nu.Roles}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}

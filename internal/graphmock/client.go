@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -130,6 +131,24 @@ func (c *Client) SignIn(ctx context.Context, user, code string) error {
 		return &SignInError{Reason: ce.code, Message: ce.message}
 	}
 	return err
+}
+
+// UserToken returns a delegated token of user (id or UPN), as GET /_mock/token?user=... gives
+// it to a stand-in az; no scopes: DefaultDelegatedScopes.
+func (c *Client) UserToken(ctx context.Context, user string, scopes ...string) (string, error) {
+	q := url.Values{"user": {user}}
+	if len(scopes) > 0 {
+		q.Set("scope", strings.Join(scopes, ","))
+	}
+	var out struct {
+		AccessToken string `json:"accessToken"`
+	}
+	return out.AccessToken, c.do(ctx, http.MethodGet, "/token?"+q.Encode(), nil, http.StatusOK, &out)
+}
+
+// ApproveDeviceCode signs user in for the pending device-code sign-in userCode (POST /_mock/devicecode).
+func (c *Client) ApproveDeviceCode(ctx context.Context, userCode, user string) error {
+	return c.do(ctx, http.MethodPost, "/devicecode", deviceCodeApproval{UserCode: userCode, User: user}, http.StatusOK, nil)
 }
 
 // Faults returns the fault setting.

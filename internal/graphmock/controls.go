@@ -82,13 +82,28 @@ func handleAddUser(c *call) (reply, error) {
 }
 
 // handleCLIToken answers like `az account get-access-token` for a registered app
-// (GET /_mock/token?clientId=...; default: the admin app), for a fake az CLI.
+// (GET /_mock/token?clientId=...; default: the admin app) or, with ?user=UPN, for that user
+// signed in to the Azure CLI (a delegated token; ?scope=a,b narrows its scp), for a fake az CLI.
 func handleCLIToken(c *call) (reply, error) {
-	clientID := c.r.URL.Query().Get("clientId")
+	q := c.r.URL.Query()
+	clientID := q.Get("clientId")
 	if clientID == "" {
 		clientID = AdminClientID
 	}
-	tok, exp, err := c.m.MintAccessToken(clientID)
+	var scopes []string
+	if s := q.Get("scope"); s != "" {
+		scopes = strings.Split(s, ",")
+	}
+	var (
+		tok string
+		exp time.Time
+		err error
+	)
+	if user := q.Get("user"); user != "" {
+		tok, exp, err = c.m.MintUserToken(user, scopes...)
+	} else {
+		tok, exp, err = c.m.MintAccessToken(clientID)
+	}
 	if err != nil {
 		return reply{}, badRequest("%v", err)
 	}

@@ -10,7 +10,8 @@
 //     pipeline every request takes (faults, token, route, permission, lock, {user}, handler).
 //   - tenant.go: the in-memory tenant and the types of the seed and the state (one Pass).
 //   - rules.go: the TAP API's rules, each in one place (policy ranges, targets, one pass per
-//     user, pass creation, usability, codes, sign-in).
+//     user, pass creation, usability, codes, sign-in, directory roles of delegated calls).
+//   - delegated.go: delegated tokens (the az control, the device-code flow), /me and role assignments.
 //   - decode.go: strict decoding of request bodies (encoding/json on typed request structs).
 //   - graph.go, login.go, controls.go: the handlers; api.go and reset.go: the Go equivalents of the controls.
 //   - client.go: Client, the controls from another process (built from the env file).
@@ -51,6 +52,20 @@
 // Access tokens are RS256 JWTs signed by the mock with iss, tid, appid, azp, oid, roles (the
 // app's permissions), aud, iat, nbf and exp. Their expiry uses wall time, not the tenant clock
 // (Options.TokenLifetime, default 1h), so AdvanceClock never expires a token.
+//
+// # Delegated access (an admin signed in as themselves)
+//
+// Users may hold directory roles (User.Roles, by name or Microsoft's template id; seeded: one
+// admin per role, see AuthAdminUPN and the others; alice, bob and carol hold none). A user's
+// token carries scp (the delegated permissions), oid, upn and wids (the roles' template ids),
+// from GET /_mock/token?user=UPN[&scope=a,b] (what a stand-in az calls) or from the device-code
+// flow: POST /{tenant}/oauth2/v2.0/devicecode, then POST /_mock/devicecode {"userCode","user"}
+// approves it, and the token endpoint (grant_type device_code) answers authorization_pending
+// until then. On Graph, such a token needs the scope and a role covering the target (delegated.go
+// classifies the route; rules.go holds the rules and their sources); /me and
+// /me/authentication/temporaryAccessPassMethods serve the signed-in user (an application token
+// gets Graph's 400); GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '<id>'
+// lists a user's roles.
 //
 // # Graph v1.0
 //

@@ -57,12 +57,15 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// principal is the app a Graph request runs as, with the roles of its token.
+// principal is who a Graph request runs as: an app with the roles of its token, or (delegated)
+// a signed-in user with the scopes (scp) of its token in roles.
 type principal struct {
 	tokenID         string // the token's uti
 	claimsSatisfied bool   // minted in answer to a claims challenge
 	clientID        string
 	roles           map[string]bool
+	delegated       bool
+	userID          string // the signed-in user's object id (oid), when delegated
 }
 
 // hasAny reports whether the roles satisfy one of perms; an entry "A+B" needs A and B.
@@ -113,6 +116,13 @@ func (m *Mock) authenticate(c *call) (*principal, *graphError) {
 			if s, ok := r.(string); ok {
 				p.roles[s] = true
 			}
+		}
+	}
+	if scp, ok := claims["scp"].(string); ok {
+		p.delegated = true
+		p.userID, _ = claims["oid"].(string)
+		for _, s := range strings.Fields(scp) {
+			p.roles[s] = true
 		}
 	}
 	return p, nil

@@ -57,6 +57,9 @@ func handleToken(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."}
 	}
+	if gt := form.Get("grant_type"); gt == grantDeviceCode || gt == "device_code" { // MSAL sends the short name
+		return handleDeviceCodeToken(c, form)
+	}
 	if gt := form.Get("grant_type"); gt != "client_credentials" {
 		return reply{}, &oauthError{Status: 400, Code: "unsupported_grant_type", AADSTS: 70003,
 			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials only.", gt)}

@@ -44,6 +44,7 @@ type Mock struct {
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
 	adminCert *clientCertificate
 	gates     gates
+	devices   deviceCodes // device-code sign-ins under way (delegated.go)
 }
 
 // New makes a Mock. With Options.StatePath set, an existing state file is loaded (an
@@ -231,6 +232,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 			if c.user, err = c.findUser(); err != nil {
 				return rt, reply{}, err
 			}
+		}
+		if err := c.checkDelegated(rt); err != nil {
+			return rt, reply{}, err
 		}
 	}
 	rep, err := rt.handle(c)

@@ -45,6 +45,9 @@ var (
 	permsGroupRead   = []string{PermGroupMemberRead, PermGroupRead, "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
 	permsCheckGroups = []string{PermUserRead + "+" + PermGroupMemberRead, PermUserRead + "+" + PermGroupRead,
 		PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsMe       = append([]string{"User.Read"}, permsUserRead...)
+	permsMePasses = []string{"UserAuthenticationMethod.Read", "UserAuthenticationMethod.ReadWrite", PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsRoleRead = []string{PermRoleRead, "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory", PermDirectoryRead, "Directory.ReadWrite.All"}
 )
 
 var graphRoutes = []route{
@@ -60,12 +63,17 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: passesPath, perms: permsPassRead, user: true, handle: handleListPasses},
 	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassRead, user: true, handle: handleGetPass},
 	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassWrite, user: true, write: true, handle: handleDeletePass},
+	// Delegated tokens only (checkDelegated answers an application token 400); c.user is the signed-in user.
+	{method: http.MethodGet, pattern: "/v1.0/me", perms: permsMe, handle: handleGetUser},
+	{method: http.MethodGet, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods", perms: permsMePasses, handle: handleListPasses},
+	{method: http.MethodGet, pattern: "/v1.0/roleManagement/directory/roleAssignments", perms: permsRoleRead, handle: handleListRoleAssignments},
 }
 
 var loginRoutes = []route{
 	{method: http.MethodGet, pattern: "/{tenant}/v2.0/.well-known/openid-configuration", handle: handleOpenIDConfiguration},
 	{method: http.MethodGet, pattern: "/{tenant}/discovery/v2.0/keys", handle: handleJWKS},
 	{method: http.MethodPost, pattern: "/{tenant}/oauth2/v2.0/token", handle: handleToken},
+	{method: http.MethodPost, pattern: "/{tenant}/oauth2/v2.0/devicecode", handle: handleDeviceCode},
 }
 
 // controlRoutes is set in init: its index handler lists the table itself.
@@ -87,6 +95,7 @@ func init() {
 		{method: http.MethodGet, pattern: "/_mock/state", handle: handleGetState},
 		{method: http.MethodPost, pattern: "/_mock/users", handle: handleAddUser},
 		{method: http.MethodGet, pattern: "/_mock/token", handle: handleCLIToken},
+		{method: http.MethodPost, pattern: "/_mock/devicecode", handle: handleApproveDeviceCode},
 		{method: http.MethodGet, pattern: "/_mock/seed", handle: handleGetSeed},
 		{method: http.MethodPost, pattern: "/_mock/reset", handle: handleReset},
 		{method: http.MethodGet, pattern: "/_mock/certificate.pem", handle: handleCertificatePEM},

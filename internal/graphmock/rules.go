@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -316,4 +317,120 @@ func signIn(t *tenant, userIDOrUPN, code string) (*User, *SignInError) {
 		p.Used = true
 	}
 	return u, nil
+}
+
+// --- delegated access: directory roles ---
+
+// The directory roles the mock knows, by name, with Microsoft's published template ids
+// (Microsoft Entra built-in roles, "permissions-reference": the wids claim carries these).
+const (
+	RoleGlobalAdministrator                   = "Global Administrator"
+	RoleGlobalReader                          = "Global Reader"
+	RoleAuthenticationAdministrator           = "Authentication Administrator"
+	RolePrivilegedAuthenticationAdministrator = "Privileged Authentication Administrator"
+	RoleAuthenticationPolicyAdministrator     = "Authentication Policy Administrator"
+	RoleDirectoryReaders                      = "Directory Readers"
+)
+
+var roleTemplateIDs = map[string]string{
+	RoleGlobalAdministrator:                   "62e90394-69f5-4237-9190-012177145e10",
+	RoleGlobalReader:                          "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+	RoleAuthenticationAdministrator:           "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+	RolePrivilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+	RoleAuthenticationPolicyAdministrator:     "0526716b-113d-4c15-b2c8-68e3c22b9f80",
+	RoleDirectoryReaders:                      "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+}
+
+// delegatedOp is what a delegated call does, for the role rules.
+type delegatedOp int
+
+const (
+	opDirectoryRead delegatedOp = iota // users, groups, role assignments: any signed-in member
+	opPolicyRead
+	opPolicyWrite
+	opPassList    // list a user's passes (never a code)
+	opPassReadOne // read one pass's details
+	opPassWrite   // create or delete a pass
+)
+
+// Source for the pass rules: Graph's temporaryAccessPassAuthenticationMethod pages (create, get,
+// list, delete), "Permissions" → delegated: "the signed-in user must be assigned a supported
+// Microsoft Entra role": Authentication Administrator or Privileged Authentication Administrator to
+// write; Global Reader too to read; "Admins can't ... for their own account". Who covers whom:
+// Entra "Privileged roles and permissions" / "Who can reset passwords": an Authentication
+// Administrator acts only on users without an admin role (or holding only roles on this list);
+// a Privileged Authentication Administrator on everyone. Global Administrator, no longer listed
+// by the pages, holds every permission of both and is let through.
+// Source for the policy rules: authenticationMethodConfigurations (get, update): reads by
+// Global Reader or Authentication Policy Administrator, writes by Authentication Policy Administrator.
+var (
+	authAdminCoverable = map[string]bool{RoleAuthenticationAdministrator: true, RoleDirectoryReaders: true}
+	passReadAllRoles   = []string{RoleGlobalReader, RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
+	passWriteAllRoles  = []string{RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
+	policyReadRoles    = []string{RoleGlobalReader, RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
+	policyWriteRoles   = []string{RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
+)
+
+// msgRoleDenied is Graph's 403 message on the authentication-method endpoints (GRAPH-NOTES):
+// it does not say which role is missing; the provider works that out itself.
+const msgRoleDenied = "Request Authorization failed"
+
+func roleDenied() *graphError {
+	return &graphError{Status: http.StatusForbidden, Code: codeAccessDenied, Message: msgRoleDenied}
+}
+
+func holdsAny(u *User, roles []string) bool {
+	for _, have := range u.Roles {
+		for _, want := range roles {
+			if have == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// coveredByAuthAdmin reports whether an Authentication Administrator may act on target:
+// it holds no admin role beyond the short list an Authentication Administrator may manage.
+func coveredByAuthAdmin(target *User) bool {
+	for _, r := range target.Roles {
+		if !authAdminCoverable[r] {
+			return false
+		}
+	}
+	return true
+}
+
+// delegatedRule decides a delegated call of caller on target (nil: no user in the path).
+func delegatedRule(op delegatedOp, caller, target *User) *graphError {
+	switch op {
+	case opPolicyRead:
+		if !holdsAny(caller, policyReadRoles) {
+			return roleDenied()
+		}
+	case opPolicyWrite:
+		if !holdsAny(caller, policyWriteRoles) {
+			return roleDenied()
+		}
+	case opPassList, opPassReadOne, opPassWrite:
+		if strings.EqualFold(target.ID, caller.ID) {
+			// A user lists their own passes (never a code); no role reads one's details, creates or deletes it.
+			if op == opPassList {
+				return nil
+			}
+			return roleDenied()
+		}
+		all := passWriteAllRoles
+		if op != opPassWrite {
+			all = passReadAllRoles
+		}
+		if holdsAny(caller, all) {
+			return nil
+		}
+		if holdsAny(caller, []string{RoleAuthenticationAdministrator}) && coveredByAuthAdmin(target) {
+			return nil
+		}
+		return roleDenied()
+	}
+	return nil
 }

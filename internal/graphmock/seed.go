@@ -57,6 +57,19 @@ const (
 	GuestUPN = "guest_fabrikam.example#EXT#@" + Domain
 	// InternalGuestUPN is an internal guest (userType Guest, no invitation).
 	InternalGuestUPN = "contractor@" + Domain
+
+	// Admins, each holding one directory role, to sign in as (delegated tokens: /_mock/token?user=...
+	// or the device-code flow); alice, bob and carol are members with no role.
+	AuthAdminID      = "ad000000-0000-4000-8000-0000000000a1"
+	PrivAuthAdminID  = "ad000000-0000-4000-8000-0000000000a2"
+	PolicyAdminID    = "ad000000-0000-4000-8000-0000000000a3"
+	GlobalReaderID   = "ad000000-0000-4000-8000-0000000000a4"
+	GlobalAdminID    = "ad000000-0000-4000-8000-0000000000a5"
+	AuthAdminUPN     = "authadmin@" + Domain     // Authentication Administrator
+	PrivAuthAdminUPN = "privauthadmin@" + Domain // Privileged Authentication Administrator
+	PolicyAdminUPN   = "policyadmin@" + Domain   // Authentication Policy Administrator
+	GlobalReaderUPN  = "reader@" + Domain        // Global Reader
+	GlobalAdminUPN   = "globaladmin@" + Domain   // Global Administrator
 )
 
 // The Graph application permissions the mock knows.
@@ -118,6 +131,11 @@ func DefaultSeed() Seed {
 				CreationType: creationInvitation, ExternalUserState: "Accepted"},
 			{ID: NoraID, UserPrincipalName: NoraUPN, DisplayName: "Nora Example", UserType: userTypeMember},
 			{ID: InternalGuestID, UserPrincipalName: InternalGuestUPN, DisplayName: "Contractor (internal guest)", UserType: userTypeGuest},
+			{ID: AuthAdminID, UserPrincipalName: AuthAdminUPN, DisplayName: "Authentication Admin", UserType: userTypeMember, Roles: []string{RoleAuthenticationAdministrator}},
+			{ID: PrivAuthAdminID, UserPrincipalName: PrivAuthAdminUPN, DisplayName: "Privileged Authentication Admin", UserType: userTypeMember, Roles: []string{RolePrivilegedAuthenticationAdministrator}},
+			{ID: PolicyAdminID, UserPrincipalName: PolicyAdminUPN, DisplayName: "Authentication Policy Admin", UserType: userTypeMember, Roles: []string{RoleAuthenticationPolicyAdministrator}},
+			{ID: GlobalReaderID, UserPrincipalName: GlobalReaderUPN, DisplayName: "Global Reader", UserType: userTypeMember, Roles: []string{RoleGlobalReader}},
+			{ID: GlobalAdminID, UserPrincipalName: GlobalAdminUPN, DisplayName: "Global Admin", UserType: userTypeMember, Roles: []string{RoleGlobalAdministrator}},
 		},
 		Groups: []Group{
 			{ID: OnboardingGroupID, DisplayName: "TAP Onboarding", Members: []string{AliceID, NewHiresGroupID}},

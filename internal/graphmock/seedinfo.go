@@ -81,7 +81,11 @@ func (i SeedInfo) String() string {
 		fmt.Fprintf(&b, "group    %s %q members %s\n", g.ID, g.DisplayName, strings.Join(g.Members, ", "))
 	}
 	for _, u := range i.Users {
-		fmt.Fprintf(&b, "user     %s %s (%s)\n", u.ID, u.UserPrincipalName, u.UserType)
+		fmt.Fprintf(&b, "user     %s %s (%s)", u.ID, u.UserPrincipalName, u.UserType)
+		if len(u.Roles) > 0 {
+			fmt.Fprintf(&b, " roles %s", strings.Join(u.Roles, ", "))
+		}
+		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "methods  certificate GET %s (password %s); OIDC GET %s (Authorization: Bearer %s)\n",
 		i.Methods.CertificatePFXPath, i.Methods.CertificatePassword, i.Methods.OIDCRequestPath, i.Methods.OIDCRequestToken)

@@ -56,6 +56,8 @@ type User struct {
 	UserType          string `json:"userType"`
 	CreationType      string `json:"creationType,omitempty"`
 	ExternalUserState string `json:"externalUserState,omitempty"`
+	// Roles are the user's directory roles, by name (RoleGlobalReader, ...) or template id.
+	Roles []string `json:"roles,omitempty"`
 }
 
 const creationInvitation = "Invitation"
@@ -215,6 +217,11 @@ func (t *tenant) addUser(u User) error {
 	if u.UserType != userTypeMember && u.UserType != userTypeGuest {
 		return fmt.Errorf("userType must be %q or %q", userTypeMember, userTypeGuest)
 	}
+	roles, err := normalizeRoles(u.Roles)
+	if err != nil {
+		return err
+	}
+	u.Roles = roles
 	if t.users[strings.ToLower(u.ID)] != nil {
 		return fmt.Errorf("duplicate id %q", u.ID)
 	}

@@ -20,6 +20,10 @@ func graphDiag(summary string, err error) diag.Diagnostic {
 	var advice string
 	switch ge.Kind {
 	case graph.KindPermissionDenied:
+		if ge.Delegated != "" {
+			advice = "Sign in as a user holding the directory role named below (or activate it in Privileged Identity Management), then run again (az login refreshes the roles in the token)."
+			break
+		}
 		advice = fmt.Sprintf("Grant the application the Microsoft Graph application permission %s and give admin consent "+
 			"(or, signed in as a user, hold an admin role that allows it), then run again.", ge.Permission)
 	case graph.KindUnauthorized:

@@ -270,6 +270,14 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userID), err)))
 		}
 	}
+	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
+		// A caller who may not issue this pass: the policy checks below would only add noise.
+		callerDiags := checkCallerForPass(ctx, c, in.UserID.ValueString(), user)
+		diags.Append(callerDiags...)
+		if callerDiags.HasError() {
+			return diags
+		}
+	}
 	if user != nil && user.ExternalGuest() {
 		diags.AddAttributeWarning(path.Root("user_id"), "The user is a guest",
 			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))

@@ -318,7 +318,7 @@ func (p *EntratapProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *EntratapProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewPolicyDataSource, NewPassDataSource}
+	return []func() datasource.DataSource{NewPolicyDataSource, NewPassDataSource, NewCallerDataSource}
 }
 
 func (p *EntratapProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {

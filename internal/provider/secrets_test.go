@@ -6,8 +6,9 @@ package provider
 // password, and runs that fail) at TRACE log level, then searches all it
 // captured (Terraform's log, the provider's log, the errors of failing
 // steps, the state and plan files) for every code the provider issued, the
-// client secret, the certificate, its password and anything that looks like
-// a bearer token.
+// client secret, the certificate, its password, the delegated tokens of an
+// admin signed in through the Azure CLI, and anything that looks like a
+// bearer token.
 
 import (
 	"bytes"
@@ -485,6 +486,39 @@ resource "echo" "test" {}
 		},
 	})
 
+	// Delegated runs: an Authentication Administrator signed in through the Azure CLI (the fake
+	// az, whose user tokens are searched for too) issues a pass, then fails at plan (an admin
+	// target) and at apply (a token without the scope to read roles: a 403 naming the role).
+	passEnablePolicy(t, m)
+	if _, err := m.AddUser(graphmock.NewUser{UserPrincipalName: "gina@" + graphmock.Domain}); err != nil {
+		t.Fatal(err)
+	}
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	delegatedDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", delegatedDirs)
+	delegated := cliProviderBlock(m) + "data \"entratap_caller\" \"me\" {}\n"
+	narrowed := fails.step(delegated+passFor(graphmock.PrivAuthAdminUPN), `Privileged[\s│]+Authentication[\s│]+Administrator`)
+	expect := narrowed.PreConfig
+	narrowed.PreConfig = func() {
+		az.as(t, graphmock.AuthAdminUPN, "User.Read.All", "UserAuthenticationMethod.ReadWrite.All")
+		expect()
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		ErrorCheck:               fails.check,
+		Steps: []resource.TestStep{
+			{
+				Config: delegated + passFor("gina@"+graphmock.Domain),
+				ConfigStateChecks: []statecheck.StateCheck{
+					passAttr("entratap_pass.p", "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, "gina@"+graphmock.Domain))),
+					callerAttr("kind", knownvalue.StringExact("user")),
+				},
+			},
+			fails.step(delegated+passFor(graphmock.PrivAuthAdminUPN), `admin[\s│]+role`),
+			narrowed,
+		},
+	})
+
 	if fails.expected != len(fails.errors) {
 		t.Fatalf("%d steps were meant to fail, %d failed as expected", fails.expected, len(fails.errors))
 	}
@@ -501,6 +535,9 @@ resource "echo" "test" {}
 		{name: "the code of the pass made outside Terraform", value: outside.Code},
 	}
 	needles = append(needles, codes...)
+	for i, tok := range az.issued(t) {
+		needles = append(needles, secretNeedle{name: fmt.Sprintf("delegated token %d (the fake az)", i+1), value: tok})
+	}
 
 	logData, err := os.ReadFile(logPath)
 	if err != nil {
@@ -523,6 +560,7 @@ resource "echo" "test" {}
 	}
 	scanner.scanDir(t, workDirs)
 	scanner.scanDir(t, echoDirs)
+	scanner.scanDir(t, delegatedDirs)
 	if scanner.artifacts["state"] == 0 || scanner.artifacts["plan"] == 0 {
 		t.Fatalf("searched %v; want state files and saved plans", scanner.artifacts)
 	}

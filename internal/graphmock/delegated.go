@@ -1,0 +1,394 @@
+package graphmock
+
+// Delegated access: users holding directory roles, signed in through the device-code flow
+// (the token endpoint) or the az control (/_mock/token?user=...), and the rules Graph applies
+// to a delegated token on top of its scopes (the role rules are in rules.go).
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// AzureCLIClientID is the Azure CLI's public client id (Microsoft's own app): the client of
+// the tokens /_mock/token mints for a user, and a public client the device-code flow accepts.
+const AzureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+
+// DefaultDelegatedScopes are the delegated permissions (scp) of a user's token unless the
+// request names others: what an admin's az session has consented for this provider's work.
+var DefaultDelegatedScopes = []string{
+	"User.Read", PermUserRead, PermGroupMemberRead, PermRoleRead,
+	PermUserAuthMethodReadWrite, PermPolicyReadWrite,
+}
+
+// PermRoleRead reads directory role assignments (the provider's check of a target's roles).
+const PermRoleRead = "RoleManagement.Read.Directory"
+
+const (
+	grantDeviceCode  = "urn:ietf:params:oauth:grant-type:device_code"
+	deviceCodeTTL    = 15 * time.Minute
+	msgMeApplication = "/me request is only valid with delegated authentication flow."
+)
+
+// deviceCodes are the device-code sign-ins under way (their own lock: the login area runs
+// without Mock.mu).
+type deviceCodes struct {
+	mu     sync.Mutex
+	byCode map[string]*deviceCode // by device_code
+}
+
+type deviceCode struct {
+	userCode string
+	clientID string
+	resource string
+	expires  time.Time
+	userID   string // set when approved (POST /_mock/devicecode)
+}
+
+func randomCode(n int, alphabet string) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("graphmock: crypto/rand: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// publicClient reports whether clientID may run a user's sign-in: the Azure CLI or a registered app.
+func (m *Mock) publicClient(clientID string) bool {
+	if strings.EqualFold(clientID, AzureCLIClientID) {
+		return true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t.app(clientID) != nil
+}
+
+// handleDeviceCode starts a device-code sign-in (POST {tenant}/oauth2/v2.0/devicecode), as
+// azidentity's DeviceCodeCredential does; POST /_mock/devicecode approves it as a user.
+func handleDeviceCode(c *call) (reply, error) {
+	form, err := url.ParseQuery(string(c.body))
+	if err != nil {
+		return reply{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."}
+	}
+	clientID := form.Get("client_id")
+	if !c.m.publicClient(clientID) {
+		return reply{}, &oauthError{Status: 400, Code: "unauthorized_client", AADSTS: 700016,
+			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", clientID, c.m.tenantID())}
+	}
+	resource, oerr := resourceFromScope(form.Get("scope"))
+	if oerr != nil {
+		return reply{}, oerr
+	}
+	if !c.m.audienceAllowed(resource, c.base) {
+		return reply{}, &oauthError{Status: 400, Code: "invalid_resource", AADSTS: 500011,
+			Description: fmt.Sprintf("The resource principal named %s was not found in the tenant.", resource)}
+	}
+	dc := &deviceCode{
+		userCode: randomCode(9, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"),
+		clientID: clientID,
+		resource: resource,
+		expires:  time.Now().Add(deviceCodeTTL),
+	}
+	device := randomCode(48, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+	d := &c.m.devices
+	d.mu.Lock()
+	if d.byCode == nil {
+		d.byCode = map[string]*deviceCode{}
+	}
+	d.byCode[device] = dc
+	d.mu.Unlock()
+	verify := c.base + "/_mock/devicecode"
+	return ok(map[string]any{
+		"user_code":        dc.userCode,
+		"device_code":      device,
+		"verification_uri": verify,
+		"expires_in":       int(deviceCodeTTL.Seconds()),
+		"interval":         1,
+		"message": fmt.Sprintf("To sign in, POST {\"userCode\":\"%s\",\"user\":\"<upn>\"} to %s (graphmock's stand-in for the browser).",
+			dc.userCode, verify),
+	}), nil
+}
+
+// ApproveDeviceCode signs user (id or UPN) in for the pending device-code sign-in userCode.
+func (m *Mock) ApproveDeviceCode(userCode, user string) error {
+	m.mu.Lock()
+	u := m.t.user(user)
+	m.mu.Unlock()
+	if u == nil {
+		return notFound(user)
+	}
+	d := &m.devices
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, dc := range d.byCode {
+		if dc.userCode == userCode && time.Now().Before(dc.expires) {
+			dc.userID = u.ID
+			return nil
+		}
+	}
+	return &graphError{Status: http.StatusNotFound, Code: "notFound", Message: fmt.Sprintf("No pending device-code sign-in with user code '%s'.", userCode)}
+}
+
+// deviceCodeApproval is the body of POST /_mock/devicecode.
+type deviceCodeApproval struct {
+	UserCode string `json:"userCode"`
+	User     string `json:"user"`
+}
+
+func handleApproveDeviceCode(c *call) (reply, error) {
+	var req deviceCodeApproval
+	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+		return reply{}, gerr
+	}
+	if req.UserCode == "" || req.User == "" {
+		return reply{}, badRequest("userCode and user are required.")
+	}
+	if err := c.m.ApproveDeviceCode(req.UserCode, req.User); err != nil {
+		return reply{}, err
+	}
+	return ok(map[string]any{"result": "approved", "user": req.User}), nil
+}
+
+// handleDeviceCodeToken redeems a device code: authorization_pending until approved, then a
+// delegated token for the user (with an id_token and client_info, as MSAL keeps an account).
+func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
+	d := &c.m.devices
+	d.mu.Lock()
+	dc := d.byCode[form.Get("device_code")]
+	var pending deviceCode
+	if dc != nil {
+		pending = *dc
+		if dc.userID != "" || time.Now().After(dc.expires) {
+			delete(d.byCode, form.Get("device_code")) // a device code is redeemed once
+		}
+	}
+	d.mu.Unlock()
+	switch {
+	case dc == nil || !strings.EqualFold(pending.clientID, form.Get("client_id")):
+		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 70000, Description: "The provided device code is not valid for this client."}
+	case time.Now().After(pending.expires):
+		return reply{}, &oauthError{Status: 400, Code: "expired_token", AADSTS: 70020, Description: "The provided value for the input parameter 'device_code' is not valid. This device code has expired."}
+	case pending.userID == "":
+		return reply{}, &oauthError{Status: 400, Code: "authorization_pending", AADSTS: 70016, Description: "OAuth 2.0 device flow error. Authorization is pending. Continue polling."}
+	}
+	c.m.mu.Lock()
+	u := c.m.t.user(pending.userID)
+	var usr User
+	if u != nil {
+		usr = *u
+	}
+	c.m.mu.Unlock()
+	if u == nil {
+		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 50034, Description: "The user account does not exist in the directory."}
+	}
+	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, c.base)
+	if err != nil {
+		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
+	}
+	idTok, err := c.m.tokens.sign(jwt.MapClaims{
+		"iss": c.base + "/" + c.m.tenantID() + "/v2.0", "aud": pending.clientID, "tid": c.m.tenantID(),
+		"oid": usr.ID, "sub": usr.ID, "preferred_username": usr.UserPrincipalName, "name": usr.DisplayName,
+		"ver": "2.0", "iat": time.Now().Unix(), "nbf": time.Now().Unix(), "exp": exp.Unix(),
+	})
+	if err != nil {
+		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
+	}
+	info, _ := json.Marshal(map[string]string{"uid": usr.ID, "utid": c.m.tenantID()})
+	secs := int(time.Until(exp).Seconds())
+	return ok(map[string]any{
+		"token_type": "Bearer",
+		// The scopes asked for (MSAL calls any it misses "declined"), then those granted.
+		"scope":          strings.Join(append(strings.Fields(form.Get("scope")), scopeURIs(pending.resource, DefaultDelegatedScopes)...), " "),
+		"expires_in":     secs,
+		"ext_expires_in": secs,
+		"access_token":   tok,
+		"id_token":       idTok,
+		"client_info":    base64.RawURLEncoding.EncodeToString(info),
+	}), nil
+}
+
+// scopeURIs are the scopes as the token endpoint answers them (resource-qualified).
+func scopeURIs(resource string, scopes []string) []string {
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = resource + "/" + s
+	}
+	return out
+}
+
+// mintUserToken signs a delegated access token: scp (the delegated permissions), oid/upn of
+// the user and wids (the template ids of the user's directory roles).
+func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience, base string) (string, time.Time, error) {
+	now := time.Now()
+	expires := now.Add(m.opts.TokenLifetime)
+	tid := m.tenantID()
+	wids := []string{}
+	for _, r := range u.Roles {
+		wids = append(wids, roleTemplateIDs[r])
+	}
+	sort.Strings(wids)
+	tok, err := m.tokens.sign(jwt.MapClaims{
+		"iss":         base + "/" + tid + "/v2.0",
+		"aud":         audience,
+		"tid":         tid,
+		"appid":       clientID,
+		"azp":         clientID,
+		"oid":         u.ID,
+		"sub":         uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sub:"+clientID+":"+u.ID)).String(),
+		"upn":         u.UserPrincipalName,
+		"unique_name": u.UserPrincipalName,
+		"name":        u.DisplayName,
+		"idtyp":       "user",
+		"scp":         strings.Join(scopes, " "),
+		"wids":        wids,
+		"ver":         "2.0",
+		"iat":         now.Unix(),
+		"nbf":         now.Unix(),
+		"exp":         expires.Unix(),
+	})
+	return tok, expires, err
+}
+
+// MintUserToken signs a delegated token for a user (id or UPN) through the Azure CLI's client,
+// as `az account get-access-token` returns one for a signed-in admin; no scopes: DefaultDelegatedScopes.
+func (m *Mock) MintUserToken(user string, scopes ...string) (token string, expires time.Time, err error) {
+	m.mu.Lock()
+	u := m.t.user(user)
+	var usr User
+	if u != nil {
+		usr = *u
+	}
+	m.mu.Unlock()
+	if u == nil {
+		return "", time.Time{}, fmt.Errorf("graphmock: no user %q", user)
+	}
+	if len(scopes) == 0 {
+		scopes = DefaultDelegatedScopes
+	}
+	return m.mintUserToken(usr, AzureCLIClientID, scopes, "https://graph.microsoft.com", m.baseURL())
+}
+
+// checkDelegated applies the directory-role rules (rules.go) to a delegated token, after the
+// scope check and the {user} lookup (m.mu held); it also serves /me. Application tokens keep
+// the permission check alone.
+func (c *call) checkDelegated(rt *route) error {
+	p := c.principal
+	op, isMe := delegatedOpOf(rt)
+	if isMe {
+		if !p.delegated {
+			return badRequest(msgMeApplication)
+		}
+		if c.user = c.m.t.user(p.userID); c.user == nil {
+			return notFound(p.userID)
+		}
+	}
+	if !p.delegated || c.outOfBand {
+		return nil
+	}
+	caller := c.m.t.user(p.userID)
+	if caller == nil {
+		return unauthorized("Access token validation failure. The signed-in user does not exist in the tenant.")
+	}
+	if gerr := delegatedRule(op, caller, c.user); gerr != nil {
+		return gerr
+	}
+	return nil // never a typed nil
+}
+
+// delegatedOpOf names what a route does, for the role rules; isMe marks the /me routes.
+func delegatedOpOf(rt *route) (op delegatedOp, isMe bool) {
+	p := strings.ToLower(rt.pattern)
+	isMe = p == "/v1.0/me" || strings.HasPrefix(p, "/v1.0/me/")
+	switch {
+	case p == strings.ToLower(policyPath) && rt.method == http.MethodGet:
+		return opPolicyRead, isMe
+	case p == strings.ToLower(policyPath):
+		return opPolicyWrite, isMe
+	case strings.Contains(p, "/temporaryaccesspassmethods/{pass}") && rt.method == http.MethodGet:
+		return opPassReadOne, isMe
+	case strings.Contains(p, "/temporaryaccesspassmethods") && rt.method == http.MethodGet:
+		return opPassList, isMe
+	case strings.Contains(p, "/temporaryaccesspassmethods"):
+		return opPassWrite, isMe
+	}
+	return opDirectoryRead, isMe
+}
+
+// --- the directory-role controls and views ---
+
+// rolesView answers role assignments as Graph's unifiedRoleAssignment list does.
+func handleListRoleAssignments(c *call) (reply, error) {
+	filter := c.r.URL.Query().Get("$filter")
+	var only string
+	if filter != "" {
+		f := strings.TrimSpace(filter)
+		const prefix = "principalId eq '"
+		if !strings.HasPrefix(f, prefix) || !strings.HasSuffix(f, "'") {
+			return reply{}, badRequest("Invalid filter clause: graphmock supports only $filter=principalId eq '<id>'.")
+		}
+		only = strings.TrimSuffix(strings.TrimPrefix(f, prefix), "'")
+	}
+	list := []map[string]any{}
+	for _, id := range c.m.t.userOrder {
+		u := c.m.t.users[strings.ToLower(id)]
+		if only != "" && !strings.EqualFold(u.ID, only) {
+			continue
+		}
+		for _, r := range u.Roles {
+			list = append(list, map[string]any{
+				"id":               uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:ra:"+u.ID+":"+r)).String(),
+				"principalId":      u.ID,
+				"roleDefinitionId": roleTemplateIDs[r],
+				"directoryScopeId": "/",
+			})
+		}
+	}
+	return ok(map[string]any{
+		"@odata.context": c.base + "/v1.0/$metadata#roleManagement/directory/roleAssignments",
+		"value":          list,
+	}), nil
+}
+
+// normalizeRoles turns role names or template ids into the catalog's names.
+func normalizeRoles(in []string) ([]string, error) {
+	var out []string
+	for _, r := range in {
+		name, ok := roleByNameOrID(r)
+		if !ok {
+			return nil, fmt.Errorf("unknown directory role %q (known: %s)", r, strings.Join(knownRoleNames(), ", "))
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+func roleByNameOrID(s string) (string, bool) {
+	for name, id := range roleTemplateIDs {
+		if strings.EqualFold(s, name) || strings.EqualFold(s, id) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+func knownRoleNames() []string {
+	var names []string
+	for n := range roleTemplateIDs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,353 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// azSession is a fake az on PATH signed in as a mock user: `az account get-access-token`
+// asks the mock's control (GET /_mock/token?user=...) for that user's delegated token.
+// as() switches the signed-in user (and, optionally, narrows the token's scopes).
+// Every token it hands out is kept in tokens (for the secrets scan).
+type azSession struct{ file, tokens string }
+
+func fakeAzureCLI(t *testing.T, m *graphmock.Server, upn string) *azSession {
+	t.Helper()
+	dir := t.TempDir()
+	s := &azSession{file: filepath.Join(dir, "signed-in"), tokens: filepath.Join(dir, "tokens")}
+	s.as(t, upn)
+	script := fmt.Sprintf(`#!/bin/sh
+case "$*" in
+  *"account get-access-token"*)
+    out=$(curl -sSf --cacert %q "%s/_mock/token?$(cat %q)") || exit 1
+    printf '%%s\n' "$out" >> %q
+    printf '%%s' "$out" ;;
+  *) echo "unexpected az call: $*" >&2; exit 1 ;;
+esac
+`, m.CAFile, m.URL, s.file, s.tokens)
+	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return s
+}
+
+func (s *azSession) as(t *testing.T, upn string, scopes ...string) {
+	t.Helper()
+	q := url.Values{"user": {upn}}
+	for _, sc := range scopes {
+		if q.Get("scope") != "" {
+			sc = q.Get("scope") + "," + sc
+		}
+		q.Set("scope", sc)
+	}
+	if err := os.WriteFile(s.file, []byte(q.Encode()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wrapped matches a message however Terraform wraps its lines: every space matches any whitespace.
+func wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// issued returns every access token the fake az handed out.
+func (s *azSession) issued(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(s.tokens)
+	if err != nil {
+		t.Fatalf("the fake az handed out no token: %v", err)
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var tok struct {
+			AccessToken string `json:"accessToken"`
+		}
+		if err := json.Unmarshal([]byte(line), &tok); err != nil || tok.AccessToken == "" {
+			t.Fatalf("the fake az's answer is no token: %v", err)
+		}
+		out = append(out, tok.AccessToken)
+	}
+	return out
+}
+
+// cliProviderBlock configures the provider with nothing but the Azure CLI credential.
+func cliProviderBlock(m *graphmock.Server) string {
+	return fmt.Sprintf("provider \"entratap\" {\n  tenant_id      = %q\n  graph_endpoint = %q\n  authority_host = %q\n}\n", graphmock.TenantID, m.URL, m.URL)
+}
+
+func passFor(user string) string {
+	return fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id             = %q\n  lifetime_in_minutes = 60\n}\n", user)
+}
+
+func callerAttr(attr string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("data.entratap_caller.me", tfjsonpath.New(attr), check)
+}
+
+// noPassesCreated fails the test if any pass exists in the mock.
+func noPassesCreated(t *testing.T, m *graphmock.Server) {
+	t.Helper()
+	if ps := m.Snapshot().Passes; len(ps) != 0 {
+		t.Fatalf("a failing run created passes: %+v", ps)
+	}
+}
+
+// An Authentication Administrator, as themselves through the Azure CLI, issues a member a pass
+// whose code signs the member in; the caller data source says who ran it.
+func TestAccDelegated_authenticationAdministratorIssuesToMember(t *testing.T) {
+	m := newMock(t)
+	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
+		Steps: []resource.TestStep{{
+			Config: cliProviderBlock(m) + passFor(graphmock.BobUPN) + `data "entratap_caller" "me" {}` + "\n",
+			ConfigStateChecks: []statecheck.StateCheck{
+				passAttr("entratap_pass.p", "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.BobUPN))),
+				callerAttr("kind", knownvalue.StringExact("user")),
+				callerAttr("object_id", knownvalue.StringExact(graphmock.AuthAdminID)),
+				callerAttr("user_principal_name", knownvalue.StringExact(graphmock.AuthAdminUPN)),
+				callerAttr("client_id", knownvalue.StringExact(graphmock.AzureCLIClientID)),
+				callerAttr("directory_roles", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Authentication Administrator")})),
+			},
+		}},
+	})
+}
+
+// The same admin targeting a Privileged Authentication Administrator fails at plan, naming the
+// role needed; without the permission to read roles, it is a warning at plan and an apply-time
+// 403 naming the role.
+func TestAccDelegated_adminTargetNeedsPrivilegedRole(t *testing.T) {
+	m := newMock(t)
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config:      cliProviderBlock(m) + passFor(graphmock.PrivAuthAdminUPN),
+				PlanOnly:    true,
+				ExpectError: wrapped(`The target holds an admin role.*Privileged Authentication Administrator`),
+			},
+			{
+				PreConfig: func() {
+					az.as(t, graphmock.AuthAdminUPN, "User.Read", "User.Read.All", "UserAuthenticationMethod.ReadWrite.All")
+				},
+				Config:      cliProviderBlock(m) + passFor(graphmock.PrivAuthAdminUPN),
+				ExpectError: wrapped(`signed in as user authadmin@contoso\.example.*needs the Microsoft Entra role .*Privileged Authentication Administrator`),
+			},
+		},
+	})
+	noPassesCreated(t, m)
+}
+
+// No admin, whatever the role, may issue a pass to themselves: a plan-time error naming both.
+func TestAccDelegated_noPassForYourself(t *testing.T) {
+	m := newMock(t)
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	var steps []resource.TestStep
+	for _, upn := range []string{graphmock.AuthAdminUPN, graphmock.PrivAuthAdminUPN, graphmock.GlobalAdminUPN} {
+		steps = append(steps, resource.TestStep{
+			PreConfig:   func() { az.as(t, upn) },
+			Config:      cliProviderBlock(m) + passFor(upn),
+			PlanOnly:    true,
+			ExpectError: wrapped(`signed-in user themselves.*` + regexp.QuoteMeta(upn) + `.*the user this provider is signed in as`),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, PreCheck: func() { passEnablePolicy(t, m) }, Steps: steps})
+	noPassesCreated(t, m)
+}
+
+// A Global Reader's data source sees a member's pass (never its code); its apply of a pass
+// fails at plan, saying which role issues passes.
+func TestAccDelegated_globalReader(t *testing.T) {
+	m := newMock(t)
+	fakeAzureCLI(t, m, graphmock.GlobalReaderUPN)
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck: func() {
+			passEnablePolicy(t, m)
+			id = outOfBandPass(t, m, graphmock.CarolID, nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cliProviderBlock(m) + fmt.Sprintf("data \"entratap_pass\" \"carol\" {\n  user_id = %q\n}\n", graphmock.CarolUPN),
+				ConfigStateChecks: []statecheck.StateCheck{
+					passAttr("data.entratap_pass.carol", "exists", knownvalue.Bool(true)),
+					passAttr("data.entratap_pass.carol", "id", knownvalue.StringFunc(func(got string) error {
+						if got != id {
+							return fmt.Errorf("id %s, want %s", got, id)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				Config:      cliProviderBlock(m) + passFor(graphmock.BobUPN),
+				ExpectError: wrapped(`cannot issue Temporary Access Passes.*Global Reader.*needs the Microsoft Entra role Authentication Administrator`),
+			},
+		},
+	})
+	if ps := m.Snapshot().Passes; len(ps) != 1 || ps[0].UserID != graphmock.CarolID {
+		t.Fatalf("the reader's failing apply changed the passes: %+v", ps)
+	}
+}
+
+// An Authentication Policy Administrator applies the policy; an Authentication Administrator's
+// attempt fails at apply naming the role.
+func TestAccDelegated_policyAdministratorAppliesPolicy(t *testing.T) {
+	m := newMock(t)
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	policy := `resource "entratap_policy" "this" {
+  enabled        = true
+  default_length = 12
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config:      cliProviderBlock(m) + policy,
+				ExpectError: wrapped(`signed in as user authadmin@contoso\.example.*needs the Microsoft Entra role Authentication Policy Administrator`),
+			},
+			{
+				PreConfig: func() {
+					if m.Snapshot().Policy.State != "disabled" {
+						t.Fatal("the refused policy write changed the policy")
+					}
+					az.as(t, graphmock.PolicyAdminUPN)
+				},
+				Config: cliProviderBlock(m) + policy,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("default_length"), knownvalue.Int64Exact(12)),
+				},
+			},
+		},
+	})
+}
+
+// A member with no role gets a clear error at plan; nothing is created.
+func TestAccDelegated_memberWithoutRole(t *testing.T) {
+	m := newMock(t)
+	fakeAzureCLI(t, m, graphmock.BobUPN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config: cliProviderBlock(m) + `data "entratap_caller" "me" {}` + "\n",
+				ConfigStateChecks: []statecheck.StateCheck{
+					callerAttr("kind", knownvalue.StringExact("user")),
+					callerAttr("object_id", knownvalue.StringExact(graphmock.BobID)),
+					callerAttr("directory_roles", knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+			{
+				Config:      cliProviderBlock(m) + passFor(graphmock.AliceUPN),
+				ExpectError: wrapped(`cannot issue Temporary Access Passes.*bob@contoso\.example.*no directory role.*Authentication Administrator`),
+			},
+		},
+	})
+	noPassesCreated(t, m)
+}
+
+// An application's caller data source says so.
+func TestAccDelegated_callerIsApplication(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + `data "entratap_caller" "me" {}` + "\n",
+			ConfigStateChecks: []statecheck.StateCheck{
+				callerAttr("kind", knownvalue.StringExact("application")),
+				callerAttr("client_id", knownvalue.StringExact(graphmock.AdminClientID)),
+				callerAttr("user_principal_name", knownvalue.StringExact("")),
+				callerAttr("directory_roles", knownvalue.ListExact([]knownvalue.Check{})),
+			},
+		}},
+	})
+}
+
+// The plan-time check itself, on a client signed in through the fake az: what each caller
+// gets for each target, including the warning when the token cannot read roles.
+func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
+	m := newMock(t)
+	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	ctx := context.Background()
+	client := func(t *testing.T) *graph.Client {
+		cred, err := graph.NewCredential(graph.AuthConfig{TenantID: graphmock.TenantID, UseCLI: true, AuthorityHost: m.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := graph.New(graph.Config{GraphEndpoint: m.URL, AuthorityHost: m.URL, Credential: cred})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name, caller string
+		scopes       []string
+		target       string
+		severity     diag.Severity // 0: no diagnostic
+		want         string
+	}{
+		{"auth admin, member", graphmock.AuthAdminUPN, nil, graphmock.BobUPN, 0, ""},
+		{"auth admin, admin", graphmock.AuthAdminUPN, nil, graphmock.PrivAuthAdminUPN, diag.SeverityError, "needs the Microsoft Entra role Privileged Authentication Administrator"},
+		{"auth admin, roles unreadable", graphmock.AuthAdminUPN, []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, graphmock.PrivAuthAdminUPN,
+			diag.SeverityWarning, "reading them needs the delegated permission RoleManagement.Read.Directory"},
+		{"privileged auth admin, admin", graphmock.PrivAuthAdminUPN, nil, graphmock.AuthAdminUPN, 0, ""},
+		{"global admin, themselves", graphmock.GlobalAdminUPN, nil, graphmock.GlobalAdminID, diag.SeverityError, "is user globaladmin@contoso.example"},
+		{"global reader", graphmock.GlobalReaderUPN, nil, graphmock.BobUPN, diag.SeverityError, "with directory roles: Global Reader"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			az.as(t, tc.caller, tc.scopes...)
+			c := client(t)
+			user, err := c.LookupUser(ctx, tc.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			diags := checkCallerForPass(ctx, c, tc.target, user)
+			if tc.severity == 0 {
+				if len(diags) != 0 {
+					t.Fatalf("want no diagnostic, got %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Severity() != tc.severity || !strings.Contains(diags[0].Detail(), tc.want) {
+				t.Fatalf("want one %v saying %q, got %v", tc.severity, tc.want, diags)
+			}
+		})
+	}
+	// An application is not checked: its permissions are Graph's to judge.
+	app, err := graph.NewCredential(graph.AuthConfig{TenantID: graphmock.TenantID, ClientID: graphmock.ReadOnlyClientID, ClientSecret: graphmock.ReadOnlyClientSecret, AuthorityHost: m.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := graph.New(graph.Config{GraphEndpoint: m.URL, AuthorityHost: m.URL, Credential: app})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diags := checkCallerForPass(ctx, c, graphmock.BobUPN, &graph.User{ID: graphmock.BobID}); len(diags) != 0 {
+		t.Fatalf("an application got %v", diags)
+	}
+}
