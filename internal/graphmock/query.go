@@ -18,6 +18,8 @@ var queryOptions = map[string][]string{
 	"GET /users":                            {"$select", "$filter", "$top", "$skiptoken"},
 	"GET /groups/{group}":                   {"$select"},
 	"GET /groups/{group}/transitivemembers": {"$select", "$top", "$skiptoken"},
+	"GET /me":                               {"$select"},
+	"GET /rolemanagement/directory/roleassignments": {"$filter"},
 }
 
 // checkQuery answers 400 for a query option the route does not honour.
