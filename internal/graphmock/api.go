@@ -97,6 +97,7 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 	for _, g := range nu.Groups {
 		grp := m.t.group(g)
 		grp.Members = append(grp.Members, u.ID)
+		m.t.joinedAt[strings.ToLower(u.ID)] = m.t.now() // the replication window, see policyScopeRefusal
 	}
 	if n := m.faults.lagReads(); n > 0 {
 		m.lag["user:"+u.ID] = n

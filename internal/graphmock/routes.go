@@ -84,6 +84,8 @@ func init() {
 		{method: http.MethodGet, pattern: "/_mock/token", handle: handleCLIToken},
 		{method: http.MethodGet, pattern: "/_mock/seed", handle: handleGetSeed},
 		{method: http.MethodPost, pattern: "/_mock/reset", handle: handleReset},
+		{method: http.MethodGet, pattern: "/_mock/settings", handle: handleGetSettings},
+		{method: http.MethodPost, pattern: "/_mock/settings", handle: handleSetSettings},
 		{method: http.MethodGet, pattern: "/_mock/certificate.pem", handle: handleCertificatePEM},
 		{method: http.MethodGet, pattern: "/_mock/certificate.pfx", handle: handleCertificatePFX},
 		{method: http.MethodGet, pattern: "/_mock/msi/token", handle: handleManagedIdentityToken},

@@ -48,7 +48,11 @@ func runTests(m *testing.M) int {
 		defer os.Remove(f.Name())
 		os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 	}
-	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{})
+	// Most tests issue passes under the default (disabled) policy: the mock's
+	// allow setting; the tests of the refusal set refuse themselves (Reset restores allow).
+	seed := graphmock.DefaultSeed()
+	seed.PolicyScope = graphmock.PolicyScopeAllow
+	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{Seed: &seed})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the mock Graph:", err)
 		return 1
