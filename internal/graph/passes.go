@@ -62,9 +62,20 @@ type NewPass struct {
 // again: since a user holds one pass and a new one replaces the old, the
 // retry leaves exactly one pass, the one whose code we hold.
 func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pass, error) {
+	return c.createPass(ctx, userID, in, retryOn{transport: true, notFound: true})
+}
+
+// CreatePassAfterPolicyChange is CreatePass that also waits out, until ctx
+// ends, Graph refusing the pass for the policy's scope (IsPolicyRefused): for
+// a user the policy does target, whose change Graph has not replicated yet.
+func (c *Client) CreatePassAfterPolicyChange(ctx context.Context, userID string, in NewPass) (*Pass, error) {
+	return c.createPass(ctx, userID, in, retryOn{transport: true, notFound: true, policyRefused: true})
+}
+
+func (c *Client) createPass(ctx context.Context, userID string, in NewPass, on retryOn) (*Pass, error) {
 	op := "create a Temporary Access Pass for user " + userID
 	var out *Pass
-	err := c.retry(ctx, retryOn{transport: true, notFound: true}, func() error {
+	err := c.retry(ctx, on, func() error {
 		body := models.NewTemporaryAccessPassAuthenticationMethod()
 		body.SetStartDateTime(in.StartDateTime)
 		body.SetLifetimeInMinutes(in.LifetimeInMinutes)
