@@ -26,7 +26,10 @@ const passPrivateKey = "pass"
 
 // PassEphemeralResource issues a Temporary Access Pass for the length of a
 // Terraform run, without writing the code to state or plan.
-type PassEphemeralResource struct{ client *graph.Client }
+type PassEphemeralResource struct {
+	client *graph.Client
+	run    *runPolicy
+}
 
 func NewPassEphemeralResource() ephemeral.EphemeralResource { return &PassEphemeralResource{} }
 
@@ -123,6 +126,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 
 func (e *PassEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	e.run = runFrom(req.ProviderData)
 }
 
 func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -144,11 +148,12 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 		IsUsableOnce: m.IsUsableOnce, ReplaceExisting: m.ReplaceExisting}
 	// No plan for an ephemeral resource: the same checks run here, before
 	// anything is created. A user Graph does not know yet is waited for.
-	resp.Diagnostics.Append(checkNewPass(ctx, e.client, in, false)...)
+	user, diags := checkNewPass(ctx, e.client, e.run, in, false)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	user, p, diags := issuePass(ctx, e.client, in, passOwnerEphemeral)
+	user, p, diags := issuePass(ctx, e.client, e.run, in, user, passOwnerEphemeral)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -30,7 +30,10 @@ var (
 )
 
 // PassResource issues a Temporary Access Pass to a user and keeps it in state.
-type PassResource struct{ client *graph.Client }
+type PassResource struct {
+	client *graph.Client
+	run    *runPolicy
+}
 
 func NewPassResource() resource.Resource { return &PassResource{} }
 
@@ -138,6 +141,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 
 func (r *PassResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 // ModifyPlan checks a pass about to be created against the live policy, and
@@ -154,7 +158,12 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		resp.Diagnostics.Append(checkNewPass(ctx, r.client, plan.inputs(), true)...)
+		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
+		resp.Diagnostics.Append(diags...)
+		if user != nil {
+			// Known at plan, shown in it, and used by Create: no second lookup.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_object_id"), user.ID)...)
+		}
 		return
 	}
 
@@ -189,7 +198,11 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	user, p, diags := issuePass(ctx, r.client, plan.inputs(), passOwnerResource)
+	var planned *graph.User
+	if id := plan.UserObjectID; !id.IsNull() && !id.IsUnknown() && id.ValueString() != "" {
+		planned = &graph.User{ID: id.ValueString(), UserPrincipalName: plan.UserID.ValueString()}
+	}
+	user, p, diags := issuePass(ctx, r.client, r.run, plan.inputs(), planned, passOwnerResource)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
