@@ -81,6 +81,7 @@ func init() {
 		{method: http.MethodDelete, pattern: "/_mock/requests", handle: handleResetRequests},
 		{method: http.MethodGet, pattern: "/_mock/state", handle: handleGetState},
 		{method: http.MethodPost, pattern: "/_mock/users", handle: handleAddUser},
+		{method: http.MethodPost, pattern: "/_mock/groups/{group}/members", handle: handleAddGroupMember},
 		{method: http.MethodGet, pattern: "/_mock/token", handle: handleCLIToken},
 		{method: http.MethodGet, pattern: "/_mock/seed", handle: handleGetSeed},
 		{method: http.MethodPost, pattern: "/_mock/reset", handle: handleReset},

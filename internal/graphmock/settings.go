@@ -102,3 +102,20 @@ func handleSetSettings(c *call) (reply, error) {
 	c.m.commitLocked()
 	return ok(c.m.t.settings), nil
 }
+
+// handleAddGroupMember is POST /_mock/groups/{group}/members {"id": "<user id or UPN>"}.
+func handleAddGroupMember(c *call) (reply, error) {
+	var req struct {
+		ID *string `json:"id"`
+	}
+	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+		return reply{}, gerr
+	}
+	if req.ID == nil || *req.ID == "" {
+		return reply{}, badRequest("The property 'id' (a user id or userPrincipalName) is required.")
+	}
+	if err := c.m.AddGroupMember(c.params["group"], *req.ID); err != nil {
+		return reply{}, err
+	}
+	return noContent(), nil
+}

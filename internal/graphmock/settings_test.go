@@ -101,6 +101,19 @@ func TestPolicyScope_ReplicationWindow(t *testing.T) {
 		t.Fatalf("after the window: %d", st)
 	}
 
+	// An existing user who joins a group through the control: the same.
+	if r := do(t, c, "POST", s.URL+"/_mock/groups/"+OnboardingGroupID+"/members", "", `{"id":"carol@contoso.example"}`); r.status != http.StatusNoContent {
+		t.Fatalf("join: %d %s", r.status, r.raw)
+	}
+	if st := create(CarolUPN); st != http.StatusBadRequest {
+		t.Fatalf("right after carol joined: %d", st)
+	}
+	s.AdvanceClock(61 * time.Second)
+	if st := create(CarolUPN); st != http.StatusCreated {
+		t.Fatalf("carol after the window: %d", st)
+	}
+	checkGraphError(t, do(t, c, "POST", s.URL+"/_mock/groups/"+OnboardingGroupID+"/members", "", `{"id":"nobody@contoso.example"}`), 404, codeNotFound)
+
 	// Under allow there is no window.
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow, PolicyReplicationSeconds: 60})
 	enablePolicy(t, s.Mock, map[string]any{"includeTargets": []any{map[string]any{"id": OnboardingGroupID, "targetType": "group"}}})
