@@ -124,6 +124,19 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 	return out, err
 }
 
+// LookupPasses is ListPasses for a plan-time check, which also proves the
+// user exists: a 404 is waited out for Config.ReplicationGrace at most, as
+// LookupUser does.
+func (c *Client) LookupPasses(ctx context.Context, userID string) ([]*Pass, error) {
+	var out []*Pass
+	err := c.retry(ctx, retryOn{notFound: true, grace: c.cfg.ReplicationGrace}, func() error {
+		p, err := c.ListPasses(ctx, userID)
+		out = p
+		return err
+	})
+	return out, err
+}
+
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.
 func (c *Client) DeletePass(ctx context.Context, userID, passID string) error {
 	err := c.retry(ctx, retryOn{transport: true}, func() error {

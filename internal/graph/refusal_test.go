@@ -74,3 +74,13 @@ func TestPolicyRefusalAfterEnablingIsWaitedOut(t *testing.T) {
 		t.Fatalf("POSTs: %d created, %d refused; want 1 and the plain one plus retries", ok, refused)
 	}
 }
+
+func TestLookupPassesProvesTheUser(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	if _, err := c.LookupPasses(context.Background(), "00000000-0000-4000-8000-00000000dead"); !IsNotFound(err) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	if _, err := c.LookupPasses(context.Background(), graphmock.CarolID); err != nil {
+		t.Fatalf("carol: %v", err)
+	}
+}

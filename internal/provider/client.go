@@ -32,7 +32,7 @@ func clientFrom(data any, diags *diag.Diagnostics) *graph.Client {
 }
 
 // runFrom takes the run's policy (see policy_plan.go) out of ProviderData; nil before Configure.
-func runFrom(data any) *runPolicy {
+func runFrom(data any) *runState {
 	if d, ok := data.(*providerData); ok {
 		return d.run
 	}

@@ -137,7 +137,7 @@ const (
 // ends, refuses to replace a live pass unless replace_existing is set, and
 // lets Graph replace an expired or used one. user, when not nil, is the user
 // the plan resolved: no lookup then.
-func issuePass(ctx context.Context, c *graph.Client, run *runPolicy, in passInputs, user *graph.User, owner passOwner) (*graph.User, *graph.Pass, diag.Diagnostics) {
+func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInputs, user *graph.User, owner passOwner) (*graph.User, *graph.Pass, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	np, err := in.newPass()
 	if err != nil {
@@ -156,7 +156,10 @@ func issuePass(ctx context.Context, c *graph.Client, run *runPolicy, in passInpu
 			return nil, nil, diags
 		}
 	}
-	existing, err := c.ListPasses(ctx, user.ID)
+	existing, listed := run.takeList(user.ID)
+	if !listed {
+		existing, err = c.ListPasses(ctx, user.ID)
+	}
 	if err != nil {
 		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.UserPrincipalName), err))
 		return nil, nil, diags
@@ -199,7 +202,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runPolicy, in passInpu
 // user already, or this process wrote the policy, or (a managed pass) this
 // run's policy may be written meanwhile. Otherwise it fails at once. Either
 // way the diagnostic says what the policy is and what to change.
-func createRefused(ctx context.Context, c *graph.Client, run *runPolicy, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic) {
+func createRefused(ctx context.Context, c *graph.Client, run *runState, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic) {
 	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.UserPrincipalName)
 	live, err := c.GetPolicy(ctx) // afresh: the cached one may predate this run's change
 	if err != nil {
@@ -318,7 +321,7 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
 // the pass unusable is a warning. A failing read turns a check into a
 // warning: it must not block the plan. userMustExist is false when a 404 is
 // left to issuePass's wait. It returns the user when the lookup found it.
-func checkNewPass(ctx context.Context, c *graph.Client, run *runPolicy, in passInputs, userMustExist bool) (*graph.User, diag.Diagnostics) {
+func checkNewPass(ctx context.Context, c *graph.Client, run *runState, in passInputs, userMustExist bool) (*graph.User, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if s := in.StartDateTime; !s.IsNull() && !s.IsUnknown() {
 		if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
@@ -337,7 +340,19 @@ func checkNewPass(ctx context.Context, c *graph.Client, run *runPolicy, in passI
 		// Waits out a 404 for graph.Config.ReplicationGrace: Terraform plans
 		// again during apply, when a user created in the same apply is known
 		// but may not have replicated yet.
-		u, err := c.LookupUser(ctx, userID)
+		var u *graph.User
+		var err error
+		if guidRE.MatchString(userID) {
+			// An object id needs no lookup: the list of the user's passes
+			// proves the user exists, and the create takes it (rememberList).
+			var passes []*graph.Pass
+			if passes, err = c.LookupPasses(ctx, userID); err == nil {
+				u = &graph.User{ID: strings.ToLower(userID), UserPrincipalName: userID}
+				run.rememberList(u.ID, passes)
+			}
+		} else {
+			u, err = c.LookupUser(ctx, userID)
+		}
 		switch {
 		case err == nil:
 			user = u

@@ -28,7 +28,7 @@ const passPrivateKey = "pass"
 // Terraform run, without writing the code to state or plan.
 type PassEphemeralResource struct {
 	client *graph.Client
-	run    *runPolicy
+	run    *runState
 }
 
 func NewPassEphemeralResource() ephemeral.EphemeralResource { return &PassEphemeralResource{} }

@@ -32,7 +32,7 @@ var (
 // PassResource issues a Temporary Access Pass to a user and keeps it in state.
 type PassResource struct {
 	client *graph.Client
-	run    *runPolicy
+	run    *runState
 }
 
 func NewPassResource() resource.Resource { return &PassResource{} }

@@ -207,7 +207,9 @@ func TestAccPlanTruth_refusalAfterEnablingRiddenOut(t *testing.T) {
 	m := newMock(t)
 	scoped(t, m, graphmock.PolicyScopeRefuse, 2)
 	rec := &diagRecorder{}
-	fast := func(c *graph.Config) { c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond} }
+	fast := func(c *graph.Config) {
+		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(fast),
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,16 +28,59 @@ import (
 // and the run's policy, one per provider process (per configured provider).
 type providerData struct {
 	client *graph.Client
-	run    *runPolicy
+	run    *runState
 }
 
-// runPolicy is shared by every resource of one provider process.
-type runPolicy struct {
+// runState is shared by every resource of one provider process: the run's
+// policy, and the pass lists the checks read for Create to use.
+type runState struct {
 	mu      sync.Mutex
 	planned *plannedPolicy // nil: no entratap_policy planned in this process
 	// written: this process wrote the policy (an apply), so a refusal that
 	// follows is Graph replicating the change.
 	written bool
+	// lists: the passes of a user, as the check of a pass about to be
+	// created read them (by lower-case user id). During apply, Terraform
+	// plans a resource again right before creating it: the create takes
+	// that list instead of reading it again.
+	lists map[string]passList
+}
+
+type passList struct {
+	passes []*graph.Pass
+	at     time.Time
+}
+
+// passListTTL bounds how old a list a create may take: the apply-time
+// plan of a resource runs moments before its create.
+const passListTTL = 30 * time.Second
+
+func (r *runState) rememberList(userID string, passes []*graph.Pass) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lists == nil {
+		r.lists = map[string]passList{}
+	}
+	r.lists[strings.ToLower(userID)] = passList{passes: passes, at: time.Now()}
+}
+
+// takeList returns, once, a list rememberList stored less than passListTTL ago.
+func (r *runState) takeList(userID string) ([]*graph.Pass, bool) {
+	if r == nil {
+		return nil, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := strings.ToLower(userID)
+	l, ok := r.lists[key]
+	delete(r.lists, key)
+	if !ok || time.Since(l.at) > passListTTL {
+		return nil, false
+	}
+	return l.passes, true
 }
 
 // plannedPolicy is the policy an entratap_policy plans; nil fields are unknown at plan time.
@@ -50,7 +94,7 @@ type plannedPolicy struct {
 	targetsKnown             bool
 }
 
-func (r *runPolicy) record(p *plannedPolicy) {
+func (r *runState) record(p *plannedPolicy) {
 	if r == nil {
 		return
 	}
@@ -59,7 +103,7 @@ func (r *runPolicy) record(p *plannedPolicy) {
 	r.planned = p
 }
 
-func (r *runPolicy) markWritten() {
+func (r *runState) markWritten() {
 	if r == nil {
 		return
 	}
@@ -69,7 +113,7 @@ func (r *runPolicy) markWritten() {
 }
 
 // snapshot returns the planned policy (nil if none) and whether this process wrote the policy.
-func (r *runPolicy) snapshot() (*plannedPolicy, bool) {
+func (r *runState) snapshot() (*plannedPolicy, bool) {
 	if r == nil {
 		return nil, false
 	}
@@ -86,7 +130,7 @@ type effectivePolicy struct {
 	targetsKnown bool // false: the planned targets are unknown until apply
 }
 
-func (r *runPolicy) effective(live *graph.Policy) effectivePolicy {
+func (r *runState) effective(live *graph.Policy) effectivePolicy {
 	eff := effectivePolicy{Policy: *live, targetsKnown: true}
 	p, _ := r.snapshot()
 	if p == nil {

@@ -33,7 +33,7 @@ var (
 // PolicyResource manages the tenant's Temporary Access Pass policy.
 type PolicyResource struct {
 	client *graph.Client
-	run    *runPolicy
+	run    *runState
 }
 
 func NewPolicyResource() resource.Resource { return &PolicyResource{} }

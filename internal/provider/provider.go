@@ -187,7 +187,7 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		return
 	}
-	data := &providerData{client: client, run: &runPolicy{}}
+	data := &providerData{client: client, run: &runState{}}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
