@@ -306,3 +306,50 @@ resource "entratap_pass" "alice" {
 		},
 	})
 }
+
+// The ephemeral pass is opened during plan as well, before the run writes
+// the policy: under refuse, the run that first enables the policy for the
+// user fails at plan, naming the policy; once the policy is in place, it
+// opens with no warning at plan and apply.
+func TestAccPlanTruth_ephemeralUnderRefuse(t *testing.T) {
+	m := newMock(t)
+	scoped(t, m, graphmock.PolicyScopeRefuse, 0)
+	rec := &diagRecorder{}
+	factories := rec.factories()
+	factories["echo"] = protoV6WithEcho["echo"]
+	config := providerBlock(m) + onboardingPolicy("") + `
+ephemeral "entratap_pass" "p" {
+  user_id    = "` + graphmock.AliceUPN + `"
+  depends_on = [entratap_policy.this]
+}
+
+provider "echo" {
+  data = ephemeral.entratap_pass.p.method_usability_reason
+}
+
+resource "echo" "test" {}
+`
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   passSkipBelow110,
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: passErr("refused a Temporary Access Pass", "state enabled", "opened during plan"),
+			},
+			{
+				PreConfig: func() {
+					passPatchPolicy(t, m, map[string]any{"state": "enabled", "includeTargets": []map[string]any{
+						{"id": graphmock.OnboardingGroupID, "targetType": "group", "isRegistrationRequired": false}}})
+					rec.take()
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data"), knownvalue.StringExact(graph.ReasonEnabledByPolicy)),
+				},
+				Check: rec.expectNoDiagnostics(),
+			},
+		},
+	})
+}
