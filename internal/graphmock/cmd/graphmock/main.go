@@ -107,6 +107,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	if *policyScope != "" {
+		if err := (graphmock.Settings{PolicyScope: *policyScope}).Validate(); err != nil {
+			fmt.Fprintf(stderr, "graphmock: --policy-scope: %v\n", err)
+			return 2
+		}
+	}
+
 	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile}
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
