@@ -175,11 +175,10 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	p, err := c.CreatePass(ctx, user.ID, np)
 	if graph.IsPolicyRefused(err) {
 		var d diag.Diagnostic
-		if p, d = createRefused(ctx, c, run, user, np, owner, err); d != nil {
+		if p, d, err = createRefused(ctx, c, run, user, np, owner, err); d != nil {
 			diags.Append(d)
 			return nil, nil, diags
 		}
-		err = nil
 	}
 	if err != nil {
 		summary := fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName)
@@ -202,11 +201,13 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 // user already, or this process wrote the policy, or (a managed pass) this
 // run's policy may be written meanwhile. Otherwise it fails at once. Either
 // way the diagnostic says what the policy is and what to change.
-func createRefused(ctx context.Context, c *graph.Client, run *runState, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic) {
+// A failure of the retried create other than the refusal is returned as
+// err, for issuePass's handling (a create whose answer was lost).
+func createRefused(ctx context.Context, c *graph.Client, run *runState, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic, error) {
 	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.UserPrincipalName)
 	live, err := c.GetPolicy(ctx) // afresh: the cached one may predate this run's change
 	if err != nil {
-		return nil, graphDiag(summary, refusal)
+		return nil, graphDiag(summary, refusal), nil
 	}
 	eff := run.effective(live)
 	planned, written := run.snapshot()
@@ -219,10 +220,12 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 	if targeted && (liveTargeted || written || (owner == passOwnerResource && planned != nil)) {
 		p, err := c.CreatePassAfterPolicyChange(ctx, user.ID, np)
 		if err == nil {
-			return p, nil
+			return p, nil, nil
 		}
-		if !graph.IsPolicyRefused(err) && !graph.IsTimeout(err) {
-			return nil, graphDiag(summary, err)
+		// Still refused, or out of time while waiting to retry after a refusal.
+		waitedOut := graph.IsPolicyRefused(err) || (graph.IsTimeout(err) && strings.Contains(err.Error(), "Converged UserCredentialPolicy"))
+		if !waitedOut {
+			return nil, nil, err
 		}
 		timeouts := "timeouts.create"
 		if owner == passOwnerEphemeral {
@@ -232,7 +235,7 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 			"Microsoft Graph kept refusing the pass until the timeout, although %s targets user %s (%s). "+
 				"A change to the policy (enabling it, or adding the user or a group holding it) takes a while to reach every Graph server. "+
 				"Run terraform apply again in a few minutes, or raise %s.\n\nLast answer: %v",
-			strings.ToLower(asRun[:1])+asRun[1:], user.UserPrincipalName, describePolicy(eff.Policy), timeouts, err))
+			strings.ToLower(asRun[:1])+asRun[1:], user.UserPrincipalName, describePolicy(eff.Policy), timeouts, err)), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Microsoft Graph refuses Temporary Access Passes for users its policy does not let sign in with one, and user %s (%s) is not among them. "+
@@ -248,7 +251,7 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 			"it can only be opened once the policy is in place.")
 	}
 	fmt.Fprintf(&b, "\n\nMicrosoft Graph's answer: %v", refusal)
-	return nil, diag.NewErrorDiagnostic(summary, b.String())
+	return nil, diag.NewErrorDiagnostic(summary, b.String()), nil
 }
 
 // policyTargets reports whether the policy is enabled and targets the user;

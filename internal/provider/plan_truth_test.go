@@ -353,3 +353,30 @@ resource "echo" "test" {}
 		},
 	})
 }
+
+// A refusal that outlasts the create timeout, for a user the run's policy
+// targets: the error says the change may still be replicating and names
+// the timeout to raise.
+func TestAccPlanTruth_refusalOutlastsTimeout(t *testing.T) {
+	m := newMock(t)
+	scoped(t, m, graphmock.PolicyScopeRefuse, 3600)
+	fast := func(c *graph.Config) {
+		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: (&diagRecorder{}).factories(fast),
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + onboardingPolicy("") + `
+resource "entratap_pass" "alice" {
+  user_id    = "` + graphmock.AliceUPN + `"
+  depends_on = [entratap_policy.this]
+  timeouts = {
+    create = "1s"
+  }
+}
+`,
+			ExpectError: passErr("kept refusing the pass until the timeout", "targets user", "raise timeouts.create"),
+		}},
+	})
+}
