@@ -178,7 +178,12 @@ func (b *bench) setup(ctx context.Context) error {
 		b.progress("built %s (%.1f MB) in %.1fs", b.binaries[t.target], mb(fi.Size()), time.Since(start).Seconds())
 	}
 
-	b.srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{FaultSeed: 1, CAFile: filepath.Join(b.dir, "ca.pem")})
+	// The policy enabled for everyone: the mock refuses passes for users it does not target.
+	seed := graphmock.DefaultSeed()
+	pol := graphmock.DefaultPolicy()
+	pol.State = "enabled"
+	seed.Policy = &pol
+	b.srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{Seed: &seed, FaultSeed: 1, CAFile: filepath.Join(b.dir, "ca.pem")})
 	if err != nil {
 		return err
 	}

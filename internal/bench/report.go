@@ -244,6 +244,9 @@ func printReport(w io.Writer, r results, jsonPath string) {
 		fmt.Fprintf(w, "\nmock requests per command, %s n=%d (first repetition); provider processes started; peak RSS:\n", targetPass, r.N)
 		for _, phase := range phases {
 			printRequests(w, phase, pass.Runs[phase])
+			if phase == phaseApply {
+				printPerPass(w, pass.Runs[phase], r.N)
+			}
 		}
 		if f := find[caseKey(targetPass, r.N, true)]; f != nil {
 			printRequests(w, "apply +429", f.Runs[phaseApply])
@@ -304,4 +307,27 @@ func fmtRatio(v *float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.2f", *v)
+}
+
+// printPerPass divides the apply's requests (plan and apply: `terraform apply` does both) by
+// the passes created: the target is one user lookup, one existing-pass list and one POST.
+func printPerPass(w io.Writer, runs []runResult, n int) {
+	if len(runs) == 0 || n == 0 {
+		return
+	}
+	var total, lookups, lists, creates int
+	for k, v := range runs[0].Requests {
+		total += v
+		switch k {
+		case "GET /v1.0/users/{id}":
+			lookups += v
+		case "GET /v1.0/users/{id}/authentication/temporaryAccessPassMethods":
+			lists += v
+		case "POST /v1.0/users/{id}/authentication/temporaryAccessPassMethods":
+			creates += v
+		}
+	}
+	per := func(v int) float64 { return float64(v) / float64(n) }
+	fmt.Fprintf(w, "      per created pass (plan + apply): %.2f requests: %.2f user lookups, %.2f existing-pass lists, %.2f creates\n",
+		per(total), per(lookups), per(lists), per(creates))
 }

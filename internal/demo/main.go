@@ -147,7 +147,12 @@ func (d *demo) run() error {
 	}
 
 	d.begin("terraform test in examples/modules/onboarding, against the same mock")
-	return d.cmd(filepath.Join(filepath.Dir(d.work), "modules", "onboarding"), d.tfEnv, "terraform", "test")
+	mod := filepath.Join(filepath.Dir(d.work), "modules", "onboarding")
+	// The test files' helper modules are local modules too: installed by get.
+	if err := d.cmd(mod, d.tfEnv, "terraform", "get"); err != nil {
+		return err
+	}
+	return d.cmd(mod, d.tfEnv, "terraform", "test")
 }
 
 // cmd runs a command with output to the terminal.

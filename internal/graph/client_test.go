@@ -22,7 +22,11 @@ var srv *graphmock.Server
 
 func TestMain(m *testing.M) {
 	var err error
-	srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{})
+	// The client's tests issue passes under the default (disabled) policy:
+	// the mock's allow setting. refusal_test.go turns refuse on where it tests it.
+	seed := graphmock.DefaultSeed()
+	seed.PolicyScope = graphmock.PolicyScopeAllow
+	srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{Seed: &seed})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -25,7 +25,14 @@ const (
 	KindTransport             // no HTTP answer at all (connection reset, TLS, DNS)
 	KindCanceled              // the call's context was cancelled (Terraform interrupted)
 	KindTimeout               // the call's context deadline passed (the operation's timeout)
+	// KindPolicyRefused: a 400 refusing a pass because the policy does not (yet) let the user
+	// sign in with one: disabled, not targeting the user, or a change not replicated yet.
+	KindPolicyRefused
 )
+
+// policyRefusalText is what Graph's message says when it refuses a pass for the policy's scope
+// (MicrosoftDocs/azure-docs #111778; GRAPH-NOTES).
+const policyRefusalText = "Converged UserCredentialPolicy does not allow"
 
 func (k Kind) String() string {
 	switch k {
@@ -47,6 +54,8 @@ func (k Kind) String() string {
 		return "interrupted"
 	case KindTimeout:
 		return "timed out"
+	case KindPolicyRefused:
+		return "refused by the policy"
 	}
 	return "error"
 }
@@ -106,6 +115,10 @@ func IsPermissionDenied(err error) bool { return kindOf(err) == KindPermissionDe
 
 // IsBadRequest reports whether Graph refused the input.
 func IsBadRequest(err error) bool { return kindOf(err) == KindBadRequest }
+
+// IsPolicyRefused reports whether Graph refused a pass because the policy does not
+// (yet) let its user sign in with one.
+func IsPolicyRefused(err error) bool { return kindOf(err) == KindPolicyRefused }
 
 // IsCanceled reports whether the call was interrupted (its context cancelled).
 func IsCanceled(err error) bool { return kindOf(err) == KindCanceled }
@@ -171,6 +184,8 @@ func classify(op, permission string, err error) error {
 	switch s := out.StatusCode; {
 	case s == http.StatusNotFound:
 		out.Kind = KindNotFound
+	case s == http.StatusBadRequest && strings.Contains(out.Message, policyRefusalText):
+		out.Kind = KindPolicyRefused
 	case s == http.StatusBadRequest:
 		out.Kind = KindBadRequest
 	case s == http.StatusUnauthorized:

@@ -63,9 +63,20 @@ type NewPass struct {
 // again: since a user holds one pass and a new one replaces the old, the
 // retry leaves exactly one pass, the one whose code we hold.
 func (c *Client) CreatePass(ctx context.Context, userID string, in NewPass) (*Pass, error) {
+	return c.createPass(ctx, userID, in, retryOn{transport: true, notFound: true})
+}
+
+// CreatePassAfterPolicyChange is CreatePass that also waits out, until ctx
+// ends, Graph refusing the pass for the policy's scope (IsPolicyRefused): for
+// a user the policy does target, whose change Graph has not replicated yet.
+func (c *Client) CreatePassAfterPolicyChange(ctx context.Context, userID string, in NewPass) (*Pass, error) {
+	return c.createPass(ctx, userID, in, retryOn{transport: true, notFound: true, policyRefused: true})
+}
+
+func (c *Client) createPass(ctx context.Context, userID string, in NewPass, on retryOn) (*Pass, error) {
 	op := "create a Temporary Access Pass for user " + userID
 	var out *Pass
-	err := c.retry(ctx, retryOn{transport: true, notFound: true}, func() error {
+	err := c.retry(ctx, on, func() error {
 		body := models.NewTemporaryAccessPassAuthenticationMethod()
 		body.SetStartDateTime(in.StartDateTime)
 		body.SetLifetimeInMinutes(in.LifetimeInMinutes)
@@ -112,6 +123,19 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 		return nil
 	})
 	return out, c.explainPassDenied(ctx, err, userID, false)
+}
+
+// LookupPasses is ListPasses for a plan-time check, which also proves the
+// user exists: a 404 is waited out for Config.ReplicationGrace at most, as
+// LookupUser does.
+func (c *Client) LookupPasses(ctx context.Context, userID string) ([]*Pass, error) {
+	var out []*Pass
+	err := c.retry(ctx, retryOn{notFound: true, grace: c.cfg.ReplicationGrace}, func() error {
+		p, err := c.ListPasses(ctx, userID)
+		out = p
+		return err
+	})
+	return out, err
 }
 
 // DeletePass deletes a pass; a pass that is already gone counts as deleted.

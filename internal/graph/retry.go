@@ -109,6 +109,9 @@ type retryOn struct {
 	// notFound: a 404, waited out because Graph replicates and an object
 	// created moments ago may not be visible yet.
 	notFound bool
+	// policyRefused: a pass refused for the policy's scope, waited out like
+	// a 404 because a policy change takes a while to replicate.
+	policyRefused bool
 	// grace bounds the 404 wait: no wait ends later than this after the
 	// first attempt (0: only ctx's deadline).
 	grace time.Duration
@@ -138,7 +141,7 @@ func (c *Client) retry(ctx context.Context, on retryOn, fn func() error) error {
 		switch {
 		case on.transport && kind == KindTransport:
 			failures++
-		case on.notFound && kind == KindNotFound:
+		case on.notFound && kind == KindNotFound, on.policyRefused && kind == KindPolicyRefused:
 			if !bounded {
 				failures++
 			}

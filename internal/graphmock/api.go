@@ -101,12 +101,37 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 	for _, g := range nu.Groups {
 		grp := m.t.group(g)
 		grp.Members = append(grp.Members, u.ID)
+		m.t.joinedAt[strings.ToLower(u.ID)] = m.t.now() // the replication window, see policyScopeRefusal
 	}
 	if n := m.faults.lagReads(); n > 0 {
 		m.lag["user:"+u.ID] = n
 	}
 	m.commitLocked()
 	return *m.t.users[strings.ToLower(u.ID)], nil
+}
+
+// AddGroupMember puts a user (id or UPN) into a group: a user who joins a targeted group
+// starts the replication window of the policy-scope setting (see policyScopeRefusal).
+func (m *Mock) AddGroupMember(groupID, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g := m.t.group(groupID)
+	if g == nil {
+		return &graphError{Status: http.StatusNotFound, Code: codeNotFound, Message: fmt.Sprintf("Group '%s' does not exist.", groupID)}
+	}
+	u := m.t.user(user)
+	if u == nil {
+		return &graphError{Status: http.StatusNotFound, Code: codeNotFound, Message: fmt.Sprintf("User '%s' does not exist.", user)}
+	}
+	for _, id := range g.Members {
+		if strings.EqualFold(id, u.ID) {
+			return nil
+		}
+	}
+	g.Members = append(g.Members, u.ID)
+	m.t.joinedAt[strings.ToLower(u.ID)] = m.t.now()
+	m.commitLocked()
+	return nil
 }
 
 // Snapshot returns the tenant as /_mock/state shows it (passes without codes).

@@ -11,6 +11,8 @@ import (
 
 func TestControls_SignIn(t *testing.T) {
 	s := startServer(t, Options{})
+	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
 	c := httpClient(t, s)
 	signin := func(user, code string) response {
 		t.Helper()
@@ -68,6 +70,8 @@ func TestControls_SignIn(t *testing.T) {
 
 func TestControls_ClockStateUsersAndLog(t *testing.T) {
 	s := startServer(t, Options{})
+	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
 	c := httpClient(t, s)
 
 	before := s.Now()
@@ -183,6 +187,8 @@ func TestControls_ClockStateUsersAndLog(t *testing.T) {
 
 func TestControls_Faults(t *testing.T) {
 	s := startServer(t, Options{FaultSeed: 7})
+	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 

@@ -214,6 +214,7 @@ func handlePatchPolicy(c *call) (reply, error) {
 	if gerr := validatePolicy(p, c.m.t); gerr != nil {
 		return reply{}, gerr
 	}
+	notePolicyChange(c.m.t, c.m.t.policy, p)
 	c.m.t.policy = p
 	c.m.commitLocked()
 	return noContent(), nil

@@ -361,6 +361,8 @@ func TestPlainHTTPS_UsersGroupsAndPasses(t *testing.T) {
 
 func TestPlainHTTPS_Usability(t *testing.T) {
 	s := startServer(t, Options{})
+	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	create := func(user string, body map[string]any) (id, code string) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -47,6 +48,7 @@ const (
 	msgGuest           = "Temporary Access Pass cannot be added to an external guest user"
 	msgLifetimeRange   = "Invalid LifetimeInMinutes specified. The valid range between %d and %d."
 	msgOneTimeRequired = "The Temporary Access Pass policy requires one-time passes (isUsableOnce is true); a pass with isUsableOnce false cannot be created."
+	msgPolicyScope     = "Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass]"
 )
 
 // DefaultPolicy is the TAP policy of a tenant that never touched it, and what DELETE restores.
@@ -186,12 +188,51 @@ func usability(p *Pass, t *tenant, now time.Time) (bool, string) {
 	return true, reasonEnabled
 }
 
+// policyScopeRefusal is the disputed rule for a pass the policy would not let its user sign
+// in with (GRAPH-NOTES, "Policy disabled, or user outside includeTargets"). The Entra how-to
+// (learn.microsoft.com/entra/identity/authentication/howto-authentication-temporary-access-pass)
+// says any user can be given a pass and only targeted users can use it: PolicyScopeAllow,
+// where the pass is created and reads DisabledByPolicy. Admins report Graph refusing instead,
+// 400 msgPolicyScope (MicrosoftDocs/azure-docs #111778), also for a while right after the
+// policy was enabled or the user added to a targeted group (replication): PolicyScopeRefuse,
+// the default, with Settings.PolicyReplicationSeconds as that while, on the tenant clock.
+func policyScopeRefusal(t *tenant, u *User, now time.Time) *graphError {
+	if t.settings.PolicyScope == PolicyScopeAllow {
+		return nil
+	}
+	if t.policy.State != stateEnabled || !userTargeted(t.policy, t, u.ID) {
+		return badRequest(msgPolicyScope)
+	}
+	window := t.settings.replicationWindow()
+	since := t.policyChangedAt
+	if j := t.joinedAt[strings.ToLower(u.ID)]; j.After(since) {
+		since = j
+	}
+	if window > 0 && !since.IsZero() && now.Before(since.Add(window)) {
+		return badRequest(msgPolicyScope)
+	}
+	return nil
+}
+
+// notePolicyChange starts the replication window when a PATCH enables the policy or changes
+// whom it targets.
+func notePolicyChange(t *tenant, before, after Policy) {
+	enabled := before.State != stateEnabled && after.State == stateEnabled
+	retargeted := !reflect.DeepEqual(before.IncludeTargets, after.IncludeTargets) || !reflect.DeepEqual(before.ExcludeTargets, after.ExcludeTargets)
+	if enabled || (after.State == stateEnabled && retargeted) {
+		t.policyChangedAt = t.now()
+	}
+}
+
 // newPass applies the creation rules and returns the pass (with its code's hash) and the code.
-// Creation succeeds under a disabled policy or for a user outside the targets: the pass then
-// reads DisabledByPolicy (the Entra docs: anyone can be given a pass, only targeted users use it).
+// Whether a user the policy does not target can be given a pass is the tenant's PolicyScope
+// setting (policyScopeRefusal).
 func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *graphError) {
 	if u.externalGuest() {
 		return nil, "", badRequest(msgGuest)
+	}
+	if gerr := policyScopeRefusal(t, u, t.now()); gerr != nil {
+		return nil, "", gerr
 	}
 	pol := t.policy
 	lifetime := pol.DefaultLifetimeInMinutes

@@ -464,6 +464,8 @@ func TestSDK_FederatedCredential(t *testing.T) {
 
 func TestSDK_ManagedIdentity(t *testing.T) {
 	s := startServer(t, Options{})
+	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
 	t.Setenv("IDENTITY_ENDPOINT", s.URL+"/_mock/msi/token")
 	t.Setenv("IDENTITY_HEADER", IdentityHeader)
 	cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: clientOptions(t, s)})

@@ -17,6 +17,12 @@ type Seed struct {
 	Groups   []Group `json:"groups"`
 	// Policy is the TAP policy; nil means Graph's defaults (DefaultPolicy).
 	Policy *Policy `json:"policy,omitempty"`
+	// PolicyScope is what a create of a pass for a user the policy does not let sign in
+	// with one meets: PolicyScopeRefuse ("" too, the default) or PolicyScopeAllow. See rules.go.
+	PolicyScope string `json:"policyScope,omitempty"`
+	// PolicyReplicationSeconds: under PolicyScopeRefuse, creates stay refused this long (on the
+	// tenant clock) after the policy is enabled or retargeted, or the user joins a group. 0: none.
+	PolicyReplicationSeconds float64 `json:"policyReplicationSeconds,omitempty"`
 }
 
 // App is an application (service principal) that can sign in with client credentials.
@@ -146,6 +152,11 @@ type tenant struct {
 	policy      Policy
 	passes      map[string]*Pass // by user id: one pass per user
 	clockOffset time.Duration
+	settings    Settings
+	// policyChangedAt (tenant clock) is when the policy was last enabled or retargeted, and
+	// joinedAt when each user (by lower-case id) last joined a group: the replication window.
+	policyChangedAt time.Time
+	joinedAt        map[string]time.Time
 }
 
 func newTenant(s Seed) (*tenant, error) {
@@ -158,10 +169,16 @@ func newTenant(s Seed) (*tenant, error) {
 		groups:    map[string]*Group{},
 		passes:    map[string]*Pass{},
 		policy:    DefaultPolicy(),
+		joinedAt:  map[string]time.Time{},
 	}
 	if t.id == "" {
 		return nil, fmt.Errorf("tenantId is empty")
 	}
+	set := Settings{PolicyScope: s.PolicyScope, PolicyReplicationSeconds: s.PolicyReplicationSeconds}
+	if err := set.validate(); err != "" {
+		return nil, fmt.Errorf("%s", err)
+	}
+	t.settings = set.normal()
 	for i, a := range t.apps {
 		if a.ClientID == "" {
 			return nil, fmt.Errorf("apps[%d]: clientId is empty", i)
@@ -306,6 +323,7 @@ func (t *tenant) seed() Seed {
 	}
 	p := clonePolicy(t.policy)
 	s.Policy = &p
+	s.PolicyScope, s.PolicyReplicationSeconds = t.settings.PolicyScope, t.settings.PolicyReplicationSeconds
 	return s
 }
 

@@ -19,13 +19,22 @@ const (
 // clientFrom takes the provider's client out of ProviderData. Before the
 // provider is configured (validation), ProviderData is nil and so is the result.
 func clientFrom(data any, diags *diag.Diagnostics) *graph.Client {
-	if data == nil {
+	switch d := data.(type) {
+	case nil:
 		return nil
+	case *providerData:
+		return d.client
+	case *graph.Client:
+		return d
 	}
-	c, ok := data.(*graph.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *graph.Client, got %T. This is a bug in the provider; please report it.", data))
-		return nil
+	diags.AddError("Unexpected provider data", fmt.Sprintf("Expected the provider's data, got %T. This is a bug in the provider; please report it.", data))
+	return nil
+}
+
+// runFrom takes the run's policy (see policy_plan.go) out of ProviderData; nil before Configure.
+func runFrom(data any) *runState {
+	if d, ok := data.(*providerData); ok {
+		return d.run
 	}
-	return c
+	return nil
 }

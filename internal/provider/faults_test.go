@@ -270,7 +270,7 @@ type faultCountingProvider struct {
 
 func (p *faultCountingProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	p.EntratapProvider.Configure(ctx, req, resp)
-	if c, ok := resp.ResourceData.(*graph.Client); ok {
+	if c := clientFrom(resp.ResourceData, &resp.Diagnostics); c != nil {
 		p.clients.mu.Lock()
 		p.clients.list = append(p.clients.list, c)
 		p.clients.mu.Unlock()

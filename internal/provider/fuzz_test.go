@@ -303,7 +303,7 @@ func FuzzPassConfig(f *testing.F) {
 		if lifetimeSet && (np.LifetimeInMinutes == nil || int64(*np.LifetimeInMinutes) != lifetime) {
 			t.Fatalf("lifetime_in_minutes %d reached Graph as %v", lifetime, np.LifetimeInMinutes)
 		}
-		diags := checkNewPass(ctx, nil, in, true)
+		_, diags := checkNewPass(ctx, nil, nil, in, true)
 		for name := range fuzzErrorPaths(t, diags) {
 			if name != "start_date_time" {
 				t.Fatalf("checkNewPass without a client: error on %s", name)

@@ -135,8 +135,9 @@ const (
 // issuePass applies the one-pass-per-user rule and creates the pass: it
 // waits for a user Graph does not know yet (created moments ago) until ctx
 // ends, refuses to replace a live pass unless replace_existing is set, and
-// lets Graph replace an expired or used one.
-func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOwner) (*graph.User, *graph.Pass, diag.Diagnostics) {
+// lets Graph replace an expired or used one. user, when not nil, is the user
+// the plan resolved: no lookup then.
+func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInputs, user *graph.User, owner passOwner) (*graph.User, *graph.Pass, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	np, err := in.newPass()
 	if err != nil {
@@ -144,16 +145,21 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		return nil, nil, diags
 	}
 	userID := in.UserID.ValueString()
-	user, err := c.WaitForUser(ctx, userID)
-	if err != nil {
-		summary := fmt.Sprintf("Cannot find user %q", userID)
-		if graph.IsNotFound(err) {
-			summary = fmt.Sprintf("User %q not found, even after waiting for replication until the timeout", userID)
+	if user == nil {
+		user, err = c.WaitForUser(ctx, userID)
+		if err != nil {
+			summary := fmt.Sprintf("Cannot find user %q", userID)
+			if graph.IsNotFound(err) {
+				summary = fmt.Sprintf("User %q not found, even after waiting for replication until the timeout", userID)
+			}
+			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
+			return nil, nil, diags
 		}
-		diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
-		return nil, nil, diags
 	}
-	existing, err := c.ListPasses(ctx, user.ID)
+	existing, listed := run.takeList(user.ID)
+	if !listed {
+		existing, err = c.ListPasses(ctx, user.ID)
+	}
 	if err != nil {
 		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.UserPrincipalName), err))
 		return nil, nil, diags
@@ -167,6 +173,13 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		}
 	}
 	p, err := c.CreatePass(ctx, user.ID, np)
+	if graph.IsPolicyRefused(err) {
+		var d diag.Diagnostic
+		if p, d, err = createRefused(ctx, c, run, user, np, owner, err); d != nil {
+			diags.Append(d)
+			return nil, nil, diags
+		}
+	}
 	if err != nil {
 		summary := fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName)
 		if ambiguous(ctx, err) {
@@ -179,6 +192,75 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		return nil, nil, diags
 	}
 	return user, p, diags
+}
+
+// createRefused handles Graph refusing a pass for the policy's scope
+// (graph.IsPolicyRefused). When the policy as this run leaves it targets the
+// user, the refusal is Graph catching up with a policy change (replication):
+// the create is retried until ctx ends, if Graph's own policy targets the
+// user already, or this process wrote the policy, or (a managed pass) this
+// run's policy may be written meanwhile. Otherwise it fails at once. Either
+// way the diagnostic says what the policy is and what to change.
+// A failure of the retried create other than the refusal is returned as
+// err, for issuePass's handling (a create whose answer was lost).
+func createRefused(ctx context.Context, c *graph.Client, run *runState, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic, error) {
+	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.UserPrincipalName)
+	live, err := c.GetPolicy(ctx) // afresh: the cached one may predate this run's change
+	if err != nil {
+		return nil, graphDiag(summary, refusal), nil
+	}
+	eff := run.effective(live)
+	planned, written := run.snapshot()
+	targeted, _ := policyTargets(ctx, c, eff, user.ID)
+	liveTargeted, _ := policyTargets(ctx, c, effectivePolicy{Policy: *live, targetsKnown: true}, user.ID)
+	asRun := "The policy"
+	if eff.planned {
+		asRun = "The policy as this run leaves it"
+	}
+	if targeted && (liveTargeted || written || (owner == passOwnerResource && planned != nil)) {
+		p, err := c.CreatePassAfterPolicyChange(ctx, user.ID, np)
+		if err == nil {
+			return p, nil, nil
+		}
+		// Still refused, or out of time while waiting to retry after a refusal.
+		waitedOut := graph.IsPolicyRefused(err) || (graph.IsTimeout(err) && strings.Contains(err.Error(), "Converged UserCredentialPolicy"))
+		if !waitedOut {
+			return nil, nil, err
+		}
+		timeouts := "timeouts.create"
+		if owner == passOwnerEphemeral {
+			timeouts = "timeouts.open"
+		}
+		return nil, diag.NewErrorDiagnostic(summary, fmt.Sprintf(
+			"Microsoft Graph kept refusing the pass until the timeout, although %s targets user %s (%s). "+
+				"A change to the policy (enabling it, or adding the user or a group holding it) takes a while to reach every Graph server. "+
+				"Run terraform apply again in a few minutes, or raise %s.\n\nLast answer: %v",
+			strings.ToLower(asRun[:1])+asRun[1:], user.UserPrincipalName, describePolicy(eff.Policy), timeouts, err)), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Microsoft Graph refuses Temporary Access Passes for users its policy does not let sign in with one, and user %s (%s) is not among them. "+
+		"%s: %s.", user.UserPrincipalName, user.ID, asRun, describePolicy(eff.Policy))
+	if eff.planned {
+		fmt.Fprintf(&b, " Microsoft Graph has now: %s.", describePolicy(*live))
+	}
+	b.WriteString("\n\nEnable the policy and include the user, or a group holding it, in include_targets (and not in exclude_targets): " +
+		"in an entratap_policy resource or the Entra admin center. When this configuration changes the policy, make the pass depend on it " +
+		"(reference it, or depends_on = [entratap_policy.<name>]) so that Terraform creates the pass after the change.")
+	if owner == passOwnerEphemeral && planned != nil && !written {
+		b.WriteString(" An ephemeral pass is also opened during plan, before this run applies the policy: in a tenant that refuses such passes, " +
+			"it can only be opened once the policy is in place.")
+	}
+	fmt.Fprintf(&b, "\n\nMicrosoft Graph's answer: %v", refusal)
+	return nil, diag.NewErrorDiagnostic(summary, b.String()), nil
+}
+
+// policyTargets reports whether the policy is enabled and targets the user;
+// false when its targets are not known.
+func policyTargets(ctx context.Context, c *graph.Client, p effectivePolicy, userID string) (bool, error) {
+	if !p.Enabled || !p.targetsKnown {
+		return false, nil
+	}
+	return userTargeted(ctx, c, &p.Policy, userID)
 }
 
 // ambiguous reports whether a failed create may still have been committed:
@@ -236,11 +318,13 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
 }
 
 // checkNewPass checks a pass about to be created against the clock, the
-// directory and the live policy, on whatever is known. Errors stop the plan
-// before anything is created; what only makes the pass unusable is a warning.
-// A failing read turns a check into a warning: it must not block the plan.
-// userMustExist is false when a 404 is left to issuePass's wait.
-func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustExist bool) diag.Diagnostics {
+// directory and the policy as this run leaves it (policy_plan.go: the live
+// policy with any planned entratap_policy laid over it), on whatever is
+// known. Errors stop the plan before anything is created; what only makes
+// the pass unusable is a warning. A failing read turns a check into a
+// warning: it must not block the plan. userMustExist is false when a 404 is
+// left to issuePass's wait. It returns the user when the lookup found it.
+func checkNewPass(ctx context.Context, c *graph.Client, run *runState, in passInputs, userMustExist bool) (*graph.User, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if s := in.StartDateTime; !s.IsNull() && !s.IsUnknown() {
 		if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
@@ -250,7 +334,7 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 		}
 	}
 	if c == nil {
-		return diags // the provider is not configured yet: nothing to ask Graph
+		return nil, diags // the provider is not configured yet: nothing to ask Graph
 	}
 
 	var user *graph.User
@@ -259,7 +343,19 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 		// Waits out a 404 for graph.Config.ReplicationGrace: Terraform plans
 		// again during apply, when a user created in the same apply is known
 		// but may not have replicated yet.
-		u, err := c.LookupUser(ctx, userID)
+		var u *graph.User
+		var err error
+		if guidRE.MatchString(userID) {
+			// An object id needs no lookup: the list of the user's passes
+			// proves the user exists, and the create takes it (rememberList).
+			var passes []*graph.Pass
+			if passes, err = c.LookupPasses(ctx, userID); err == nil {
+				u = &graph.User{ID: strings.ToLower(userID), UserPrincipalName: userID}
+				run.rememberList(u.ID, passes)
+			}
+		} else {
+			u, err = c.LookupUser(ctx, userID)
+		}
 		switch {
 		case err == nil:
 			user = u
@@ -275,7 +371,7 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 		callerDiags := checkCallerForPass(ctx, c, in.UserID.ValueString(), user)
 		diags.Append(callerDiags...)
 		if callerDiags.HasError() {
-			return diags
+			return user, diags
 		}
 	}
 	if user != nil && user.ExternalGuest() {
@@ -283,42 +379,66 @@ func checkNewPass(ctx context.Context, c *graph.Client, in passInputs, userMustE
 			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
 	}
 
-	pol, err := c.GetPolicyCached(ctx)
+	live, err := c.GetPolicyCached(ctx)
 	if err != nil {
 		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", err)))
-		return diags
+		return user, diags
 	}
-	policyRange := fmt.Sprintf("between %d and %d minutes", pol.MinimumLifetimeInMinutes, pol.MaximumLifetimeInMinutes)
+	pol := run.effective(live)
+	rangeOf := func(p graph.Policy) string {
+		return fmt.Sprintf("between %d and %d minutes", p.MinimumLifetimeInMinutes, p.MaximumLifetimeInMinutes)
+	}
+	policyRange := rangeOf(pol.Policy)
+	asRun := ""
+	if pol.planned {
+		asRun = " (the policy as this run leaves it)"
+	}
 	if l := in.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
-		if v := l.ValueInt64(); v < int64(pol.MinimumLifetimeInMinutes) || v > int64(pol.MaximumLifetimeInMinutes) {
+		v := l.ValueInt64()
+		within := func(p graph.Policy) bool {
+			return v >= int64(p.MinimumLifetimeInMinutes) && v <= int64(p.MaximumLifetimeInMinutes)
+		}
+		switch {
+		case within(pol.Policy):
+		case within(*live):
+			// Only a pass created before the policy changes gets this lifetime.
+			diags.AddAttributeWarning(path.Root("lifetime_in_minutes"), "Lifetime outside the policy this run sets",
+				fmt.Sprintf("lifetime_in_minutes = %d is within what the tenant's Temporary Access Pass policy allows now (%s), but outside what it allows%s: %s. "+
+					"A pass created after the policy changes (one that references the entratap_policy or depends on it) is refused.", v, rangeOf(*live), asRun, policyRange))
+		default:
+			now := ""
+			if rangeOf(*live) != policyRange {
+				now = fmt.Sprintf("; it allows %s now", rangeOf(*live))
+			}
 			diags.AddAttributeError(path.Root("lifetime_in_minutes"), "Lifetime outside the tenant's policy",
-				fmt.Sprintf("lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s. "+
-					"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range first "+
-					"(these checks use the policy as it is when planning).", v, policyRange, pol.DefaultLifetimeInMinutes))
+				fmt.Sprintf("lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s%s%s. "+
+					"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range "+
+					"(in an entratap_policy of this configuration, which the pass then uses when it depends on it).", v, policyRange, asRun, now, pol.DefaultLifetimeInMinutes))
 		}
 	}
 	if o := in.IsUsableOnce; !o.IsNull() && !o.IsUnknown() && !o.ValueBool() && pol.IsUsableOnce {
 		diags.AddAttributeError(path.Root("is_usable_once"), "Multi-use pass under a one-time policy",
-			fmt.Sprintf("is_usable_once = false, but the tenant's Temporary Access Pass policy requires one-time passes (lifetimes %s). "+
-				"Set is_usable_once = true or omit it, or change the policy's is_usable_once first.", policyRange))
+			fmt.Sprintf("is_usable_once = false, but the tenant's Temporary Access Pass policy%s requires one-time passes (lifetimes %s). "+
+				"Set is_usable_once = true or omit it, or change the policy's is_usable_once.", asRun, policyRange))
 	}
 	if !pol.Enabled {
 		diags.AddWarning("The Temporary Access Pass policy is disabled",
-			"The tenant's Temporary Access Pass policy is disabled right now: the pass will be created, but it reads DisabledByPolicy and cannot sign anyone in until the policy is enabled. "+
-				"If an entratap_policy in this configuration enables it, this warning is about the policy as it was before this apply and can be ignored.")
-	} else if user != nil {
-		targeted, err := userTargeted(ctx, c, pol, user.ID)
+			fmt.Sprintf("The tenant's Temporary Access Pass policy%s is disabled: depending on the tenant, Microsoft Graph either refuses the pass "+
+				"or creates it reading DisabledByPolicy, unable to sign anyone in until the policy is enabled. "+
+				"An entratap_policy that enables it counts when the pass depends on it (a reference or depends_on).", asRun))
+	} else if user != nil && pol.targetsKnown {
+		targeted, err := userTargeted(ctx, c, &pol.Policy, user.ID)
 		switch {
 		case err != nil:
 			diags.Append(asWarning(graphDiag("Could not check whether the Temporary Access Pass policy targets the user", err)))
 		case !targeted:
 			diags.AddAttributeWarning(path.Root("user_id"), "The policy does not target the user",
-				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy, or is in its exclude targets: "+
-					"the pass will be created, but it reads DisabledByPolicy and cannot sign the user in. "+
-					"(This is the policy as it is now, before any change this apply makes to it.)", user.UserPrincipalName))
+				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy%s, or is in its exclude targets: "+
+					"depending on the tenant, Microsoft Graph either refuses the pass or creates it reading DisabledByPolicy, unable to sign the user in. "+
+					"Add the user, or a group holding it, to the policy's include targets.", user.UserPrincipalName, asRun))
 		}
 	}
-	return diags
+	return user, diags
 }
 
 // userTargeted reports whether the policy lets the user sign in with a pass:

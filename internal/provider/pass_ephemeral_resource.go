@@ -26,7 +26,10 @@ const passPrivateKey = "pass"
 
 // PassEphemeralResource issues a Temporary Access Pass for the length of a
 // Terraform run, without writing the code to state or plan.
-type PassEphemeralResource struct{ client *graph.Client }
+type PassEphemeralResource struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewPassEphemeralResource() ephemeral.EphemeralResource { return &PassEphemeralResource{} }
 
@@ -68,7 +71,10 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"Each command that opens the resource then issues a new pass, which replaces the one stored before, so the stored code stays valid only " +
 			"until the next plan or apply: keep this pattern in a root module that you apply only to issue a pass.\n\n" +
 			"The checks the managed `entratap_pass` makes at plan time (lifetime within the policy's range, one-time policy, start not in the past) " +
-			"run when the resource is opened, before a pass is issued.\n\n" +
+			"run when the resource is opened, before a pass is issued, against the policy as this run leaves it (an `entratap_policy` it depends on counts). " +
+			"In a tenant where Microsoft Graph refuses passes for users the policy does not target, note that the resource is opened during plan too, " +
+			"before this run changes the policy: the plan of the run that first enables the policy for the user then fails, naming the policy; " +
+			"during apply, after the policy is written, a refusal while the change replicates is retried within `timeouts.open`.\n\n" +
 			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
@@ -123,6 +129,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 
 func (e *PassEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	e.run = runFrom(req.ProviderData)
 }
 
 func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -144,11 +151,12 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 		IsUsableOnce: m.IsUsableOnce, ReplaceExisting: m.ReplaceExisting}
 	// No plan for an ephemeral resource: the same checks run here, before
 	// anything is created. A user Graph does not know yet is waited for.
-	resp.Diagnostics.Append(checkNewPass(ctx, e.client, in, false)...)
+	user, diags := checkNewPass(ctx, e.client, e.run, in, false)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	user, p, diags := issuePass(ctx, e.client, in, passOwnerEphemeral)
+	user, p, diags := issuePass(ctx, e.client, e.run, in, user, passOwnerEphemeral)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

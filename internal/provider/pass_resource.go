@@ -30,7 +30,10 @@ var (
 )
 
 // PassResource issues a Temporary Access Pass to a user and keeps it in state.
-type PassResource struct{ client *graph.Client }
+type PassResource struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewPassResource() resource.Resource { return &PassResource{} }
 
@@ -65,9 +68,15 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"and counts as a pass not managed here: set `replace_existing = true` in that case.\n\n" +
 			"An expired or used pass stays in state and only its `is_usable` / `method_usability_reason` change, without a diff, " +
 			"unless `replace_when_unusable = true`. A pass deleted outside Terraform (or replaced by a newer one) is created again on the next apply.\n\n" +
-			"At plan time, a new pass is checked against the tenant's live policy: a lifetime outside its range, or a multi-use pass under a one-time policy, " +
-			"is an error before anything is created, and so is a `user_id` Graph does not know (after a few seconds' grace for replication); a disabled policy or a user the policy does not target is a warning, since the pass would be unusable. " +
-			"These checks use the policy as it is when planning: when the same configuration widens the policy, apply the policy first.\n\n" +
+			"At plan time, a new pass is checked against the tenant's policy **as this run leaves it**: the live policy, with the planned values of an `entratap_policy` " +
+			"the pass depends on (a reference or `depends_on`) laid over it. So a configuration that enables or widens the policy and issues passes plans and applies in one run. " +
+			"A lifetime outside that range, or a multi-use pass under a one-time policy, is an error before anything is created, and so is a `user_id` Graph does not know " +
+			"(after a few seconds' grace for replication); a disabled policy or a user the policy does not target is a warning, since Graph then refuses the pass or issues it unusable. " +
+			"`user_object_id` is resolved at plan time and shown in the plan.\n\n" +
+			"A pass that does not depend on the `entratap_policy` of its configuration may be planned and created before the policy changes: it is checked against the live policy, " +
+			"and, in a tenant where Graph refuses passes for users the policy does not target, its create can fail. Make passes depend on the policy.\n\n" +
+			"Right after the policy is enabled or a user is added to a targeted group, Graph may refuse a new pass for a while (replication): when the policy as this run leaves it " +
+			"targets the user, the create retries within `timeouts.create`; when it does not, the create fails at once and the error names the policy's state and targets.\n\n" +
 			"Import with `<user_id>/<pass_id>`. The code of an imported pass is unknown: `temporary_access_pass` stays null.\n\n" +
 			"Needs the Microsoft Graph permissions `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`; the plan-time checks also read the policy " +
 			"(`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All` with `User.Read.All`), and only warn when they cannot.",
@@ -138,6 +147,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 
 func (r *PassResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 // ModifyPlan checks a pass about to be created against the live policy, and
@@ -154,7 +164,12 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		resp.Diagnostics.Append(checkNewPass(ctx, r.client, plan.inputs(), true)...)
+		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
+		resp.Diagnostics.Append(diags...)
+		if user != nil {
+			// Known at plan, shown in it, and used by Create: no second lookup.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_object_id"), user.ID)...)
+		}
 		return
 	}
 
@@ -189,7 +204,11 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	user, p, diags := issuePass(ctx, r.client, plan.inputs(), passOwnerResource)
+	var planned *graph.User
+	if id := plan.UserObjectID; !id.IsNull() && !id.IsUnknown() && id.ValueString() != "" {
+		planned = &graph.User{ID: id.ValueString(), UserPrincipalName: plan.UserID.ValueString()}
+	}
+	user, p, diags := issuePass(ctx, r.client, r.run, plan.inputs(), planned, passOwnerResource)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

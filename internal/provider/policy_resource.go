@@ -27,10 +27,14 @@ var (
 	_ resource.ResourceWithConfigure      = &PolicyResource{}
 	_ resource.ResourceWithImportState    = &PolicyResource{}
 	_ resource.ResourceWithValidateConfig = &PolicyResource{}
+	_ resource.ResourceWithModifyPlan     = &PolicyResource{}
 )
 
 // PolicyResource manages the tenant's Temporary Access Pass policy.
-type PolicyResource struct{ client *graph.Client }
+type PolicyResource struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewPolicyResource() resource.Resource { return &PolicyResource{} }
 
@@ -124,6 +128,24 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 func (r *PolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
+}
+
+// ModifyPlan changes nothing: it records the policy as this run will leave
+// it, for the checks of the passes planned after it (policy_plan.go).
+func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		r.run.record(plannedDefaults()) // destroy: Microsoft's defaults
+		return
+	}
+	var m policyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, diags := planPolicy(ctx, m.policyModel)
+	resp.Diagnostics.Append(diags...)
+	r.run.record(p)
 }
 
 func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -156,6 +178,7 @@ func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.Append(graphDiag("Writing the Temporary Access Pass policy failed", err))
 		return
 	}
+	r.run.markWritten()
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
@@ -198,6 +221,7 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			resp.Diagnostics.Append(graphDiag("Updating the Temporary Access Pass policy failed", err))
 			return
 		}
+		r.run.markWritten()
 	}
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
@@ -215,7 +239,9 @@ func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 	if err := r.client.ResetPolicy(ctx); err != nil {
 		resp.Diagnostics.Append(graphDiag("Resetting the Temporary Access Pass policy to Microsoft's defaults failed", err))
+		return
 	}
+	r.run.markWritten()
 }
 
 func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

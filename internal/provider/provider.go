@@ -187,11 +187,12 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		return
 	}
-	resp.DataSourceData = client
-	resp.ResourceData = client
-	resp.EphemeralResourceData = client
-	resp.ListResourceData = client
-	resp.ActionData = client
+	data := &providerData{client: client, run: &runState{}}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // sensitive reports whether a provider attribute holds a secret.

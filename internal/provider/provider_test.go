@@ -95,7 +95,11 @@ func newMock(t testing.TB) *graphmock.Server {
 	if testCA == nil {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA})
+	// Most tests issue passes under the default (disabled) policy: the mock's
+	// allow setting; the tests of the refusal set refuse themselves.
+	seed := graphmock.DefaultSeed()
+	seed.PolicyScope = graphmock.PolicyScopeAllow
+	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA, Seed: &seed})
 	if err != nil {
 		t.Fatalf("starting the mock Graph: %v", err)
 	}

@@ -59,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
 	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
+	policyScope := fs.String("policy-scope", "", `a pass for a user the policy does not target (or under a disabled policy): "refuse" (400, the default) or "allow" (created, reads DisabledByPolicy); overrides the seed`)
+	replication := fs.Float64("policy-replication-seconds", -1, "with policy-scope refuse: seconds (tenant clock) creates stay refused after the policy is enabled or retargeted, or the user joins a group; overrides the seed")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: graphmock [flags]\n\nServes the mock Microsoft Graph and Entra ID login endpoints over HTTPS on loopback.\n"+
 			"Controls (no auth) under https://HOST:PORT/_mock: GET /_mock lists them. Flags:\n\n")
@@ -105,6 +107,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	if *policyScope != "" {
+		if err := (graphmock.Settings{PolicyScope: *policyScope}).Validate(); err != nil {
+			fmt.Fprintf(stderr, "graphmock: --policy-scope: %v\n", err)
+			return 2
+		}
+	}
+
 	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile}
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
@@ -132,6 +141,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer func() { _ = srv.Close() }()
 	srv.SetFaults(faults)
+	if *policyScope != "" || *replication >= 0 {
+		set := srv.Settings()
+		if *policyScope != "" {
+			set.PolicyScope = *policyScope
+		}
+		if *replication >= 0 {
+			set.PolicyReplicationSeconds = *replication
+		}
+		if err := set.Validate(); err != nil {
+			fmt.Fprintf(stderr, "graphmock: settings flags: %v\n", err)
+			return 2
+		}
+		srv.SetSettings(set)
+	}
 	if *envFile != "" {
 		if err := srv.WriteEnvFile(*envFile); err != nil {
 			fmt.Fprintf(stderr, "graphmock: --env-file: %v\n", err)

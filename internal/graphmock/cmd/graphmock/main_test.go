@@ -167,6 +167,7 @@ func TestCommand_Errors(t *testing.T) {
 		{"--fault-rate", "2"},
 		{"--fault-rate", "0.5", "--fault-statuses", "404"},
 		{"--fault-retry-after", "soon"},
+		{"--policy-scope", "sometimes"},
 		{"extra-arg"},
 	} {
 		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
@@ -243,5 +244,22 @@ func TestCommand_HelpListsEveryFlag(t *testing.T) {
 		if !strings.Contains(stderr.String(), "-"+f+" ") && !strings.Contains(stderr.String(), "-"+f+"\n") {
 			t.Errorf("--help lacks -%s", f)
 		}
+	}
+}
+
+func TestCommand_PolicyScopeFlags(t *testing.T) {
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	fields, _ := started(t, "--ca-file", ca, "--policy-scope", "allow", "--policy-replication-seconds", "30")
+	resp, err := client(t, ca).Get(fields["mock"] + "/settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got graphmock.Settings
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.PolicyScope != graphmock.PolicyScopeAllow || got.PolicyReplicationSeconds != 30 {
+		t.Fatalf("settings %+v", got)
 	}
 }
