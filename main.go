@@ -15,7 +15,7 @@ import (
 // version is set at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
-//go:generate go tool tfplugindocs generate --provider-name entratap
+//go:generate make docs
 
 func main() {
 	var debug bool

@@ -4,6 +4,8 @@
 // config of its own (the user's ~/.terraformrc is untouched), applies
 // examples/quickstart, proves an issued code signs its user in, checks that a
 // second plan is empty, and destroys. Any failure names the step and exits 1.
+// It runs terraform, or tofu when there is no terraform on PATH;
+// TF_ACC_TERRAFORM_PATH (as for the acceptance tests) names another binary.
 package main
 
 import (
@@ -48,6 +50,8 @@ type demo struct {
 	mockCmd  *exec.Cmd
 	mock     *graphmock.Client
 	tfEnv    []string
+	tfBin    string // terraform or tofu: tfcli.FindPath
+	tfName   string // its file name, for the step titles
 	applied  bool
 	mockDone chan struct{}
 }
@@ -63,6 +67,12 @@ func (d *demo) run() error {
 		return err
 	}
 	d.dir = filepath.Join(d.root, ".demo")
+	cli, err := tfcli.Find(d.ctx)
+	if err != nil {
+		return err
+	}
+	d.tfBin, d.tfName = cli.Path, filepath.Base(cli.Path)
+	fmt.Printf("    using %s\n", cli)
 	_ = os.RemoveAll(d.dir)
 	bin := filepath.Join(d.dir, "bin")
 
@@ -90,12 +100,12 @@ func (d *demo) run() error {
 		fmt.Printf("    %s@%s\n", u, graphmock.Domain)
 	}
 
-	d.begin("prepare Terraform: dev override to the fresh build, a copy of examples/")
+	d.begin("prepare " + d.tfName + ": dev override to the fresh build, a copy of examples/")
 	if err := d.prepareTerraform(bin, graphmock.OnboardingGroupID); err != nil {
 		return err
 	}
 
-	d.begin("terraform apply examples/quickstart")
+	d.begin(d.tfName + " apply examples/quickstart")
 	if err := d.tf("apply", "-auto-approve", "-input=false"); err != nil {
 		return err
 	}
@@ -137,7 +147,7 @@ func (d *demo) run() error {
 	}
 	fmt.Println("    no changes")
 
-	d.begin("terraform destroy")
+	d.begin(d.tfName + " destroy")
 	if err := d.tf("destroy", "-auto-approve", "-input=false"); err != nil {
 		return err
 	}
@@ -146,13 +156,13 @@ func (d *demo) run() error {
 		return err
 	}
 
-	d.begin("terraform test in examples/modules/onboarding, against the same mock")
-	mod := filepath.Join(filepath.Dir(d.work), "modules", "onboarding")
-	// The test files' helper modules are local modules too: installed by get.
-	if err := d.cmd(mod, d.tfEnv, "terraform", "get"); err != nil {
+	d.begin(d.tfName + " test in examples/modules/onboarding, against the same mock")
+	onboarding := filepath.Join(filepath.Dir(d.work), "modules", "onboarding")
+	// The test files' helper modules must be installed first; the provider comes from the dev override.
+	if err := d.cmd(onboarding, d.tfEnv, d.tfBin, "get"); err != nil {
 		return err
 	}
-	return d.cmd(mod, d.tfEnv, "terraform", "test")
+	return d.cmd(onboarding, d.tfEnv, d.tfBin, "test")
 }
 
 // cmd runs a command with output to the terminal.
@@ -169,15 +179,15 @@ func (d *demo) cmd(dir string, env []string, name string, args ...string) error 
 }
 
 func (d *demo) tf(args ...string) error {
-	return d.cmd(d.work, d.tfEnv, "terraform", args...)
+	return d.cmd(d.work, d.tfEnv, d.tfBin, args...)
 }
 
 func (d *demo) tfOutputJSON(name string) (map[string]string, error) {
-	c := exec.CommandContext(d.ctx, "terraform", "output", "-json", name)
+	c := exec.CommandContext(d.ctx, d.tfBin, "output", "-json", name)
 	c.Dir, c.Env, c.Stderr = d.work, d.tfEnv, os.Stderr
 	out, err := c.Output()
 	if err != nil {
-		return nil, fmt.Errorf("terraform output %s: %w", name, err)
+		return nil, fmt.Errorf("%s output %s: %w", d.tfName, name, err)
 	}
 	var m map[string]string
 	return m, json.Unmarshal(out, &m)
@@ -317,7 +327,7 @@ func copyDir(src, dst string) error {
 // cleanup destroys what a failed run left and stops the mock.
 func (d *demo) cleanup() {
 	if d.applied && d.ctx.Err() == nil {
-		fmt.Println("\n==> cleanup: terraform destroy")
+		fmt.Println("\n==> cleanup: " + d.tfName + " destroy")
 		_ = d.tf("destroy", "-auto-approve", "-input=false")
 	}
 	if d.mockCmd != nil && d.mockCmd.Process != nil {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/tfcli"
 )
 
 // documents in reader order; every guide must be listed.
@@ -178,12 +180,43 @@ func cleanEnv() []string {
 	return append(env, "CHECKPOINT_DISABLE=1")
 }
 
+// cliShimDir holds a link named terraform to the CLI when that is not the
+// terraform on PATH; it goes first on the snippets' PATH.
+var cliShimDir string
+
+// pathFirst puts dir at the front of env's PATH (no change for "").
+func pathFirst(env []string, dir string) []string {
+	if dir == "" {
+		return env
+	}
+	out := make([]string, 0, len(env)+1)
+	path := dir
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = dir + string(os.PathListSeparator) + v
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "PATH="+path)
+}
+
 func TestDocs(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC not set: the doc snippets run Terraform (make test sets it)")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform not on PATH")
+	tf, err := tfcli.FindPath()
+	if err != nil {
+		t.Skip(err)
+	}
+	// The snippets say terraform; with OpenTofu (or TF_ACC_TERRAFORM_PATH)
+	// that name runs it, as an OpenTofu reader types tofu for terraform.
+	if onPath, _ := exec.LookPath("terraform"); onPath != tf {
+		cliShimDir = t.TempDir()
+		if err := os.Symlink(tf, filepath.Join(cliShimDir, "terraform")); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("the snippets' terraform runs %s", tf)
 	}
 	root := repoRoot(t)
 	guides, _ := filepath.Glob(filepath.Join(root, "docs/guides/*.md"))
@@ -269,7 +302,7 @@ func runDocument(t *testing.T, root, prelude string, snips []snippet) {
 	defer cancel()
 	cmd := exec.Command("bash", "--noprofile", "--norc", scriptPath)
 	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), "DOCTEST_PROGRESS="+progress)
+	cmd.Env = append(pathFirst(cleanEnv(), cliShimDir), "DOCTEST_PROGRESS="+progress)
 	// A file, not a pipe: a background mock keeps no pipe open that Wait would wait on.
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group: the mocks it starts end with it

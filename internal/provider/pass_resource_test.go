@@ -930,7 +930,7 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 		t.Fatalf("reading the log: %v", err)
 	}
 	// Both the CLI's and the provider's lines must be there for the scan to mean anything.
-	for _, want := range []string{"Terraform version: ", "Microsoft Graph request", "temporaryAccessPassMethods", "ApplyResourceChange"} {
+	for _, want := range []string{logVersionLine(), "Microsoft Graph request", "temporaryAccessPassMethods", "ApplyResourceChange"} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Fatalf("the log (%d bytes) lacks %q: logging was not captured", len(data), want)
 		}

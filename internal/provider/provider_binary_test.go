@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,12 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/entratap/terraform-provider-entratap/internal/tfcli"
 )
 
 // TestAccProviderSchemaFromBinary builds the release binary and asks
-// Terraform for its schema, as a user's `terraform providers schema -json`
-// would: every provider setting and every object is there.
+// Terraform (or OpenTofu) for its schema, as a user's `terraform providers
+// schema -json` would: every provider setting and every object is there, and
+// `make docs`'s schema, read through the protocol, says the same.
 func TestAccProviderSchemaFromBinary(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
@@ -47,13 +52,15 @@ func TestAccProviderSchemaFromBinary(t *testing.T) {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("terraform", "providers", "schema", "-json")
+	cmd := exec.Command(testCLI.Path, "providers", "schema", "-json")
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("terraform providers schema -json: %v", err)
+		t.Fatalf("%s providers schema -json: %v", testCLI.Name, err)
 	}
+	addr := testCLI.RegistryHost() + "/entratap/entratap"
+	compareSchemaJSON(t, out, addr)
 	var doc struct {
 		ProviderSchemas map[string]struct {
 			Provider struct {
@@ -71,7 +78,7 @@ func TestAccProviderSchemaFromBinary(t *testing.T) {
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatal(err)
 	}
-	s, ok := doc.ProviderSchemas["registry.terraform.io/entratap/entratap"]
+	s, ok := doc.ProviderSchemas[addr]
 	if !ok {
 		t.Fatalf("no entratap schema in %s", strings.Join(keys(doc.ProviderSchemas), ", "))
 	}
@@ -118,4 +125,57 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// compareSchemaJSON checks that what `make docs` reads from the provider
+// through the protocol (tfcli.ProviderSchemas) is what the CLI prints, for
+// every part this CLI knows (identities need 1.12, lists and actions 1.14).
+func compareSchemaJSON(t *testing.T, cliOut []byte, addr string) {
+	t.Helper()
+	var fromCLI tfjson.ProviderSchemas
+	if err := json.Unmarshal(cliOut, &fromCLI); err != nil {
+		t.Fatal(err)
+	}
+	cli := fromCLI.Schemas[addr]
+	if cli == nil {
+		t.Fatalf("no %s in the CLI's schema", addr)
+	}
+	server, err := protoV6["entratap"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := tfcli.ProviderSchemas(context.Background(), server, "entratap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := docs.Schemas["entratap"]
+	parts := []struct {
+		name      string
+		cli, ours any
+		known     bool
+	}{
+		{"provider", cli.ConfigSchema, ours.ConfigSchema, true},
+		{"resource_schemas", cli.ResourceSchemas, ours.ResourceSchemas, true},
+		{"data_source_schemas", cli.DataSourceSchemas, ours.DataSourceSchemas, true},
+		{"ephemeral_resource_schemas", cli.EphemeralResourceSchemas, ours.EphemeralResourceSchemas, true},
+		{"resource_identity_schemas", cli.ResourceIdentitySchemas, ours.ResourceIdentitySchemas, len(cli.ResourceIdentitySchemas) > 0},
+		{"list_resource_schemas", cli.ListResourceSchemas, ours.ListResourceSchemas, len(cli.ListResourceSchemas) > 0},
+		{"action_schemas", cli.ActionSchemas, ours.ActionSchemas, len(cli.ActionSchemas) > 0},
+	}
+	compared := 0
+	for _, p := range parts {
+		if !p.known {
+			t.Logf("%s: %s prints none (too old); not compared", p.name, testCLI)
+			continue
+		}
+		a, _ := json.Marshal(p.cli)
+		b, _ := json.Marshal(p.ours)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: make docs' schema differs from %s's:\n cli:  %s\n docs: %s", p.name, testCLI, a, b)
+		}
+		compared++
+	}
+	if compared < 4 {
+		t.Fatalf("compared %d parts", compared)
+	}
 }

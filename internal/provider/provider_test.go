@@ -50,6 +50,7 @@ func runTests(m *testing.M) int {
 	} {
 		os.Unsetenv(e)
 	}
+	defer prepareCLI()() // cli_test.go: Terraform or OpenTofu
 	// An empty CLI config of our own: the user's must not change the runs
 	// (and a missing ~/.terraformrc would print a warning in every run).
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {

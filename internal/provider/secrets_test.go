@@ -177,7 +177,7 @@ func secretSplitLog(data []byte) (logs, framework []byte, entries map[string]int
 			switch {
 			case bytes.Contains(line, []byte("sdk.helper_resource:")):
 				source = "framework"
-			case bytes.Contains(line, []byte("tf_provider_addr=registry.terraform.io/hashicorp/entratap")), bytes.Contains(line, []byte("] entratap: ")):
+			case bytes.Contains(line, []byte(logProviderAddr())), bytes.Contains(line, []byte("] entratap: ")):
 				source = "provider"
 			}
 			entries[source]++
@@ -544,7 +544,7 @@ resource "echo" "test" {}
 		t.Fatalf("reading the log: %v", err)
 	}
 	// Both the CLI's and the provider's lines must be there for the search to mean anything.
-	for _, want := range []string{"Terraform version: ", "Microsoft Graph request", "temporaryAccessPassMethods", "ApplyResourceChange", "OpenEphemeralResource", "tf_provider_addr=registry.terraform.io/hashicorp/entratap"} {
+	for _, want := range []string{logVersionLine(), "Microsoft Graph request", "temporaryAccessPassMethods", "ApplyResourceChange", "OpenEphemeralResource", logProviderAddr()} {
 		if !bytes.Contains(logData, []byte(want)) {
 			t.Fatalf("the log (%d bytes) lacks %q: logging was not captured", len(logData), want)
 		}

@@ -1,0 +1,149 @@
+package provider
+
+// Acceptance tests of what only newer CLIs drive: identity (Terraform 1.12+)
+// and `terraform query` (1.14+). The Terraform in CI (1.11) skips them; the
+// protocol tests (proto_test.go) cover the same RPCs there.
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+func TestAccPassResource_identity(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_pass.p"
+	// The object id, as the identity holds it: an import then plans no change.
+	config := passConfig(m, `
+resource "entratap_pass" "p" {
+  user_id             = "`+graphmock.AliceID+`"
+  lifetime_in_minutes = 60
+}
+`)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"user_id": knownvalue.StringExact(graphmock.AliceID),
+						"id":      knownvalue.NotNull(),
+					}),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+			},
+		},
+	})
+}
+
+func TestAccPolicyResource_identity(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_policy.p"
+	config := providerBlock(m) + `
+resource "entratap_policy" "p" {
+  enabled = true
+}
+`
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"id":        knownvalue.StringExact("TemporaryAccessPass"),
+					}),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+			},
+		},
+	})
+}
+
+func TestAccPassList_query(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck: func() {
+			passEnablePolicy(t, m)
+			// Passes made outside Terraform: the portal, a script.
+			passCreateOutOfBand(t, m, graphmock.AliceID, map[string]any{"lifetimeInMinutes": 60})
+			passCreateOutOfBand(t, m, graphmock.BobID, map[string]any{"lifetimeInMinutes": 60})
+		},
+		Steps: []resource.TestStep{
+			{
+				// The query step needs a configuration step before it.
+				Config: providerBlock(m),
+			},
+			{
+				// Terraform reads the query beside the step's configuration, provider block included.
+				Query: true,
+				Config: `
+list "entratap_pass" "group" {
+  provider = entratap
+  config {
+    group_id = "` + graphmock.OnboardingGroupID + `"
+  }
+}
+list "entratap_pass" "all" {
+  provider = entratap
+  config {
+    all_users = true
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					// The group holds alice only.
+					querycheck.ExpectLength("entratap_pass.group", 1),
+					querycheck.ExpectIdentity("entratap_pass.group", map[string]knownvalue.Check{
+						"user_id": knownvalue.StringExact(graphmock.AliceID),
+						"id":      knownvalue.NotNull(),
+					}),
+					querycheck.ExpectLength("entratap_pass.all", 2),
+					querycheck.ExpectIdentity("entratap_pass.all", map[string]knownvalue.Check{
+						"user_id": knownvalue.StringExact(graphmock.BobID),
+						"id":      knownvalue.NotNull(),
+					}),
+				},
+			},
+			{
+				Query: true,
+				Config: `
+list "entratap_pass" "none" {
+  provider = entratap
+  config {
+    all_users = false
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`all_users`),
+			},
+		},
+	})
+}
