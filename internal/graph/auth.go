@@ -209,8 +209,12 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	case needIDs() != "":
 		skip(MethodWorkloadIdentity, needIDs())
 	default:
-		c, err := azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
-			ClientOptions: copts, ClientID: cfg.ClientID, TenantID: cfg.TenantID, TokenFilePath: cfg.FederatedTokenFile, DisableInstanceDiscovery: noDiscovery})
+		// A client assertion read by ReadSettingFile, as azidentity's workload
+		// identity credential does, but bounded and cancellable.
+		file := cfg.FederatedTokenFile
+		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, func(ctx context.Context) (string, error) {
+			return readTokenFile(ctx, "AZURE_FEDERATED_TOKEN_FILE", file)
+		}, &azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, fmt.Errorf("AKS workload identity credential: %w", err)
 		}
@@ -257,17 +261,21 @@ func oidcAssertion(cfg AuthConfig) func(context.Context) (string, error) {
 	case cfg.OIDCToken != "":
 		return func(context.Context) (string, error) { return cfg.OIDCToken, nil }
 	case cfg.OIDCTokenFilePath != "":
-		return func(context.Context) (string, error) {
-			b, err := os.ReadFile(cfg.OIDCTokenFilePath)
-			if err != nil {
-				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
-			}
-			return strings.TrimSpace(string(b)), nil
+		return func(ctx context.Context) (string, error) {
+			return readTokenFile(ctx, "oidc_token_file_path", cfg.OIDCTokenFilePath)
 		}
 	}
 	return func(ctx context.Context) (string, error) {
 		return requestOIDCToken(ctx, cfg.OIDCRequestURL, cfg.OIDCRequestToken)
 	}
+}
+
+func readTokenFile(ctx context.Context, attr, path string) (string, error) {
+	b, err := ReadSettingFile(ctx, attr, path, MaxSecretFileSize)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // requestOIDCToken asks a CI system (GitHub Actions' protocol) for an ID

@@ -172,7 +172,7 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, attr, err := buildClient(m, p.userAgent(req.TerraformVersion), p.opts...)
+	client, attr, err := buildClient(ctx, m, p.userAgent(req.TerraformVersion), p.opts...)
 	if err != nil {
 		switch {
 		case attr != "" && !p.sensitive(ctx, attr):
@@ -212,7 +212,7 @@ func (p *EntratapProvider) userAgent(tfVersion string) string {
 
 // buildClient merges configuration and environment, then builds the
 // credential and the client. On error it names the attribute at fault, if any.
-func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
+func buildClient(ctx context.Context, m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
 	envName := pick(m.Environment, "ARM_ENVIRONMENT")
 	if envName == "" {
 		envName = "public"
@@ -254,9 +254,9 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 	}
 	if cfg.ClientID == "" {
 		if f := pick(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"); f != "" {
-			b, err := os.ReadFile(f)
+			b, err := graph.ReadSettingFile(ctx, "client_id_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
-				return nil, "client_id_file_path", fmt.Errorf("reading client_id_file_path: %w", err)
+				return nil, "client_id_file_path", err
 			}
 			cfg.ClientID = strings.TrimSpace(string(b))
 		}
@@ -272,9 +272,9 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 	}
 	if cfg.ClientSecret == "" {
 		if f := pick(m.ClientSecretFilePath, "ARM_CLIENT_SECRET_FILE_PATH"); f != "" {
-			b, err := os.ReadFile(f)
+			b, err := graph.ReadSettingFile(ctx, "client_secret_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
-				return nil, "client_secret_file_path", fmt.Errorf("reading client_secret_file_path: %w", err)
+				return nil, "client_secret_file_path", err
 			}
 			cfg.ClientSecret = strings.TrimSpace(string(b))
 		}
@@ -286,9 +286,9 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 		}
 		cfg.ClientCertificate = b
 	} else if f := pick(m.ClientCertificatePath, "ARM_CLIENT_CERTIFICATE_PATH"); f != "" {
-		b, err := os.ReadFile(f)
+		b, err := graph.ReadSettingFile(ctx, "client_certificate_path", f, graph.MaxCertificateFileSize)
 		if err != nil {
-			return nil, "client_certificate_path", fmt.Errorf("reading client_certificate_path: %w", err)
+			return nil, "client_certificate_path", err
 		}
 		cfg.ClientCertificate = b
 	}
