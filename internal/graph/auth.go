@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"golang.org/x/crypto/pkcs12"
 )
 
 // AuthConfig is everything the provider knows about how to authenticate,
@@ -27,7 +29,10 @@ type AuthConfig struct {
 
 	ClientSecret string
 
-	ClientCertificate         []byte // PKCS#12 (or PEM) bytes
+	ClientCertificate []byte // PKCS#12 (or PEM) bytes
+	// ClientCertificateSource names the setting the bytes came from, for errors:
+	// client_certificate (the default) or client_certificate_path.
+	ClientCertificateSource   string
 	ClientCertificatePassword string
 
 	UseOIDC           bool
@@ -154,11 +159,7 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	} else {
 		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
 		if err != nil {
-			hint := "check that it is a base64-encoded PKCS#12 (.pfx) bundle holding the certificate and its private key"
-			if cfg.ClientCertificatePassword == "" {
-				hint = "if the bundle is password-protected, set client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD)"
-			}
-			return nil, fmt.Errorf("client_certificate could not be read: %s: %v", hint, redactErr(err, cfg.ClientCertificatePassword))
+			return nil, certificateError(cfg, err)
 		}
 		c, err := azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key,
 			&azidentity.ClientCertificateCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery, SendCertificateChain: true})
@@ -253,6 +254,52 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 
 	return nil, fmt.Errorf("no way to authenticate to Microsoft Entra ID was configured. Tried, in order:\n  - %s", strings.Join(skipped, "\n  - "))
 }
+
+// certificateError says why a bundle could not be read, in the user's terms:
+// not a bundle at all, a missing password, or a wrong one. Never the parser's
+// raw text (asn1 dumps), never the password.
+func certificateError(cfg AuthConfig, err error) error {
+	src := cfg.ClientCertificateSource
+	if src == "" {
+		src = "client_certificate"
+	}
+	data := cfg.ClientCertificate
+	var why string
+	switch {
+	case errors.Is(err, pkcs12.ErrIncorrectPassword) && cfg.ClientCertificatePassword == "":
+		why = "the bundle is password-protected, set client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD)"
+	case errors.Is(err, pkcs12.ErrIncorrectPassword):
+		why = "client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD) is not the password of this bundle"
+	case !bytes.Contains(data, []byte("-----BEGIN")) && (len(data) == 0 || data[0] != 0x30):
+		// A DER PKCS#12 bundle starts with an ASN.1 SEQUENCE (0x30).
+		why = "it is neither a PKCS#12 (.pfx) bundle nor PEM; check that it is the certificate bundle with its private key"
+	default:
+		why = "it is not a readable PKCS#12 (.pfx) bundle or PEM holding a certificate and its private key (" + certReason(err) + ")"
+	}
+	attr := src
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+		attr = "client_certificate_password"
+	}
+	return &SettingError{Attr: attr, Err: fmt.Errorf("%s could not be read: %s", src, why)}
+}
+
+// certReason is a parser error without its ASN.1 internals.
+func certReason(err error) string {
+	msg := firstLine(err.Error())
+	if strings.Contains(msg, "asn1") || strings.Contains(msg, "{") || len(msg) > 120 {
+		return "the data is damaged or not a certificate bundle"
+	}
+	return msg
+}
+
+// SettingError is a configuration error about one setting, which Attr names.
+type SettingError struct {
+	Attr string
+	Err  error
+}
+
+func (e *SettingError) Error() string { return e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
 
 // oidcAssertion returns the federated token source: a literal token, a file
 // read anew on every request (it rotates), or a GitHub-Actions-style request.
