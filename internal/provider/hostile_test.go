@@ -7,14 +7,27 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
+
+// hostileFast serves the provider with millisecond back-offs and graces.
+var hostileFast = map[string]func() (tfprotov6.ProviderServer, error){
+	"entratap": providerserver.NewProtocol6WithError(New("test", func(c *graph.Config) {
+		c.ReplicationGrace, c.YoungPassGrace = 20*time.Millisecond, 20*time.Millisecond
+		c.Backoff = graph.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}
+	})()),
+}
 
 // hostileStep is a plan-only step expected to fail with msg.
 func hostileStep(config, msg string) resource.TestStep {
@@ -236,4 +249,74 @@ func TestAccSecret_hostileInputs(t *testing.T) {
 	}
 	scanner.scanDir(t, workDirs)
 	scanner.report(t, "hostile inputs")
+}
+
+func hostileForEach(m *graphmock.Server, users ...string) string {
+	q := make([]string, len(users))
+	for i, u := range users {
+		q[i] = fmt.Sprintf("%q", u)
+	}
+	return providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  for_each = toset([%s])\n  user_id  = each.value\n}\n", strings.Join(q, ", "))
+}
+
+// Item 6: a user offboarded outside Terraform blocks neither terraform
+// destroy (whose refresh plan calls ModifyPlan) nor removing the user's entry.
+func TestAccHostile_goneUserNeverBlocksDestroy(t *testing.T) {
+	for _, destroy := range []bool{true, false} {
+		t.Run(fmt.Sprintf("destroy=%t", destroy), func(t *testing.T) {
+			m := newMock(t)
+			second := resource.TestStep{
+				PreConfig: func() {
+					if err := m.RemoveUser(graphmock.BobUPN); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:  hostileForEach(m, graphmock.AliceUPN, graphmock.BobUPN),
+				Destroy: true,
+			}
+			if !destroy {
+				second.Config, second.Destroy = hostileForEach(m, graphmock.AliceUPN), false
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: hostileFast,
+				PreCheck:                 func() { passEnablePolicy(t, m) },
+				Steps: []resource.TestStep{
+					{Config: hostileForEach(m, graphmock.AliceUPN, graphmock.BobUPN)},
+					second,
+					passDestroyStep(m),
+				},
+			})
+		})
+	}
+}
+
+// Item 7: an import id with a wrong user part names the user, not
+// "Cannot import non-existent remote object".
+func TestAccHostile_importWrongUser(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_pass.alice"
+	cfg := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"alice\" {\n  user_id = %q\n}\n", graphmock.AliceUPN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				Config:       cfg,
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return "nobody@" + graphmock.Domain + "/" + s.RootModule().Resources[addr].Primary.ID, nil
+				},
+				ExpectError: regexp.MustCompile(`(?s)no such user.*"nobody@contoso.example",\s+names\s+no\s+user`),
+			},
+			{
+				Config:        cfg,
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: graphmock.AliceUPN + "/00000000-0000-4000-8000-000000000000",
+				ExpectError:   regexp.MustCompile(`(?s)no such pass.*holds\s+no\s+Temporary\s+Access\s+Pass\s+with\s+id`),
+			},
+		},
+	})
 }
