@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"golang.org/x/crypto/pkcs12"
 )
 
 // AuthConfig is everything the provider knows about how to authenticate,
@@ -27,7 +29,10 @@ type AuthConfig struct {
 
 	ClientSecret string
 
-	ClientCertificate         []byte // PKCS#12 (or PEM) bytes
+	ClientCertificate []byte // PKCS#12 (or PEM) bytes
+	// ClientCertificateSource names the setting the bytes came from, for errors:
+	// client_certificate (the default) or client_certificate_path.
+	ClientCertificateSource   string
 	ClientCertificatePassword string
 
 	UseOIDC           bool
@@ -154,11 +159,7 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	} else {
 		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
 		if err != nil {
-			hint := "check that it is a base64-encoded PKCS#12 (.pfx) bundle holding the certificate and its private key"
-			if cfg.ClientCertificatePassword == "" {
-				hint = "if the bundle is password-protected, set client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD)"
-			}
-			return nil, fmt.Errorf("client_certificate could not be read: %s: %v", hint, redactErr(err, cfg.ClientCertificatePassword))
+			return nil, certificateError(cfg, err)
 		}
 		c, err := azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key,
 			&azidentity.ClientCertificateCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery, SendCertificateChain: true})
@@ -209,8 +210,12 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	case needIDs() != "":
 		skip(MethodWorkloadIdentity, needIDs())
 	default:
-		c, err := azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
-			ClientOptions: copts, ClientID: cfg.ClientID, TenantID: cfg.TenantID, TokenFilePath: cfg.FederatedTokenFile, DisableInstanceDiscovery: noDiscovery})
+		// A client assertion read by ReadSettingFile, as azidentity's workload
+		// identity credential does, but bounded and cancellable.
+		file := cfg.FederatedTokenFile
+		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, func(ctx context.Context) (string, error) {
+			return readTokenFile(ctx, "AZURE_FEDERATED_TOKEN_FILE", file)
+		}, &azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, fmt.Errorf("AKS workload identity credential: %w", err)
 		}
@@ -250,6 +255,52 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	return nil, fmt.Errorf("no way to authenticate to Microsoft Entra ID was configured. Tried, in order:\n  - %s", strings.Join(skipped, "\n  - "))
 }
 
+// certificateError says why a bundle could not be read, in the user's terms:
+// not a bundle at all, a missing password, or a wrong one. Never the parser's
+// raw text (asn1 dumps), never the password.
+func certificateError(cfg AuthConfig, err error) error {
+	src := cfg.ClientCertificateSource
+	if src == "" {
+		src = "client_certificate"
+	}
+	data := cfg.ClientCertificate
+	var why string
+	switch {
+	case errors.Is(err, pkcs12.ErrIncorrectPassword) && cfg.ClientCertificatePassword == "":
+		why = "the bundle is password-protected, set client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD)"
+	case errors.Is(err, pkcs12.ErrIncorrectPassword):
+		why = "client_certificate_password (ARM_CLIENT_CERTIFICATE_PASSWORD) is not the password of this bundle"
+	case !bytes.Contains(data, []byte("-----BEGIN")) && (len(data) == 0 || data[0] != 0x30):
+		// A DER PKCS#12 bundle starts with an ASN.1 SEQUENCE (0x30).
+		why = "it is neither a PKCS#12 (.pfx) bundle nor PEM; check that it is the certificate bundle with its private key"
+	default:
+		why = "it is not a readable PKCS#12 (.pfx) bundle or PEM holding a certificate and its private key (" + certReason(err) + ")"
+	}
+	attr := src
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+		attr = "client_certificate_password"
+	}
+	return &SettingError{Attr: attr, Err: fmt.Errorf("%s could not be read: %s", src, why)}
+}
+
+// certReason is a parser error without its ASN.1 internals.
+func certReason(err error) string {
+	msg := firstLine(err.Error())
+	if strings.Contains(msg, "asn1") || strings.Contains(msg, "{") || len(msg) > 120 {
+		return "the data is damaged or not a certificate bundle"
+	}
+	return msg
+}
+
+// SettingError is a configuration error about one setting, which Attr names.
+type SettingError struct {
+	Attr string
+	Err  error
+}
+
+func (e *SettingError) Error() string { return e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
+
 // oidcAssertion returns the federated token source: a literal token, a file
 // read anew on every request (it rotates), or a GitHub-Actions-style request.
 func oidcAssertion(cfg AuthConfig) func(context.Context) (string, error) {
@@ -257,17 +308,21 @@ func oidcAssertion(cfg AuthConfig) func(context.Context) (string, error) {
 	case cfg.OIDCToken != "":
 		return func(context.Context) (string, error) { return cfg.OIDCToken, nil }
 	case cfg.OIDCTokenFilePath != "":
-		return func(context.Context) (string, error) {
-			b, err := os.ReadFile(cfg.OIDCTokenFilePath)
-			if err != nil {
-				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
-			}
-			return strings.TrimSpace(string(b)), nil
+		return func(ctx context.Context) (string, error) {
+			return readTokenFile(ctx, "oidc_token_file_path", cfg.OIDCTokenFilePath)
 		}
 	}
 	return func(ctx context.Context) (string, error) {
 		return requestOIDCToken(ctx, cfg.OIDCRequestURL, cfg.OIDCRequestToken)
 	}
+}
+
+func readTokenFile(ctx context.Context, attr, path string) (string, error) {
+	b, err := ReadSettingFile(ctx, attr, path, MaxSecretFileSize)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // requestOIDCToken asks a CI system (GitHub Actions' protocol) for an ID

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -49,20 +50,72 @@ func isMicrosoftAuthority(authority string) bool {
 }
 
 // ValidateEndpoint checks that raw is an absolute https URL, or http on a
-// loopback address (what kiota itself accepts). attr names the setting in
-// the error.
+// loopback address (what kiota itself accepts), with no user or password
+// (they would end up in token scopes and logs) and, for graph_endpoint, no
+// path (the client adds /v1.0 itself). attr names the setting in the error,
+// which never repeats a password.
 func ValidateEndpoint(attr, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%s must be an absolute https URL such as https://graph.microsoft.com, got %q", attr, raw)
+	u, err := parseSettingURL(attr, raw)
+	if err != nil {
+		return err
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("%s must use https; plain http is only allowed for a loopback address (127.0.0.1, ::1, localhost), got %q", attr, raw)
+		return fmt.Errorf("%s must use https; plain http is only allowed for a loopback address (127.0.0.1, ::1, localhost), got %q", attr, SafeURL(raw))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%s must not carry a query or fragment, got %q", attr, raw)
+		return fmt.Errorf("%s must not carry a query or fragment, got %q", attr, SafeURL(raw))
+	}
+	if attr == "graph_endpoint" && strings.Trim(u.Path, "/") != "" {
+		hint := ""
+		if v := strings.Trim(u.Path, "/"); strings.EqualFold(v, "v1.0") || strings.EqualFold(v, "beta") {
+			hint = fmt.Sprintf(" (remove /%s: the provider adds /v1.0 itself)", v)
+		}
+		return fmt.Errorf("%s must be the Graph host only, such as https://graph.microsoft.com, without a path%s; got %q", attr, hint, SafeURL(raw))
 	}
 	return nil
+}
+
+// ValidateURLSetting checks a URL setting that may carry a path (msi_endpoint,
+// oidc_request_url): absolute http or https, and no user or password in it.
+func ValidateURLSetting(attr, raw string) error {
+	_, err := parseSettingURL(attr, raw)
+	return err
+}
+
+func parseSettingURL(attr, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("%s must be an absolute https URL such as https://graph.microsoft.com, got %q", attr, SafeURL(raw))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%s must not carry a user name or password (user:password@host): they would be sent and logged with every request; got %q: %w", attr, SafeURL(raw), ErrUserinfo)
+	}
+	return u, nil
+}
+
+// ErrUserinfo marks a URL setting refused for holding user:password@.
+var ErrUserinfo = errors.New("remove the user and password from the URL")
+
+// SafeURL is raw fit for a message: any user:password@ removed, and cut short.
+func SafeURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = nil
+		raw = u.String()
+	} else if err != nil {
+		// Unparsable: drop everything up to an @ that could hold a password.
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			raw = "[REDACTED]@" + raw[i+1:]
+		}
+	}
+	return Truncate(raw, 200)
+}
+
+// Truncate cuts s to at most n bytes for a message, saying how long it was.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:n], ""), len(s))
 }
 
 // IsLoopback reports whether host names this machine.

@@ -43,7 +43,7 @@ var passDocs = map[string]string{
 	"expiration_date_time":  "When the pass stops being usable: its start plus its lifetime (RFC 3339).",
 	"is_usable":             "Whether the user can sign in with the pass now.",
 	"method_usability_reason": "Why the pass is or is not usable now: `EnabledByPolicy`, `DisabledByPolicy` (the policy is disabled or does not target the user), " +
-		"`NotYetValid` (before its start), `Expired` or `OneTimeUsed`.",
+		"`NotYetValid` (before its start), `Expired` or `OneTimeUsed`; for a pass resource whose user was deleted, `UserNotFound`.",
 }
 
 // passFields are the attributes that describe an issued pass, common to all three types.

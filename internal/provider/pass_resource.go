@@ -29,6 +29,10 @@ var (
 	_ resource.ResourceWithModifyPlan  = &PassResource{}
 )
 
+// reasonUserGone is the method_usability_reason of a pass whose user was
+// deleted: not one of Graph's values, since Graph has nothing left to say.
+const reasonUserGone = "UserNotFound"
+
 // PassResource issues a Temporary Access Pass to a user and keeps it in state.
 type PassResource struct {
 	client *graph.Client
@@ -182,6 +186,13 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if reason.ValueString() == reasonUserGone {
+		resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "The user no longer exists",
+			fmt.Sprintf("User %s no longer exists in the tenant, and neither does its Temporary Access Pass %s. "+
+				"Remove this pass from the configuration (or from its for_each); terraform destroy also works. Nothing is sent to Microsoft Graph for it.",
+				userID.ValueString(), id.ValueString()))
+		return
+	}
 	if !replace.ValueBool() || (reason.ValueString() != graph.ReasonExpired && reason.ValueString() != graph.ReasonOneTimeUsed) {
 		return
 	}
@@ -254,6 +265,16 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), passIsYoung(state.CreatedDateTime))
 	if graph.IsNotFound(err) {
+		if _, uerr := r.client.GetUser(ctx, userID); graph.IsNotFound(uerr) {
+			// The user is gone (offboarded), and the pass with them. Kept in
+			// state, marked: removed, a pass would be planned anew for a user
+			// who does not exist, and that error would block even terraform
+			// destroy (its refresh plan calls ModifyPlan).
+			state.IsUsable = types.BoolValue(false)
+			state.MethodUsabilityReason = types.StringValue(reasonUserGone)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			return
+		}
 		// Deleted, or replaced by a newer pass: the next plan creates one.
 		resp.State.RemoveResource(ctx)
 		return
@@ -324,6 +345,26 @@ func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportSt
 				"and pass_id the pass's id, e.g. terraform import entratap_pass.onboarding alice@contoso.com/6f5d2c1e-0000-4000-8000-000000000000. Got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID[:i])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID[i+1:])...)
+	userPart, passID := req.ID[:i], req.ID[i+1:]
+	if r.client != nil {
+		// Said here, naming the part at fault: Read would only drop the
+		// object, and Terraform say "Cannot import non-existent remote object".
+		u, err := r.client.GetUser(ctx, userPart)
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddError("Invalid import id: no such user",
+				fmt.Sprintf("The user part of the import id %q, %q, names no user in the tenant (neither an object id nor a user principal name). "+
+					"Check it; the pass part was %q.", graph.Truncate(req.ID, 200), graph.Truncate(userPart, 120), passID))
+			return
+		}
+		if err == nil {
+			if _, perr := r.client.GetPass(ctx, u.ID, passID, false); graph.IsNotFound(perr) {
+				resp.Diagnostics.AddError("Invalid import id: no such pass",
+					fmt.Sprintf("User %s (%s) holds no Temporary Access Pass with id %q. A user holds at most one pass; "+
+						"the data source entratap_pass shows the user's current one.", u.UserPrincipalName, u.ID, graph.Truncate(passID, 120)))
+				return
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userPart)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), passID)...)
 }

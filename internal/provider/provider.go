@@ -5,12 +5,14 @@ package provider
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -77,8 +79,8 @@ func (p *EntratapProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"Authentication follows the azuread provider's settings and `ARM_*` environment variables. Credentials are tried in this order: " +
 			"client certificate, client secret, OIDC federated token, AKS workload identity, managed identity, Azure CLI.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id":                   providerString("The tenant (directory) ID. Environment: `ARM_TENANT_ID`."),
-			"client_id":                   providerString("The application (client) ID. Environment: `ARM_CLIENT_ID`."),
+			"tenant_id":                   providerString("The tenant (directory) ID, a GUID, or one of its domain names. Environment: `ARM_TENANT_ID`.", idValidator{attr: "tenant_id", domainOK: true}),
+			"client_id":                   providerString("The application (client) ID, a GUID. Environment: `ARM_CLIENT_ID`.", idValidator{attr: "client_id"}),
 			"client_id_file_path":         providerString("A file holding the client ID. Environment: `ARM_CLIENT_ID_FILE_PATH`."),
 			"client_secret":               providerSecret("The application's client secret. Environment: `ARM_CLIENT_SECRET`."),
 			"client_secret_file_path":     providerString("A file holding the client secret. Environment: `ARM_CLIENT_SECRET_FILE_PATH`."),
@@ -89,16 +91,18 @@ func (p *EntratapProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"oidc_token":                  providerSecret("The federated OIDC token. Environment: `ARM_OIDC_TOKEN`."),
 			"oidc_token_file_path":        providerString("A file holding the federated OIDC token, read anew for each token request. Environment: `ARM_OIDC_TOKEN_FILE_PATH`."),
 			"oidc_request_token":          providerSecret("The bearer token for `oidc_request_url`. Environment: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."),
-			"oidc_request_url":            providerString("The URL to request a federated OIDC token from (GitHub Actions' protocol). Environment: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`."),
+			"oidc_request_url":            providerString("The URL to request a federated OIDC token from (GitHub Actions' protocol). Environment: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`.", urlValidator{}),
 			"use_aks_workload_identity":   providerBool("Authenticate with AKS workload identity, reading the token from `AZURE_FEDERATED_TOKEN_FILE`. Environment: `ARM_USE_AKS_WORKLOAD_IDENTITY`."),
 			"use_msi":                     providerBool("Authenticate with a managed identity. Environment: `ARM_USE_MSI`."),
-			"msi_endpoint":                providerString("The managed identity endpoint (App Service style), when not the one the host advertises in `IDENTITY_ENDPOINT`. Environment: `ARM_MSI_ENDPOINT`."),
-			"use_cli":                     providerBool("Authenticate with the Azure CLI's signed-in account when nothing else is configured. Defaults to `true`. Environment: `ARM_USE_CLI`."),
-			"environment": providerString("The national cloud: `public` (default), `usgovernment`, `usgovernmentl5` or `china`. Environment: `ARM_ENVIRONMENT`.",
+			"msi_endpoint": providerString("The managed identity endpoint (App Service style), when not the one the host advertises in `IDENTITY_ENDPOINT`. "+
+				"It needs the host's `IDENTITY_HEADER` in the environment, as App Service sets it. Environment: `ARM_MSI_ENDPOINT`.", urlValidator{}),
+			"use_cli": providerBool("Authenticate with the Azure CLI's signed-in account when nothing else is configured. Defaults to `true`. Environment: `ARM_USE_CLI`."),
+			"environment": providerString("The national cloud: `public` (default), `usgovernment`, `usgovernmentl5` or `china`. Environment: `ARM_ENVIRONMENT`. "+
+				"When set in the configuration, the endpoint variables (`ENTRATAP_GRAPH_ENDPOINT`, `ENTRATAP_AUTHORITY_HOST`, `AZURE_AUTHORITY_HOST`) are ignored.",
 				stringvalidator.OneOf(graph.CloudNames()...)),
-			"graph_endpoint": providerString("The Microsoft Graph endpoint, overriding `environment` (for example a private endpoint or the offline mock). "+
-				"Must be https, except on a loopback address. Environment: `ENTRATAP_GRAPH_ENDPOINT`.", endpointValidator{}),
-			"authority_host": providerString("The Entra ID login endpoint, overriding `environment`. Must be https. "+
+			"graph_endpoint": providerString("The Microsoft Graph endpoint, overriding `environment` (for example a private endpoint or the offline mock): scheme and host only, without `/v1.0`. "+
+				"Must be https, except on a loopback address, with no user or password. Environment: `ENTRATAP_GRAPH_ENDPOINT`.", endpointValidator{}),
+			"authority_host": providerString("The Entra ID login endpoint, overriding `environment`. Must be https, with no user or password. "+
 				"Environment: `ENTRATAP_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`.", endpointValidator{httpsOnly: true}),
 		},
 	}
@@ -117,6 +121,7 @@ func (p *EntratapProvider) ValidateConfig(ctx context.Context, req provider.Vali
 				fmt.Sprintf("Set either %s or %s, not both.", nameA, nameB))
 		}
 	}
+	empty(&m, &resp.Diagnostics)
 	conflict(m.ClientID, m.ClientIDFilePath, "client_id", "client_id_file_path")
 	conflict(m.ClientSecret, m.ClientSecretFilePath, "client_secret", "client_secret_file_path")
 	conflict(m.ClientCertificate, m.ClientCertificatePath, "client_certificate", "client_certificate_path")
@@ -127,12 +132,38 @@ func (p *EntratapProvider) ValidateConfig(ctx context.Context, req provider.Vali
 			"Both a client certificate and a client secret are configured. Configure one credential for the application: the certificate would win and the secret would be ignored.")
 	}
 	if set(m.Environment) && (set(m.GraphEndpoint) != set(m.AuthorityHost)) {
-		attr := "graph_endpoint"
+		attr, other, otherURL := "graph_endpoint", "login endpoint", ""
 		if set(m.AuthorityHost) {
-			attr = "authority_host"
+			attr, other = "authority_host", "Graph endpoint"
+		}
+		if c, ok := graph.Clouds[strings.ToLower(m.Environment.ValueString())]; ok {
+			otherURL = " (" + c.AuthorityHost + ")"
+			if attr == "authority_host" {
+				otherURL = " (" + c.GraphEndpoint + ")"
+			}
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root(attr), "Mixed endpoint settings",
-			fmt.Sprintf("%s overrides one endpoint of environment %q; the other comes from the environment.", attr, m.Environment.ValueString()))
+			fmt.Sprintf("%s overrides one endpoint of environment %q; the %s still comes from environment %q%s, not from ENTRATAP_* or AZURE_AUTHORITY_HOST variables, which an explicit environment overrides.",
+				attr, m.Environment.ValueString(), other, m.Environment.ValueString(), otherURL))
+	}
+}
+
+// empty refuses a setting written as "": it would otherwise fall back, without
+// a word, to its environment variable or to another credential.
+func empty(m *providerModel, diags *diag.Diagnostics) {
+	for name, v := range map[string]types.String{
+		"tenant_id": m.TenantID, "client_id": m.ClientID, "client_id_file_path": m.ClientIDFilePath,
+		"client_secret": m.ClientSecret, "client_secret_file_path": m.ClientSecretFilePath,
+		"client_certificate": m.ClientCertificate, "client_certificate_path": m.ClientCertificatePath,
+		"oidc_token": m.OIDCToken, "oidc_token_file_path": m.OIDCTokenFilePath, "oidc_request_token": m.OIDCRequestToken,
+		"oidc_request_url": m.OIDCRequestURL, "msi_endpoint": m.MSIEndpoint, "environment": m.Environment,
+		"graph_endpoint": m.GraphEndpoint, "authority_host": m.AuthorityHost,
+	} {
+		if !v.IsNull() && !v.IsUnknown() && v.ValueString() == "" {
+			// No attribute path: Terraform would print the line, and a one-line block holds other secrets.
+			diags.AddError("Empty provider setting",
+				fmt.Sprintf("%s is set to an empty string. Remove it (or set it to null) to use its environment variable, or give it a value; an empty value is never used as is.", name))
+		}
 	}
 }
 
@@ -151,20 +182,29 @@ func pick(v types.String, envs ...string) string {
 	return ""
 }
 
-func pickBool(v types.Bool, def bool, envs ...string) bool {
+// pickBool returns the configured value, or the first environment variable
+// that is set; a variable that is not a boolean is an error, not ignored.
+func pickBool(v types.Bool, def bool, envs ...string) (bool, error) {
 	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueBool()
+		return v.ValueBool(), nil
 	}
 	for _, e := range envs {
-		switch strings.ToLower(os.Getenv(e)) {
+		raw := os.Getenv(e)
+		switch strings.ToLower(strings.TrimSpace(raw)) {
+		case "":
+			continue
 		case "1", "true", "yes":
-			return true
+			return true, nil
 		case "0", "false", "no":
-			return false
+			return false, nil
 		}
+		return false, fmt.Errorf("environment variable %s = %q is not a boolean: use true or false", e, graph.Truncate(raw, 40))
 	}
-	return def
+	return def, nil
 }
+
+// configured reports whether the configuration itself (not the environment) sets b to true.
+func configured(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && b.ValueBool() }
 
 func (p *EntratapProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
@@ -172,9 +212,12 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, attr, err := buildClient(m, p.userAgent(req.TerraformVersion), p.opts...)
+	client, attr, err := buildClient(ctx, m, p.userAgent(req.TerraformVersion), p.opts...)
 	if err != nil {
 		switch {
+		case hasUserinfo(err):
+			// No attribute path: Terraform would print the line, password included.
+			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		case attr != "" && !p.sensitive(ctx, attr):
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid provider configuration", err.Error())
 		case attr != "":
@@ -213,51 +256,84 @@ func (p *EntratapProvider) userAgent(tfVersion string) string {
 
 // buildClient merges configuration and environment, then builds the
 // credential and the client. On error it names the attribute at fault, if any.
-func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
+func buildClient(ctx context.Context, m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
 	envName := pick(m.Environment, "ARM_ENVIRONMENT")
 	if envName == "" {
 		envName = "public"
 	}
 	cloudCfg, ok := graph.Clouds[strings.ToLower(envName)]
 	if !ok {
-		return nil, "environment", fmt.Errorf("environment %q is not one of %s (from ARM_ENVIRONMENT or the configuration)", envName, strings.Join(graph.CloudNames(), ", "))
+		return nil, "environment", fmt.Errorf("environment %q is not one of %s (from ARM_ENVIRONMENT or the configuration)", graph.Truncate(envName, 40), strings.Join(graph.CloudNames(), ", "))
 	}
-	endpoint := pick(m.GraphEndpoint, "ENTRATAP_GRAPH_ENDPOINT")
+	// An environment written in the configuration beats endpoint variables
+	// left in the shell: explicit configuration always wins.
+	endpointEnv, authorityEnv := []string{"ENTRATAP_GRAPH_ENDPOINT"}, []string{"ENTRATAP_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"}
+	if set(m.Environment) {
+		endpointEnv, authorityEnv = nil, nil
+	}
+	endpoint := pick(m.GraphEndpoint, endpointEnv...)
 	if endpoint == "" {
 		endpoint = cloudCfg.GraphEndpoint
 	}
 	if err := graph.ValidateEndpoint("graph_endpoint", endpoint); err != nil {
 		return nil, "graph_endpoint", err
 	}
-	authority := pick(m.AuthorityHost, "ENTRATAP_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST")
+	authority := pick(m.AuthorityHost, authorityEnv...)
 	if authority == "" {
 		authority = cloudCfg.AuthorityHost
 	}
+	if err := graph.ValidateEndpoint("authority_host", authority); err != nil {
+		return nil, "authority_host", err
+	}
 	if !strings.HasPrefix(strings.ToLower(authority), "https://") {
-		return nil, "authority_host", fmt.Errorf("authority_host must be an https URL (the identity library refuses anything else), got %q", authority)
+		return nil, "authority_host", fmt.Errorf("authority_host must be an https URL (the identity library refuses anything else), got %q", graph.SafeURL(authority))
+	}
+	bools := map[string]bool{}
+	for _, b := range []struct {
+		attr string
+		v    types.Bool
+		def  bool
+		env  string
+	}{
+		{"use_oidc", m.UseOIDC, false, "ARM_USE_OIDC"},
+		{"use_aks_workload_identity", m.UseAKSWorkloadIdentity, false, "ARM_USE_AKS_WORKLOAD_IDENTITY"},
+		{"use_msi", m.UseMSI, false, "ARM_USE_MSI"},
+		{"use_cli", m.UseCLI, true, "ARM_USE_CLI"},
+	} {
+		v, err := pickBool(b.v, b.def, b.env)
+		if err != nil {
+			return nil, b.attr, err
+		}
+		bools[b.attr] = v
+	}
+	// A method the configuration asks for by name is not overtaken by an
+	// application secret or certificate that only the environment holds.
+	appEnv := func(envs ...string) []string { return envs }
+	if configured(m.UseOIDC) || configured(m.UseAKSWorkloadIdentity) || configured(m.UseMSI) {
+		appEnv = func(...string) []string { return nil }
 	}
 
 	cfg := graph.AuthConfig{
 		TenantID:               pick(m.TenantID, "ARM_TENANT_ID"),
 		ClientID:               pick(m.ClientID, "ARM_CLIENT_ID"),
-		ClientSecret:           pick(m.ClientSecret, "ARM_CLIENT_SECRET"),
-		UseOIDC:                pickBool(m.UseOIDC, false, "ARM_USE_OIDC"),
+		ClientSecret:           pick(m.ClientSecret, appEnv("ARM_CLIENT_SECRET")...),
+		UseOIDC:                bools["use_oidc"],
 		OIDCToken:              pick(m.OIDCToken, "ARM_OIDC_TOKEN"),
 		OIDCTokenFilePath:      pick(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
 		OIDCRequestToken:       pick(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
 		OIDCRequestURL:         pick(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
-		UseAKSWorkloadIdentity: pickBool(m.UseAKSWorkloadIdentity, false, "ARM_USE_AKS_WORKLOAD_IDENTITY"),
+		UseAKSWorkloadIdentity: bools["use_aks_workload_identity"],
 		FederatedTokenFile:     os.Getenv("AZURE_FEDERATED_TOKEN_FILE"),
-		UseMSI:                 pickBool(m.UseMSI, false, "ARM_USE_MSI"),
+		UseMSI:                 bools["use_msi"],
 		MSIEndpoint:            pick(m.MSIEndpoint, "ARM_MSI_ENDPOINT"),
-		UseCLI:                 pickBool(m.UseCLI, true, "ARM_USE_CLI"),
+		UseCLI:                 bools["use_cli"],
 		AuthorityHost:          authority,
 	}
 	if cfg.ClientID == "" {
 		if f := pick(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"); f != "" {
-			b, err := os.ReadFile(f)
+			b, err := graph.ReadSettingFile(ctx, "client_id_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
-				return nil, "client_id_file_path", fmt.Errorf("reading client_id_file_path: %w", err)
+				return nil, "client_id_file_path", err
 			}
 			cfg.ClientID = strings.TrimSpace(string(b))
 		}
@@ -272,24 +348,42 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 		}
 	}
 	if cfg.ClientSecret == "" {
-		if f := pick(m.ClientSecretFilePath, "ARM_CLIENT_SECRET_FILE_PATH"); f != "" {
-			b, err := os.ReadFile(f)
+		if f := pick(m.ClientSecretFilePath, appEnv("ARM_CLIENT_SECRET_FILE_PATH")...); f != "" {
+			b, err := graph.ReadSettingFile(ctx, "client_secret_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
-				return nil, "client_secret_file_path", fmt.Errorf("reading client_secret_file_path: %w", err)
+				return nil, "client_secret_file_path", err
 			}
 			cfg.ClientSecret = strings.TrimSpace(string(b))
 		}
 	}
-	if b64 := pick(m.ClientCertificate, "ARM_CLIENT_CERTIFICATE"); b64 != "" {
+	if err := checkIDs(cfg.TenantID, cfg.ClientID); err != nil {
+		return nil, "", err
+	}
+	if cfg.UseMSI && cfg.MSIEndpoint != "" {
+		if err := graph.ValidateURLSetting("msi_endpoint", cfg.MSIEndpoint); err != nil {
+			return nil, "msi_endpoint", err
+		}
+		if os.Getenv("IDENTITY_HEADER") == "" {
+			// Without it azidentity ignores the endpoint and tries the VM metadata service at 169.254.169.254.
+			return nil, "msi_endpoint", fmt.Errorf("msi_endpoint is set but the IDENTITY_HEADER environment variable is not: an App Service style managed identity endpoint needs both (the host sets them together); without it the identity library would ignore msi_endpoint and try the VM metadata service at 169.254.169.254 instead")
+		}
+	}
+	if cfg.OIDCRequestURL != "" {
+		if err := graph.ValidateURLSetting("oidc_request_url", cfg.OIDCRequestURL); err != nil {
+			return nil, "oidc_request_url", err
+		}
+	}
+	if b64 := pick(m.ClientCertificate, appEnv("ARM_CLIENT_CERTIFICATE")...); b64 != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
 		if err != nil {
 			return nil, "client_certificate", fmt.Errorf("client_certificate must be a base64-encoded PKCS#12 bundle: %v", err)
 		}
 		cfg.ClientCertificate = b
-	} else if f := pick(m.ClientCertificatePath, "ARM_CLIENT_CERTIFICATE_PATH"); f != "" {
-		b, err := os.ReadFile(f)
+	} else if f := pick(m.ClientCertificatePath, appEnv("ARM_CLIENT_CERTIFICATE_PATH")...); f != "" {
+		cfg.ClientCertificateSource = "client_certificate_path"
+		b, err := graph.ReadSettingFile(ctx, "client_certificate_path", f, graph.MaxCertificateFileSize)
 		if err != nil {
-			return nil, "client_certificate_path", fmt.Errorf("reading client_certificate_path: %w", err)
+			return nil, "client_certificate_path", err
 		}
 		cfg.ClientCertificate = b
 	}
@@ -298,8 +392,9 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 	cred, err := graph.NewCredential(cfg)
 	if err != nil {
 		attr := ""
-		if strings.HasPrefix(err.Error(), "client_certificate") {
-			attr = "client_certificate_password"
+		var se *graph.SettingError
+		if errors.As(err, &se) {
+			attr = se.Attr
 		}
 		return nil, attr, err
 	}
@@ -345,7 +440,7 @@ func (v endpointValidator) ValidateString(_ context.Context, req validator.Strin
 	raw := req.ConfigValue.ValueString()
 	name := req.Path.String()
 	if err := graph.ValidateEndpoint(name, raw); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint", err.Error())
+		addURLError(&resp.Diagnostics, req.Path, raw, "Invalid endpoint", err)
 		return
 	}
 	if v.httpsOnly && !strings.HasPrefix(strings.ToLower(raw), "https://") {

@@ -211,7 +211,7 @@ func TestAccProviderConfig_planTimeErrors(t *testing.T) {
 client_secret_file_path = "/tmp/x"`, `(?s)Set either client_secret or client_secret_file_path`),
 			step(fmt.Sprintf(`client_secret = "a"
 client_certificate_path = %q`, "/tmp/x.pfx"), `(?s)Both a client certificate and a client secret`),
-			step(endpoints(m)+`client_id = "x"
+			step(endpoints(m)+`client_id = "ad0a1000-0000-4000-8000-00000000ad01"
 client_certificate = "not base64!"`, `(?s)client_certificate must be a base64-encoded PKCS#12`),
 		},
 	})

@@ -1,0 +1,322 @@
+package provider
+
+// Issue 18: hostile and careless input, through the real Terraform CLI.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// hostileFast serves the provider with millisecond back-offs and graces.
+var hostileFast = map[string]func() (tfprotov6.ProviderServer, error){
+	"entratap": providerserver.NewProtocol6WithError(New("test", func(c *graph.Config) {
+		c.ReplicationGrace, c.YoungPassGrace = 20*time.Millisecond, 20*time.Millisecond
+		c.Backoff = graph.Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond}
+	})()),
+}
+
+// hostileStep is a plan-only step expected to fail with msg.
+func hostileStep(config, msg string) resource.TestStep {
+	return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(msg)}
+}
+
+func hostileProvider(m *graphmock.Server, creds string) string {
+	return "provider \"entratap\" {\n" + endpoints(m) + creds + "}\n" + readPolicy
+}
+
+// Item 1: a device, a FIFO or a huge file named by a file setting ends in an
+// error naming the attribute, not a hang or unbounded memory.
+func TestAccHostile_fileSettingsBounded(t *testing.T) {
+	m := newMock(t)
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(t.TempDir(), "big.pfx")
+	if err := os.WriteFile(big, make([]byte, 2<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id := fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			hostileStep(hostileProvider(m, id+"  client_certificate_path = \"/dev/zero\"\n"), `(?s)client_certificate_path must name a\s+regular file.*device`),
+			hostileStep(hostileProvider(m, id+fmt.Sprintf("  client_secret_file_path = %q\n", fifo)), `(?s)client_secret_file_path must name a\s+regular file.*named\s+pipe`),
+			hostileStep(hostileProvider(m, fmt.Sprintf("  client_id_file_path = %q\n  client_secret = %q\n", t.TempDir(), graphmock.AdminClientSecret)), `(?s)client_id_file_path must name a\s+regular file.*directory`),
+			hostileStep(hostileProvider(m, id+fmt.Sprintf("  client_certificate_path = %q\n", big)), `(?s)client_certificate_path:.*more than the\s+1048576\s+bytes`),
+			hostileStep(hostileProvider(m, id+"  use_oidc = true\n  oidc_token_file_path = \"/dev/zero\"\n"), `(?s)oidc_token_file_path must name a\s+regular file`),
+		},
+	})
+}
+
+// Item 5: URLs with a user or password are refused naming the attribute,
+// and graph_endpoint takes no path; the password is never repeated.
+func TestAccHostile_endpointsWithUserinfoOrPath(t *testing.T) {
+	m := newMock(t)
+	const pw = "Pw-userinfo-7f3a"
+	withUser := "https://admin:" + pw + "@" + m.URL[len("https://"):]
+	step := func(body, re string) resource.TestStep {
+		return resource.TestStep{
+			Config:      "provider \"entratap\" {\n" + body + "\n}\n" + readPolicy,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(re),
+		}
+	}
+	creds := fmt.Sprintf("  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  use_cli = false\n", graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		ErrorCheck: func(err error) error {
+			if err != nil && regexp.MustCompile(pw).MatchString(err.Error()) {
+				t.Errorf("the error repeats the password: %v", err)
+			}
+			return err
+		},
+		Steps: []resource.TestStep{
+			step(creds+fmt.Sprintf("  graph_endpoint = %q\n  authority_host = %q", withUser, m.URL), `(?s)graph_endpoint must not carry a user\s+name or password`),
+			step(creds+fmt.Sprintf("  graph_endpoint = %q\n  authority_host = %q", m.URL, withUser), `(?s)authority_host must not carry a user\s+name or password`),
+			step(creds+fmt.Sprintf("  graph_endpoint = %q\n  authority_host = %q\n  use_msi = true\n  msi_endpoint = %q", m.URL, m.URL, withUser+"/msi"), `(?s)msi_endpoint must not carry a user\s+name or password`),
+			step(creds+fmt.Sprintf("  graph_endpoint = %q\n  authority_host = %q\n  oidc_request_url = %q", m.URL, m.URL, withUser+"/token"), `(?s)oidc_request_url must not carry a\s+user name or password`),
+			step(creds+fmt.Sprintf("  graph_endpoint = %q\n  authority_host = %q", m.URL+"/v1.0", m.URL), `(?s)graph_endpoint must be the Graph host only.*remove\s+/v1.0`),
+		},
+	})
+}
+
+// Item 7: misleading or silent configuration outcomes now name the cause.
+func TestAccHostile_misleadingSettings(t *testing.T) {
+	m := newMock(t)
+	plain := writeFile(t, "cert.txt", []byte("this is not a certificate\n"))
+	pfxFile := writeFile(t, "admin.pfx", m.AdminCertificatePFX())
+	id := fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID)
+	t.Setenv("IDENTITY_ENDPOINT", "")
+	t.Setenv("IDENTITY_HEADER", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			// use_msi with msi_endpoint but no IDENTITY_HEADER: said at once, not 95 s at 169.254.169.254.
+			hostileStep(hostileProvider(m, fmt.Sprintf("  use_msi = true\n  msi_endpoint = %q\n", m.URL+"/_mock/msi/token")), `(?s)msi_endpoint is set but the\s+IDENTITY_HEADER`),
+			hostileStep(hostileProvider(m, "  use_msi = true\n  msi_endpoint = \"not a url at all\"\n"), `(?s)msi_endpoint must be an absolute`),
+			// client_secret = "" does not silently fall back.
+			hostileStep(hostileProvider(m, id+"  client_secret = \"\"\n"), `(?s)client_secret is set to an empty\s+string`),
+			// Certificates: a plain-text file, a wrong password through the path.
+			hostileStep(hostileProvider(m, id+fmt.Sprintf("  client_certificate_path = %q\n", plain)), `(?s)client_certificate_path could not be read: it is\s+neither a PKCS#12`),
+			hostileStep(hostileProvider(m, id+fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = \"wrong\"\n", pfxFile)), `(?s)client_certificate_password\s+\(ARM_CLIENT_CERTIFICATE_PASSWORD\)\s+is\s+not\s+the\s+password`),
+			// Format checks at validate time, without echoing a huge value.
+			hostileStep("provider \"entratap\" {\n  tenant_id = \"not a tenant\"\n}\n"+readPolicy, `(?s)tenant_id must be a GUID`),
+			hostileStep("provider \"entratap\" {\n  client_id = \"not-a-guid\"\n}\n"+readPolicy, `(?s)client_id must be a GUID`),
+		},
+	})
+}
+
+// Item 7: ARM_USE_MSI=yes-please is an error, not ignored.
+func TestAccHostile_badBooleanVariable(t *testing.T) {
+	m := newMock(t)
+	t.Setenv("ARM_USE_MSI", "yes-please")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			hostileStep(hostileProvider(m, fmt.Sprintf("  client_id = %q\n  client_secret = %q\n", graphmock.AdminClientID, graphmock.AdminClientSecret)), `(?s)ARM_USE_MSI = "yes-please" is not a\s+boolean`),
+		},
+	})
+}
+
+// Item 7: use_oidc = true with oidc_token in the configuration wins over an
+// ARM_CLIENT_SECRET left in the shell (a wrong one here: it would fail).
+func TestAccHostile_explicitMethodBeatsEnvironmentSecret(t *testing.T) {
+	m := newMock(t)
+	token, err := m.MintFederatedToken(graphmock.FederatedSubject, "api://AzureADTokenExchange", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ARM_CLIENT_SECRET", "a-stale-secret-from-the-shell")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps:                    []resource.TestStep{authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token = %q\n", graphmock.AdminClientID, token))},
+	})
+}
+
+// Item 7: an explicit environment is not overridden by ENTRATAP_* variables.
+func TestAccHostile_explicitEnvironmentBeatsVariables(t *testing.T) {
+	m := newMock(t)
+	t.Setenv("ENTRATAP_GRAPH_ENDPOINT", m.URL)
+	t.Setenv("ENTRATAP_AUTHORITY_HOST", m.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			// Explicit china with the mock as its login host: Graph must be china's,
+			// not the mock from ENTRATAP_GRAPH_ENDPOINT, so the token audience differs and the mock is never the Graph asked.
+			Config: fmt.Sprintf("provider \"entratap\" {\n  environment = \"china\"\n  authority_host = %q\n  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  use_cli = false\n}\n",
+				m.URL, graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret) + readPolicy,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)chinacloudapi`),
+		}},
+	})
+}
+
+// Item 5: the secrets harness over hostile input: passwords in URLs,
+// certificate errors, a provider block on one line. Nothing found anywhere.
+func TestAccSecret_hostileInputs(t *testing.T) {
+	m := newMock(t)
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	workDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+
+	urlPassword := secretRandom(t, "url-password-")
+	withUser := "https://admin:" + urlPassword + "@" + m.URL[len("https://"):]
+	certPassword := secretRandom(t, "pfx-password-")
+	wrongPassword := secretRandom(t, "wrong-password-")
+	pfxFile := writeFile(t, "admin.pfx", secretPFX(t, m, certPassword))
+	plainSecret := secretRandom(t, "plain-text-")
+	plainFile := writeFile(t, "cert.txt", []byte(plainSecret+"\n"))
+	lineSecret := secretRandom(t, "one-line-secret-")
+
+	block := func(creds string) string { return secretProviderBlock(m, creds) + readPolicy }
+	fails := &secretFailures{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		ErrorCheck:               fails.check,
+		Steps: []resource.TestStep{
+			fails.step(fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  graph_endpoint = %q\n  authority_host = %q\n  use_cli = false\n}\n%s",
+				graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret, withUser, m.URL, readPolicy), `graph_endpoint[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  graph_endpoint = %q\n  authority_host = %q\n  use_cli = false\n}\n%s",
+				graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret, m.URL, withUser, readPolicy), `authority_host[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(block(fmt.Sprintf("  client_secret = %q\n  use_oidc = true\n  oidc_request_url = %q\n", graphmock.AdminClientSecret, withUser+"/token")), `oidc_request_url[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", pfxFile, wrongPassword)), `is[\s│]+not[\s│]+the[\s│]+password`),
+			fails.step(block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", plainFile, certPassword)), `neither[\s│]+a[\s│]+PKCS#12`),
+			// One line: Terraform prints the block's line with any diagnostic
+			// about it, so the secret comes from a sensitive variable (the
+			// documented way), never a literal; the rest from the environment.
+			{
+				PreConfig: func() {
+					fails.expect = regexp.MustCompile(`environment[\s│]+"mars"`)
+					fails.expected++
+					os.Setenv("TF_VAR_secret", lineSecret)
+					os.Setenv("ARM_TENANT_ID", graphmock.TenantID)
+					os.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
+					os.Setenv("ARM_ENVIRONMENT", "mars")
+				},
+				Config: "variable \"secret\" {\n  type = string\n  sensitive = true\n}\nprovider \"entratap\" { client_secret = var.secret }\n" + readPolicy,
+			},
+			{
+				PreConfig: func() {
+					for _, e := range []string{"TF_VAR_secret", "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_ENVIRONMENT"} {
+						os.Unsetenv(e)
+					}
+				},
+				Config: block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", pfxFile, certPassword)),
+			},
+		},
+	})
+	if fails.expected != len(fails.errors) {
+		t.Fatalf("%d steps were meant to fail, %d failed as expected", fails.expected, len(fails.errors))
+	}
+	needles := []secretNeedle{
+		{name: "the password in a URL", value: urlPassword, configInput: true},
+		{name: "the certificate password", value: certPassword, configInput: true},
+		{name: "a wrong certificate password", value: wrongPassword, configInput: true},
+		{name: "a plain-text file's content", value: plainSecret},
+		// Terraform keeps variable values in a saved plan by design: searched everywhere else.
+		{name: "a one-line block's secret", value: lineSecret, inState: true},
+		{name: "the client secret", value: graphmock.AdminClientSecret, configInput: true},
+	}
+	logData, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanner := newSecretScanner(needles)
+	logs, framework, _ := secretSplitLog(logData)
+	scanner.scan("log", "of Terraform and the provider (TF_LOG=trace)", logs, false)
+	scanner.scan("testing framework's log", "", framework, true)
+	for i, e := range fails.errors {
+		scanner.scan("error", fmt.Sprintf("of failing step %d", i+1), []byte(e), false)
+	}
+	scanner.scanDir(t, workDirs)
+	scanner.report(t, "hostile inputs")
+}
+
+func hostileForEach(m *graphmock.Server, users ...string) string {
+	q := make([]string, len(users))
+	for i, u := range users {
+		q[i] = fmt.Sprintf("%q", u)
+	}
+	return providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  for_each = toset([%s])\n  user_id  = each.value\n}\n", strings.Join(q, ", "))
+}
+
+// Item 6: a user offboarded outside Terraform blocks neither terraform
+// destroy (whose refresh plan calls ModifyPlan) nor removing the user's entry.
+func TestAccHostile_goneUserNeverBlocksDestroy(t *testing.T) {
+	for _, destroy := range []bool{true, false} {
+		t.Run(fmt.Sprintf("destroy=%t", destroy), func(t *testing.T) {
+			m := newMock(t)
+			second := resource.TestStep{
+				PreConfig: func() {
+					if err := m.RemoveUser(graphmock.BobUPN); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:  hostileForEach(m, graphmock.AliceUPN, graphmock.BobUPN),
+				Destroy: true,
+			}
+			if !destroy {
+				second.Config, second.Destroy = hostileForEach(m, graphmock.AliceUPN), false
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: hostileFast,
+				PreCheck:                 func() { passEnablePolicy(t, m) },
+				Steps: []resource.TestStep{
+					{Config: hostileForEach(m, graphmock.AliceUPN, graphmock.BobUPN)},
+					second,
+					passDestroyStep(m),
+				},
+			})
+		})
+	}
+}
+
+// Item 7: an import id with a wrong user part names the user, not
+// "Cannot import non-existent remote object".
+func TestAccHostile_importWrongUser(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_pass.alice"
+	cfg := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"alice\" {\n  user_id = %q\n}\n", graphmock.AliceUPN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				Config:       cfg,
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return "nobody@" + graphmock.Domain + "/" + s.RootModule().Resources[addr].Primary.ID, nil
+				},
+				ExpectError: regexp.MustCompile(`(?s)no such user.*"nobody@contoso.example",\s+names\s+no\s+user`),
+			},
+			{
+				Config:        cfg,
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: graphmock.AliceUPN + "/00000000-0000-4000-8000-000000000000",
+				ExpectError:   regexp.MustCompile(`(?s)no such pass.*holds\s+no\s+Temporary\s+Access\s+Pass\s+with\s+id`),
+			},
+		},
+	})
+}
