@@ -31,10 +31,13 @@ func main() {
 		rtdebug.SetMemoryLimit(48 << 20)
 	}
 
+	quietSDKLogs()
+	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/entratap/entratap",
 		Debug:   debug,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

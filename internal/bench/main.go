@@ -57,6 +57,7 @@ type options struct {
 	out     string
 	keep    bool
 	timeout time.Duration
+	profile string // a directory for the provider's CPU and heap profiles
 	targets map[string]bool
 }
 
@@ -68,9 +69,20 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.out, "out", ".bench/results.json", "where to write the results as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configs, states, Terraform logs) under .bench/work")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "limit for one Terraform command")
+	fs.StringVar(&o.profile, "profile", "", "write the entratap provider's CPU and heap profiles into this directory (PREFIX.PID.cpu/.heap)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.profile != "" {
+		abs, err := filepath.Abs(o.profile)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			return err
+		}
+		o.profile = abs
 	}
 	o.targets = map[string]bool{}
 	for _, t := range strings.Split(*targets, ",") {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -169,6 +170,10 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 	cmd := exec.CommandContext(ctx, b.terraformExe, args...)
 	cmd.Dir = c.dir
 	cmd.Env = b.env
+	if b.opts.profile != "" && c.Target == targetPass {
+		// The provider writes its CPU and heap profiles here (main.go, profile.go).
+		cmd.Env = append(slices.Clone(b.env), "ENTRATAP_PROFILE="+filepath.Join(b.opts.profile, fmt.Sprintf("%s-rep%d-%s", c.id(), rep+1, phase)))
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Its own process group, so that a timeout takes the provider plugins down too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
