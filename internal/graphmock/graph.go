@@ -34,7 +34,7 @@ func (m *Mock) admit(c *call) error {
 		return gerr
 	}
 	c.principal = p
-	return nil
+	return m.chargeQuota(c)
 }
 
 // dropConnection closes the client's connection with no answer: hijacked and closed on

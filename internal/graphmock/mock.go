@@ -26,6 +26,7 @@ type Options struct {
 	Logf          func(format string, args ...any)
 	// CAFile is where Start writes the CA PEM; "": a file in a temporary directory.
 	CAFile string
+	Quota  Quota // Graph's throttling limits; the zero value: none
 }
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
@@ -36,6 +37,7 @@ type Mock struct {
 	lag       map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
 	base      string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
 	faults    *faultInjector
+	quota     *quotaMeter
 	log       *requestLog
 	tokens    *signer // signs access tokens (jwks_uri)
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
@@ -48,6 +50,9 @@ func New(opts Options) (*Mock, error) {
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = time.Hour
 	}
+	if err := opts.Quota.Validate(); err != nil {
+		return nil, fmt.Errorf("graphmock: quota: %w", err)
+	}
 	t, fromState, err := openTenant(opts)
 	if err != nil {
 		return nil, err
@@ -57,6 +62,7 @@ func New(opts Options) (*Mock, error) {
 		t:      t,
 		lag:    map[string]int{},
 		faults: newFaultInjector(opts.FaultSeed),
+		quota:  newQuotaMeter(opts.Quota),
 		log:    newRequestLog(),
 	}
 	if m.tokens, err = newSigner(); err != nil {

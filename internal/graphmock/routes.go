@@ -77,6 +77,8 @@ func init() {
 		{method: http.MethodPost, pattern: "/_mock/clock", handle: handleAdvanceClock},
 		{method: http.MethodGet, pattern: "/_mock/faults", handle: handleGetFaults},
 		{method: http.MethodPost, pattern: "/_mock/faults", handle: handleSetFaults},
+		{method: http.MethodGet, pattern: "/_mock/quota", handle: handleGetQuota},
+		{method: http.MethodPost, pattern: "/_mock/quota", handle: handleSetQuota},
 		{method: http.MethodGet, pattern: "/_mock/requests", handle: handleGetRequests},
 		{method: http.MethodDelete, pattern: "/_mock/requests", handle: handleResetRequests},
 		{method: http.MethodGet, pattern: "/_mock/state", handle: handleGetState},
