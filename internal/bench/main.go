@@ -4,6 +4,8 @@
 //   - entratap_pass: N passes for N users seeded through the mock's controls;
 //   - noop_thing: N resources of a terraform-plugin-framework provider whose CRUD does nothing
 //     (./noop), the floor any plugin provider pays;
+//   - noop_pass: N resources with exactly entratap_pass's schema and identity over the same
+//     do-nothing CRUD (./noop/pass.go): entratap_pass over noop_pass is our code's share alone;
 //   - terraform_data: N of Terraform's built-in resource, the floor without a plugin.
 //
 // For each it times `terraform apply`, `terraform plan -refresh-only` and `terraform destroy`

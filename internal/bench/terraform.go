@@ -23,7 +23,8 @@ import (
 // built them in, so no `terraform init` and no registry are needed.
 func writeCLIConfig(path string, binaries map[string]string) error {
 	return tfcli.WriteDevOverrides(path, filepath.Dir(binaries[targetPass]),
-		tfcli.Override{Address: "registry.terraform.io/entratap/noop", Dir: filepath.Dir(binaries[targetNoop])})
+		tfcli.Override{Address: "registry.terraform.io/entratap/noop", Dir: filepath.Dir(binaries[targetNoop])},
+		tfcli.Override{Address: "registry.terraform.io/entratap/nooppass", Dir: filepath.Dir(binaries[targetNoopPass])})
 }
 
 // terraformEnv is the bench's environment less anything that could steer Terraform or the
@@ -82,6 +83,19 @@ resource "entratap_pass" "p" {
 variable "users" { type = list(string) }
 
 resource "noop_thing" "p" {
+  for_each = toset(var.users)
+  user_id  = each.value
+}
+`,
+	targetNoopPass: `terraform {
+  required_providers {
+    noop = { source = "entratap/nooppass" }
+  }
+}
+
+variable "users" { type = list(string) }
+
+resource "noop_pass" "p" {
   for_each = toset(var.users)
   user_id  = each.value
 }
