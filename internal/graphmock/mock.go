@@ -196,7 +196,7 @@ func (m *Mock) dispatch(c *call, a *area) {
 	case errors.Is(err, errClientGone):
 	case err != nil:
 		writeError(c.w, err)
-	case rt.write && rep.status < 300 && !c.outOfBand && m.faults.dropAfterCommit():
+	case rt.write && rep.status < 300 && !c.outOfBand && !inBatch(c.r) && m.faults.dropAfterCommit():
 		c.entry.Status, c.entry.Fault = rep.status, "dropAfterCommit"
 		dropConnection(c.w)
 	default:
@@ -224,6 +224,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 				Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", c.params["tenant"])}
 		}
 	case graphArea:
+		if rt.batch {
+			break // each of its requests passes here on its own
+		}
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
 		}

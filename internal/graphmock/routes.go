@@ -24,7 +24,9 @@ type route struct {
 	// user: dispatch resolves {user} (id or UPN, with replication lag) into call.user.
 	user bool
 	// write: a change, subject to dropAfterCommit.
-	write  bool
+	write bool
+	// batch: $batch, run without Mock.mu and with no permission of its own (each request has its own).
+	batch  bool
 	handle handler
 }
 
@@ -55,6 +57,7 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: passesPath, perms: permsPassRead, user: true, handle: handleListPasses},
 	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassRead, user: true, handle: handleGetPass},
 	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassWrite, user: true, write: true, handle: handleDeletePass},
+	{method: http.MethodPost, pattern: "/v1.0/$batch", batch: true, handle: handleBatch},
 }
 
 var loginRoutes = []route{
