@@ -291,7 +291,7 @@ func (m *Mock) issuerMatches(credentialIssuer, tokenIssuer, requestBase string) 
 // mintAccessToken signs an access token for app. Expiry is wall time (not the tenant clock).
 func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Time, error) {
 	now := time.Now()
-	expires := now.Add(m.opts.TokenLifetime)
+	expires := now.Add(m.accessTokenLifetime())
 	tid := m.tenantID()
 	roles := append([]string{}, app.Roles...)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()

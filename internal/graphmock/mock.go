@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,17 +32,19 @@ type Options struct {
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
 type Mock struct {
-	opts      Options
-	mu        sync.Mutex // guards t, lag and base
-	t         *tenant
-	lag       map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
-	base      string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
-	faults    *faultInjector
-	quota     *quotaMeter
-	log       *requestLog
-	tokens    *signer // signs access tokens (jwks_uri)
-	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
-	adminCert *clientCertificate
+	opts   Options
+	mu     sync.Mutex // guards t, lag and base
+	t      *tenant
+	lag    map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
+	base   string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	faults *faultInjector
+	quota  *quotaMeter
+	// tokenLifetime overrides opts.TokenLifetime when set (SetTokenLifetime), in nanoseconds.
+	tokenLifetime atomic.Int64
+	log           *requestLog
+	tokens        *signer // signs access tokens (jwks_uri)
+	oidc          *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
+	adminCert     *clientCertificate
 }
 
 // New makes a Mock. With Options.StatePath set, an existing state file is loaded (an

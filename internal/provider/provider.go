@@ -314,7 +314,7 @@ func buildClient(m providerModel, userAgent string, opts ...Option) (*graph.Clie
 }
 
 func (p *EntratapProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewPolicyResource, NewPassResource}
+	return []func() resource.Resource{NewPolicyResource, NewPassResource, NewPassesResource}
 }
 
 func (p *EntratapProvider) DataSources(context.Context) []func() datasource.DataSource {
