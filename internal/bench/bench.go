@@ -275,10 +275,10 @@ func (b *bench) runCase(ctx context.Context, c *benchCase, rep int) error {
 
 	if c.Faulted {
 		retryAfter := 0.0
-		b.srv.SetFaults(graphmock.Faults{Rate: faultRate, Statuses: []int{429}, RetryAfterSeconds: &retryAfter})
+		b.srv.SetFaults(graphmock.Faults{Rate: faultRate, Statuses: []int{429}, RetryAfterSeconds: &retryAfter, LatencyMs: b.opts.latencyMs})
 	}
 	r, err := b.terraform(ctx, c, rep, phaseApply, "apply", "-auto-approve", "-input=false", "-no-color")
-	b.srv.SetFaults(graphmock.Faults{})
+	b.srv.SetFaults(graphmock.Faults{LatencyMs: b.opts.latencyMs})
 	if err != nil {
 		return err
 	}

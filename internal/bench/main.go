@@ -42,6 +42,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
 func main() {
@@ -60,7 +62,11 @@ type options struct {
 	keep    bool
 	timeout time.Duration
 	profile string // a directory for the provider's CPU and heap profiles
-	targets map[string]bool
+	// wave > 0 runs only the wave case (wave.go) over that many users; waveScale divides the quota windows.
+	wave      int
+	waveScale float64
+	latencyMs int // added by the mock to every Graph request, in every case
+	targets   map[string]bool
 }
 
 func run(ctx context.Context, args []string) error {
@@ -72,6 +78,9 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configs, states, Terraform logs) under .bench/work")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "limit for one Terraform command")
 	fs.StringVar(&o.profile, "profile", "", "write the entratap provider's CPU and heap profiles into this directory (PREFIX.PID.cpu/.heap)")
+	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
+	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
+	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -104,10 +113,20 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if o.wave > 0 {
+		o.n, o.targets = o.wave, map[string]bool{targetPass: true}
+	}
 	b := &bench{opts: o, root: root, dir: filepath.Join(root, ".bench")}
 	defer b.close()
 	if err := b.setup(ctx); err != nil {
 		return err
+	}
+	if o.latencyMs > 0 {
+		b.srv.SetFaults(graphmock.Faults{LatencyMs: o.latencyMs})
+	}
+	if o.wave > 0 {
+		b.rssMax = map[string]int64{}
+		return b.runWave(ctx, os.Stdout)
 	}
 	if err := b.runAll(ctx); err != nil {
 		return err

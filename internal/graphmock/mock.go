@@ -149,7 +149,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
 	rec := &statusRecorder{ResponseWriter: w}
-	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC()}
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC(), Batched: inBatch(r)}
 	defer func() {
 		p := recover()
 		if p != nil && !errAbort(p) {
@@ -350,8 +350,11 @@ type RequestLogEntry struct {
 	Path   string    `json:"path"`
 	Status int       `json:"status"`
 	Time   time.Time `json:"time"`
-	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), or empty.
+	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), "throttled"
+	// (the quota's 429), or empty.
 	Fault string `json:"fault,omitempty"`
+	// Batched: a request inside a $batch (the batch itself is logged too).
+	Batched bool `json:"batched,omitempty"`
 }
 
 // requestLogLimit bounds the log; past it the oldest entries go.
