@@ -62,6 +62,7 @@ type options struct {
 	keep    bool
 	timeout time.Duration
 	profile string // a directory for the provider's CPU and heap profiles
+	dir     string // the bench's working directory (binaries, configs, states), relative to the module root
 	// wave > 0 runs only the wave case (wave.go) over that many users; waveScale divides the quota windows.
 	wave      int
 	waveScale float64
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configs, states, Terraform logs) under .bench/work")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "limit for one Terraform command")
 	fs.StringVar(&o.profile, "profile", "", "write the entratap provider's CPU and heap profiles into this directory (PREFIX.PID.cpu/.heap)")
+	fs.StringVar(&o.dir, "dir", ".bench", "working directory for binaries, configurations and states (two benches at once need two)")
 	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
 	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
 	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
@@ -116,7 +118,11 @@ func run(ctx context.Context, args []string) error {
 	if o.wave > 0 {
 		o.n, o.targets = o.wave, map[string]bool{targetPass: true}
 	}
-	b := &bench{opts: o, root: root, dir: filepath.Join(root, ".bench")}
+	dir := o.dir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	b := &bench{opts: o, root: root, dir: dir}
 	defer b.close()
 	if err := b.setup(ctx); err != nil {
 		return err
