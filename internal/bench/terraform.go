@@ -184,7 +184,7 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 	cmd := exec.CommandContext(ctx, b.terraformExe, args...)
 	cmd.Dir = c.dir
 	cmd.Env = b.env
-	if b.opts.profile != "" && c.Target == targetPass {
+	if b.opts.profile != "" && (c.Target == targetPass || c.Target == targetWave) {
 		// The provider writes its CPU and heap profiles here (main.go, profile.go).
 		cmd.Env = append(slices.Clone(b.env), "ENTRATAP_PROFILE="+filepath.Join(b.opts.profile, fmt.Sprintf("%s-rep%d-%s", c.id(), rep+1, phase)))
 	}
