@@ -166,17 +166,34 @@ func (r *PassesResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// entries decodes the passes map; nil when unknown.
-func entries(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]waveEntry {
+// entries decodes the passes map; nil when unknown. By hand, not by reflection: a wave holds thousands.
+func entries(_ context.Context, m types.Map, diags *diag.Diagnostics) map[string]waveEntry {
 	if m.IsNull() || m.IsUnknown() {
 		return nil
 	}
-	out := map[string]waveEntry{}
-	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	out := make(map[string]waveEntry, len(m.Elements()))
+	for k, v := range m.Elements() {
+		o, ok := v.(basetypes.ObjectValue)
+		if !ok {
+			diags.AddError("Unexpected value in passes", fmt.Sprintf("Entry %q is a %T. This is a bug in the provider; please report it.", k, v))
+			continue
+		}
+		a := o.Attributes()
+		e := waveEntry{UserID: types.StringUnknown(), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(), IsUsableOnce: types.BoolNull()}
+		if o.IsUnknown() {
+			out[k] = e
+			continue
+		}
+		e.UserID, _ = a["user_id"].(types.String)
+		e.StartDateTime, _ = a["start_date_time"].(types.String)
+		e.LifetimeInMinutes, _ = a["lifetime_in_minutes"].(types.Int64)
+		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
+		out[k] = e
+	}
 	return out
 }
 
-func issuedOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]issuedEntry {
+func issuedOf(_ context.Context, m types.Map, _ *diag.Diagnostics) map[string]issuedEntry {
 	out := map[string]issuedEntry{}
 	if m.IsNull() || m.IsUnknown() {
 		return out
@@ -186,8 +203,17 @@ func issuedOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[str
 		if !ok || o.IsUnknown() || o.IsNull() {
 			continue
 		}
+		a := o.Attributes()
 		var e issuedEntry
-		diags.Append(o.As(ctx, &e, basetypes.ObjectAsOptions{})...)
+		e.ID, _ = a["id"].(types.String)
+		e.UserID, _ = a["user_id"].(types.String)
+		e.CreatedDateTime, _ = a["created_date_time"].(types.String)
+		e.StartDateTime, _ = a["start_date_time"].(types.String)
+		e.ExpirationDateTime, _ = a["expiration_date_time"].(types.String)
+		e.LifetimeInMinutes, _ = a["lifetime_in_minutes"].(types.Int64)
+		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
+		e.IsUsable, _ = a["is_usable"].(types.Bool)
+		e.MethodUsabilityReason, _ = a["method_usability_reason"].(types.String)
 		out[k] = e
 	}
 	return out
@@ -328,8 +354,11 @@ func pendingIssued(userID types.String) attr.Value {
 }
 
 func issuedValue(e issuedEntry) attr.Value {
-	v, _ := types.ObjectValueFrom(context.Background(), issuedAttrTypes, e)
-	return v
+	return types.ObjectValueMust(issuedAttrTypes, map[string]attr.Value{
+		"id": e.ID, "user_id": e.UserID, "created_date_time": e.CreatedDateTime, "start_date_time": e.StartDateTime,
+		"expiration_date_time": e.ExpirationDateTime, "lifetime_in_minutes": e.LifetimeInMinutes, "is_usable_once": e.IsUsableOnce,
+		"is_usable": e.IsUsable, "method_usability_reason": e.MethodUsabilityReason,
+	})
 }
 
 func issuedFromPass(userID string, p *graph.Pass) issuedEntry {
