@@ -126,14 +126,18 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 	// Fill the app's resource units up to 80%, then one request shows the header.
 	clientID := AdminClientID
 	for range int(0.8*3500) - 2 {
-		s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false)
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+			t.Fatalf("throttled below the budget: %s", gerr.Message)
+		}
 	}
 	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
 	if r.status != 200 || r.header.Get("x-ms-throttle-limit-percentage") != "0.8" {
 		t.Fatalf("at 80%%: %d x-ms-throttle-limit-percentage %q", r.status, r.header.Get("x-ms-throttle-limit-percentage"))
 	}
 	for range 3500 - int(0.8*3500) {
-		s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false)
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+			t.Fatalf("throttled below the budget: %s", gerr.Message)
+		}
 	}
 	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
 	checkGraphError(t, r, 429, "TooManyRequests")

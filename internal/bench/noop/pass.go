@@ -59,7 +59,8 @@ func (r *passResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 	}
 	id := randomHex(16)
-	userID := attrs["user_id"].(basetypes.StringValue).ValueString()
+	user, _ := attrs["user_id"].(basetypes.StringValue)
+	userID := user.ValueString()
 	set("id", id)
 	set("temporary_access_pass", randomHex(5))
 	set("user_object_id", userID)
