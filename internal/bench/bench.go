@@ -17,7 +17,9 @@ import (
 const (
 	targetPass = "entratap_pass"
 	targetNoop = "noop_thing"
-	targetData = "terraform_data"
+	// targetNoopPass is entratap_pass's exact schema over CRUD that does nothing (./noop, pass.go).
+	targetNoopPass = "noop_pass"
+	targetData     = "terraform_data"
 )
 
 // The timed commands.
@@ -28,7 +30,7 @@ const (
 )
 
 var (
-	allTargets = []string{targetPass, targetNoop, targetData}
+	allTargets = []string{targetPass, targetNoop, targetNoopPass, targetData}
 	phases     = []string{phaseApply, phasePlan, phaseDestroy}
 )
 
@@ -151,9 +153,11 @@ func (b *bench) setup(ctx context.Context) error {
 	b.binaries = map[string]string{
 		targetPass: filepath.Join(binDir, "entratap", "terraform-provider-entratap"),
 		targetNoop: filepath.Join(binDir, "noop", "terraform-provider-noop"),
+		// The same program under another address, so its processes, CPU and RSS count apart.
+		targetNoopPass: filepath.Join(binDir, "nooppass", "terraform-provider-nooppass"),
 	}
 	b.sizes = map[string]int64{}
-	for _, t := range []struct{ target, pkg string }{{targetPass, "."}, {targetNoop, "./internal/bench/noop"}} {
+	for _, t := range []struct{ target, pkg string }{{targetPass, "."}, {targetNoop, "./internal/bench/noop"}, {targetNoopPass, "./internal/bench/noop"}} {
 		if !b.opts.targets[t.target] {
 			continue
 		}
@@ -276,10 +280,10 @@ func (b *bench) runCase(ctx context.Context, c *benchCase, rep int) error {
 
 	if c.Faulted {
 		retryAfter := 0.0
-		b.srv.SetFaults(graphmock.Faults{Rate: faultRate, Statuses: []int{429}, RetryAfterSeconds: &retryAfter})
+		b.srv.SetFaults(graphmock.Faults{Rate: faultRate, Statuses: []int{429}, RetryAfterSeconds: &retryAfter, LatencyMs: b.opts.latencyMs})
 	}
 	r, err := b.terraform(ctx, c, rep, phaseApply, "apply", "-auto-approve", "-input=false", "-no-color")
-	b.srv.SetFaults(graphmock.Faults{})
+	b.srv.SetFaults(graphmock.Faults{LatencyMs: b.opts.latencyMs})
 	if err != nil {
 		return err
 	}

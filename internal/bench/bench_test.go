@@ -109,7 +109,8 @@ func TestStateIDs(t *testing.T) {
 
 func TestDevOverrides(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "terraformrc")
-	if err := writeCLIConfig(path, map[string]string{targetPass: "/x/entratap/terraform-provider-entratap", targetNoop: "/x/noop/terraform-provider-noop"}); err != nil {
+	if err := writeCLIConfig(path, map[string]string{targetPass: "/x/entratap/terraform-provider-entratap", targetNoop: "/x/noop/terraform-provider-noop",
+		targetNoopPass: "/x/nooppass/terraform-provider-nooppass"}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -118,7 +119,8 @@ func TestDevOverrides(t *testing.T) {
 	}
 	got := string(b)
 	// tfcli aligns the = signs; the test checks the pairs.
-	for _, want := range []string{`"registry.terraform.io/entratap/entratap" += "/x/entratap"`, `"registry.terraform.io/entratap/noop" += "/x/noop"`} {
+	for _, want := range []string{`"registry.terraform.io/entratap/entratap" += "/x/entratap"`, `"registry.terraform.io/entratap/noop" += "/x/noop"`,
+		`"registry.terraform.io/entratap/nooppass" += "/x/nooppass"`} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("dev overrides lack %s:\n%s", want, got)
 		}

@@ -4,6 +4,8 @@
 //   - entratap_pass: N passes for N users seeded through the mock's controls;
 //   - noop_thing: N resources of a terraform-plugin-framework provider whose CRUD does nothing
 //     (./noop), the floor any plugin provider pays;
+//   - noop_pass: N resources with exactly entratap_pass's schema and identity over the same
+//     do-nothing CRUD (./noop/pass.go): entratap_pass over noop_pass is our code's share alone;
 //   - terraform_data: N of Terraform's built-in resource, the floor without a plugin.
 //
 // For each it times `terraform apply`, `terraform plan -refresh-only` and `terraform destroy`
@@ -40,6 +42,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
 func main() {
@@ -57,7 +61,13 @@ type options struct {
 	out     string
 	keep    bool
 	timeout time.Duration
-	targets map[string]bool
+	profile string // a directory for the provider's CPU and heap profiles
+	dir     string // the bench's working directory (binaries, configs, states), relative to the module root
+	// wave > 0 runs only the wave case (wave.go) over that many users; waveScale divides the quota windows.
+	wave      int
+	waveScale float64
+	latencyMs int // added by the mock to every Graph request, in every case
+	targets   map[string]bool
 }
 
 func run(ctx context.Context, args []string) error {
@@ -68,9 +78,24 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.out, "out", ".bench/results.json", "where to write the results as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configs, states, Terraform logs) under .bench/work")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "limit for one Terraform command")
+	fs.StringVar(&o.profile, "profile", "", "write the entratap provider's CPU and heap profiles into this directory (PREFIX.PID.cpu/.heap)")
+	fs.StringVar(&o.dir, "dir", ".bench", "working directory for binaries, configurations and states (two benches at once need two)")
+	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
+	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
+	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.profile != "" {
+		abs, err := filepath.Abs(o.profile)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			return err
+		}
+		o.profile = abs
 	}
 	o.targets = map[string]bool{}
 	for _, t := range strings.Split(*targets, ",") {
@@ -90,10 +115,24 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := &bench{opts: o, root: root, dir: filepath.Join(root, ".bench")}
+	if o.wave > 0 {
+		o.n, o.targets = o.wave, map[string]bool{targetPass: true}
+	}
+	dir := o.dir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	b := &bench{opts: o, root: root, dir: dir}
 	defer b.close()
 	if err := b.setup(ctx); err != nil {
 		return err
+	}
+	if o.latencyMs > 0 {
+		b.srv.SetFaults(graphmock.Faults{LatencyMs: o.latencyMs})
+	}
+	if o.wave > 0 {
+		b.rssMax = map[string]int64{}
+		return b.runWave(ctx, os.Stdout)
 	}
 	if err := b.runAll(ctx); err != nil {
 		return err

@@ -45,6 +45,13 @@ type summary struct {
 	// CPURatios are the same ratios on the CPU time of terraform and its plugins: less moved by
 	// other work on the machine than wall time, but blind to waiting (on the mock, on retries).
 	CPURatios map[string]*float64 `json:"cpu_ratios"`
+	// SameSchema are entratap_pass over noop_pass (the same schema, CRUD doing nothing), at n:
+	// wall and provider-process CPU by phase; the share of the cost that is our code's.
+	SameSchemaWall        map[string]*float64 `json:"same_schema_wall_ratios"`
+	SameSchemaProviderCPU map[string]*float64 `json:"same_schema_provider_cpu_ratios"`
+	// ProviderCPUMsPerPass is entratap_pass's provider CPU per resource in the apply, at n and at n/5.
+	ProviderCPUMsPerPass      *float64 `json:"provider_cpu_ms_per_pass"`
+	ProviderCPUMsPerPassSmall *float64 `json:"provider_cpu_ms_per_pass_small"`
 }
 
 type caseSummary struct {
@@ -111,6 +118,15 @@ func (b *bench) results() results {
 	cpu := func(c *caseSummary) map[string]float64 { return c.MedianCPUSeconds }
 	ratio := func(num, den *caseSummary, phase string) *float64 { return ratioOf(num, den, phase, wall) }
 	pass, noop := find[caseKey(targetPass, b.opts.n, false)], find[caseKey(targetNoop, b.opts.n, false)]
+	samePass := find[caseKey(targetNoopPass, b.opts.n, false)]
+	provCPU := func(c *caseSummary) map[string]float64 { return c.MedianProviderCPUSeconds }
+	perPass := func(c *caseSummary) *float64 {
+		if c == nil || len(c.Runs[phaseApply]) == 0 {
+			return nil
+		}
+		v := 1000 * c.MedianProviderCPUSeconds[phaseApply] / float64(c.N)
+		return &v
+	}
 	r.Summary = summary{
 		ApplyRatio:        ratio(pass, noop, phaseApply),
 		PlanRatio:         ratio(pass, noop, phasePlan),
@@ -127,6 +143,16 @@ func (b *bench) results() results {
 			"destroy": ratioOf(pass, noop, phaseDestroy, cpu),
 			"faulted": ratioOf(find[caseKey(targetPass, b.opts.n, true)], pass, phaseApply, cpu),
 		},
+		SameSchemaWall: map[string]*float64{
+			"apply": ratio(pass, samePass, phaseApply), "plan": ratio(pass, samePass, phasePlan), "destroy": ratio(pass, samePass, phaseDestroy),
+		},
+		SameSchemaProviderCPU: map[string]*float64{
+			"apply":   ratioOf(pass, samePass, phaseApply, provCPU),
+			"plan":    ratioOf(pass, samePass, phasePlan, provCPU),
+			"destroy": ratioOf(pass, samePass, phaseDestroy, provCPU),
+		},
+		ProviderCPUMsPerPass:      perPass(pass),
+		ProviderCPUMsPerPassSmall: perPass(find[caseKey(targetPass, b.opts.n/5, false)]),
 	}
 	return r
 }
@@ -225,7 +251,7 @@ func printReport(w io.Writer, r results, jsonPath string) {
 
 	if r.SmallN > 0 {
 		fmt.Fprintf(w, "\ngrowth from n=%d to n=%d (x%.0f resources), median time ratio:\n", r.SmallN, r.N, float64(r.N)/float64(r.SmallN))
-		for _, t := range []string{targetPass, targetNoop, targetData} {
+		for _, t := range []string{targetPass, targetNoop, targetNoopPass, targetData} {
 			big, small := find[caseKey(t, r.N, false)], find[caseKey(t, r.SmallN, false)]
 			if big == nil || small == nil {
 				continue
@@ -272,9 +298,14 @@ func printReport(w io.Writer, r results, jsonPath string) {
 			fmt.Fprintf(w, "  %s\n", e)
 		}
 	}
+	fmt.Fprintf(w, "against noop_pass (same schema): wall apply %s plan %s destroy %s; provider cpu apply %s plan %s destroy %s; provider cpu per pass %s ms at n=%d, %s ms at n=%d\n",
+		fmtRatio(s.SameSchemaWall["apply"]), fmtRatio(s.SameSchemaWall["plan"]), fmtRatio(s.SameSchemaWall["destroy"]),
+		fmtRatio(s.SameSchemaProviderCPU["apply"]), fmtRatio(s.SameSchemaProviderCPU["plan"]), fmtRatio(s.SameSchemaProviderCPU["destroy"]),
+		fmtRatio(s.ProviderCPUMsPerPass), r.N, fmtRatio(s.ProviderCPUMsPerPassSmall), r.SmallN)
 	fmt.Fprintf(w, "results: %s\n", jsonPath)
-	fmt.Fprintf(w, "apply_ratio=%s plan_ratio=%s destroy_ratio=%s faulted_ratio=%s provider_peak_rss_mb=%.1f binary_mb=%.1f errors=%d\n",
+	fmt.Fprintf(w, "apply_ratio=%s plan_ratio=%s destroy_ratio=%s faulted_ratio=%s same_schema_apply_ratio=%s same_schema_cpu_ratio=%s cpu_ms_per_pass=%s cpu_ms_per_pass_small=%s provider_peak_rss_mb=%.1f binary_mb=%.1f errors=%d\n",
 		fmtRatio(s.ApplyRatio), fmtRatio(s.PlanRatio), fmtRatio(s.DestroyRatio), fmtRatio(s.FaultedRatio),
+		fmtRatio(s.SameSchemaWall["apply"]), fmtRatio(s.SameSchemaProviderCPU["apply"]), fmtRatio(s.ProviderCPUMsPerPass), fmtRatio(s.ProviderCPUMsPerPassSmall),
 		s.ProviderPeakRSSMB, s.BinaryMB, s.Errors)
 }
 

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -22,7 +23,8 @@ import (
 // built them in, so no `terraform init` and no registry are needed.
 func writeCLIConfig(path string, binaries map[string]string) error {
 	return tfcli.WriteDevOverrides(path, filepath.Dir(binaries[targetPass]),
-		tfcli.Override{Address: "registry.terraform.io/entratap/noop", Dir: filepath.Dir(binaries[targetNoop])})
+		tfcli.Override{Address: "registry.terraform.io/entratap/noop", Dir: filepath.Dir(binaries[targetNoop])},
+		tfcli.Override{Address: "registry.terraform.io/entratap/nooppass", Dir: filepath.Dir(binaries[targetNoopPass])})
 }
 
 // terraformEnv is the bench's environment less anything that could steer Terraform or the
@@ -81,6 +83,19 @@ resource "entratap_pass" "p" {
 variable "users" { type = list(string) }
 
 resource "noop_thing" "p" {
+  for_each = toset(var.users)
+  user_id  = each.value
+}
+`,
+	targetNoopPass: `terraform {
+  required_providers {
+    noop = { source = "entratap/nooppass" }
+  }
+}
+
+variable "users" { type = list(string) }
+
+resource "noop_pass" "p" {
   for_each = toset(var.users)
   user_id  = each.value
 }
@@ -169,6 +184,10 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 	cmd := exec.CommandContext(ctx, b.terraformExe, args...)
 	cmd.Dir = c.dir
 	cmd.Env = b.env
+	if b.opts.profile != "" && (c.Target == targetPass || c.Target == targetWave) {
+		// The provider writes its CPU and heap profiles here (main.go, profile.go).
+		cmd.Env = append(slices.Clone(b.env), "ENTRATAP_PROFILE="+filepath.Join(b.opts.profile, fmt.Sprintf("%s-rep%d-%s", c.id(), rep+1, phase)))
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Its own process group, so that a timeout takes the provider plugins down too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -52,6 +52,7 @@ type Client struct {
 	adapter *msgraphcore.GraphRequestAdapterBase
 	cache   cache
 	who     callerCache // who the client runs as (caller.go)
+	pacer   *pacer      // throttling state shared by every call
 
 	// Requests and Retries count HTTP attempts, for diagnostics and benchmarks.
 	Requests atomic.Int64
@@ -94,7 +95,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.YoungPassGrace <= 0 {
 		cfg.YoungPassGrace = defaultYoungPassGrace
 	}
-	c := &Client{cfg: cfg, backoff: cfg.Backoff.withDefaults(), baseURL: endpoint + "/v1.0"}
+	c := &Client{cfg: cfg, backoff: cfg.Backoff.withDefaults(), baseURL: endpoint + "/v1.0", pacer: newPacer()}
 	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "entratap"}
 	// A fixed chain, not kiota's defaults: those come out of a map, so their
 	// order changes from run to run, and with the retry handler outside the

@@ -212,8 +212,17 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 	}
 	b := m.client.backoff
 	attemptReq := req
+	class := paceClassOf(ctx, req.Method)
 	for n := 0; ; n++ {
+		release, err := m.client.pacer.wait(ctx, class)
+		if err != nil {
+			return nil, fmt.Errorf("%w while waiting for Microsoft Graph's throttling to lift", err)
+		}
 		resp, err := p.Next(attemptReq, idx)
+		release()
+		if err == nil {
+			m.client.pacer.observe(class, resp.StatusCode, resp.Header.Get)
+		}
 		if err != nil || !retriableStatus(resp.StatusCode) || n+1 >= b.MaxAttempts {
 			return resp, err
 		}

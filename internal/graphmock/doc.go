@@ -119,7 +119,15 @@
 //     "replicationLagReads":2,"dropAfterCommitRate":0}: see Faults. Each POST replaces the whole
 //     setting (fields left out are off; {"rate":0} turns everything off). Faults apply to /v1.0/
 //     only; randomness is seeded by Options.FaultSeed. Go: SetFaults, Faults.
-//   - GET /_mock/requests: the request log [{"method","path","status","time","fault"}], every
+//   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10}:
+//     Graph's published throttling limits (quota.go): resource units per 10 s by tenant size, 3,000
+//     writes per 2 min 30 s per app, 18,000 per 5 min per tenant; x-ms-throttle-limit-percentage
+//     from 80%, 429 with x-ms-throttle-scope and Retry-After from the window; windows divided by
+//     timeScale. Flags --quota, --quota-tenant-size, --quota-time-scale. Go: SetQuota, Quota.
+//   - POST /v1.0/$batch: JSON batching (batch.go), at most 20 requests, each through the whole
+//     pipeline and the quota, dependsOn answered 424 after a failure.
+//   - Go only: SetTokenLifetime makes access tokens minted from then on short-lived.
+//   - GET /_mock/requests: the request log [{"method","path","status","time","fault","batched"}], every
 //     request including login and failures (the newest 100,000); DELETE empties it. Go: Requests, ResetRequests.
 //   - GET /_mock/state: the tenant (State): policy, users, groups with members, passes without codes. Go: Snapshot.
 //   - POST /_mock/users {"userPrincipalName","displayName","userType":"Member"|"Guest","groups":[ids]}:

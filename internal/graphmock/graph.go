@@ -18,7 +18,7 @@ import (
 // admit applies what comes before routing a Graph request: latency and injected faults, then
 // the bearer token, whose roles become c.principal.
 func (m *Mock) admit(c *call) error {
-	if d := m.faults.latency(); d > 0 {
+	if d := m.faults.latency(); d > 0 && !inBatch(c.r) {
 		select {
 		case <-time.After(d):
 		case <-c.r.Context().Done():
@@ -44,7 +44,7 @@ func (m *Mock) admit(c *call) error {
 		return claimsChallenge(time.Now())
 	}
 	c.principal = p
-	return nil
+	return m.chargeQuota(c)
 }
 
 // dropConnection closes the client's connection with no answer: hijacked and closed on

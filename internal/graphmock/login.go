@@ -319,7 +319,7 @@ func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Tim
 // mintToken signs an access token with extra claims.
 func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (string, time.Time, error) {
 	now := time.Now()
-	expires := now.Add(m.opts.TokenLifetime)
+	expires := now.Add(m.accessTokenLifetime())
 	tid := m.tenantID()
 	roles := append([]string{}, app.Roles...)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()

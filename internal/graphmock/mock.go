@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,7 +28,8 @@ type Options struct {
 	// CAFile is where Start writes the CA PEM; "": CA.File, or a file in a temporary directory.
 	CAFile string
 	// CA signs the server certificate and lends its keys; nil: a CA and keys of the mock's own.
-	CA *CA
+	CA    *CA
+	Quota Quota // Graph's throttling limits; the zero value: none
 }
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
@@ -39,12 +41,15 @@ type Mock struct {
 	revoked   map[string]bool // access-token ids (uti) revoked by a CAE claims challenge
 	base      string          // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
 	faults    *faultInjector
+	quota     *quotaMeter
 	log       *requestLog
 	tokens    *signer // signs access tokens (jwks_uri)
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
 	adminCert *clientCertificate
 	gates     gates
 	devices   deviceCodes // device-code sign-ins under way (delegated.go)
+	// tokenLifetime overrides opts.TokenLifetime when set (SetTokenLifetime), in nanoseconds.
+	tokenLifetime atomic.Int64
 }
 
 // New makes a Mock. With Options.StatePath set, an existing state file is loaded (an
@@ -52,6 +57,9 @@ type Mock struct {
 func New(opts Options) (*Mock, error) {
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = time.Hour
+	}
+	if err := opts.Quota.Validate(); err != nil {
+		return nil, fmt.Errorf("graphmock: quota: %w", err)
 	}
 	t, fromState, err := openTenant(opts)
 	if err != nil {
@@ -63,6 +71,7 @@ func New(opts Options) (*Mock, error) {
 		lag:     map[string]int{},
 		revoked: map[string]bool{},
 		faults:  newFaultInjector(opts.FaultSeed),
+		quota:   newQuotaMeter(opts.Quota),
 		log:     newRequestLog(),
 	}
 	if m.tokens, m.oidc, m.adminCert, err = opts.CA.keys(); err != nil {
@@ -140,7 +149,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
 	rec := &statusRecorder{ResponseWriter: w}
-	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC()}
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC(), Batched: inBatch(r)}
 	defer func() {
 		p := recover()
 		if p != nil && !errAbort(p) {
@@ -192,7 +201,7 @@ func (m *Mock) dispatch(c *call, a *area) {
 	case errors.Is(err, errClientGone):
 	case err != nil:
 		writeError(c.w, err)
-	case rt.write && rep.status < 300 && !c.outOfBand && m.faults.dropAfterCommit():
+	case rt.write && rep.status < 300 && !c.outOfBand && !inBatch(c.r) && m.faults.dropAfterCommit():
 		c.entry.Status, c.entry.Fault = rep.status, "dropAfterCommit"
 		dropConnection(c.w)
 	default:
@@ -220,6 +229,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 				Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", c.params["tenant"])}
 		}
 	case graphArea, betaArea:
+		if rt.batch {
+			break // each of its requests passes here on its own
+		}
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
 		}
@@ -346,8 +358,11 @@ type RequestLogEntry struct {
 	Path   string    `json:"path"`
 	Status int       `json:"status"`
 	Time   time.Time `json:"time"`
-	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), or empty.
+	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), "throttled"
+	// (the quota's 429), or empty.
 	Fault string `json:"fault,omitempty"`
+	// Batched: a request inside a $batch (the batch itself is logged too).
+	Batched bool `json:"batched,omitempty"`
 }
 
 // requestLogLimit bounds the log; past it the oldest entries go.

@@ -25,7 +25,9 @@ type route struct {
 	// user: dispatch resolves {user} (id or UPN, with replication lag) into call.user.
 	user bool
 	// write: a change, subject to dropAfterCommit.
-	write  bool
+	write bool
+	// batch: $batch, run without Mock.mu and with no permission of its own (each request has its own).
+	batch  bool
 	handle handler
 }
 
@@ -67,6 +69,7 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: "/v1.0/me", perms: permsMe, handle: handleGetUser},
 	{method: http.MethodGet, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods", perms: permsMePasses, handle: handleListPasses},
 	{method: http.MethodGet, pattern: "/v1.0/roleManagement/directory/roleAssignments", perms: permsRoleRead, handle: handleListRoleAssignments},
+	{method: http.MethodPost, pattern: "/v1.0/$batch", batch: true, handle: handleBatch},
 }
 
 var loginRoutes = []route{
@@ -90,6 +93,8 @@ func init() {
 		{method: http.MethodPost, pattern: "/_mock/clock", handle: handleAdvanceClock},
 		{method: http.MethodGet, pattern: "/_mock/faults", handle: handleGetFaults},
 		{method: http.MethodPost, pattern: "/_mock/faults", handle: handleSetFaults},
+		{method: http.MethodGet, pattern: "/_mock/quota", handle: handleGetQuota},
+		{method: http.MethodPost, pattern: "/_mock/quota", handle: handleSetQuota},
 		{method: http.MethodGet, pattern: "/_mock/requests", handle: handleGetRequests},
 		{method: http.MethodDelete, pattern: "/_mock/requests", handle: handleResetRequests},
 		{method: http.MethodGet, pattern: "/_mock/state", handle: handleGetState},

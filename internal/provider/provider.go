@@ -410,7 +410,7 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 }
 
 func (p *EntratapProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewPolicyResource, NewPassResource}
+	return []func() resource.Resource{NewPolicyResource, NewPassResource, NewPassesResource}
 }
 
 func (p *EntratapProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -57,7 +57,10 @@ func (p *noopProvider) Configure(context.Context, provider.ConfigureRequest, *pr
 }
 
 func (p *noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &thingResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &thingResource{} },
+		func() resource.Resource { return &passResource{} },
+	}
 }
 
 func (p *noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

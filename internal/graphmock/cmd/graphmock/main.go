@@ -58,6 +58,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	lagReads := fs.Int("fault-replication-lag-reads", 0, "reads of a just-created object that answer 404")
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
+	quota := fs.Bool("quota", false, "enforce Graph's published throttling limits (resource units per 10 s, writes per 2 min 30 s and per 5 min)")
+	quotaSize := fs.String("quota-tenant-size", "medium", "tenant size for the resource-unit budget: small (3,500), medium (5,000), large (8,000) per 10 s")
+	quotaScale := fs.Float64("quota-time-scale", 1, "divide the quota windows and Retry-After by this (10: the 150 s write window lasts 15 s)")
 	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
 	policyScope := fs.String("policy-scope", "", `a pass for a user the policy does not target (or under a disabled policy): "refuse" (400, the default) or "allow" (created, reads DisabledByPolicy); overrides the seed`)
 	replication := fs.Float64("policy-replication-seconds", -1, "with policy-scope refuse: seconds (tenant clock) creates stay refused after the policy is enabled or retargeted, or the user joins a group; overrides the seed")
@@ -114,7 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile}
+	q := graphmock.Quota{Enabled: *quota, TenantSize: *quotaSize, TimeScale: *quotaScale}
+	if err := q.Validate(); err != nil {
+		fmt.Fprintf(stderr, "graphmock: quota flags: %v\n", err)
+		return 2
+	}
+	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile, Quota: q}
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	}

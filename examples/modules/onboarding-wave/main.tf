@@ -1,0 +1,25 @@
+# Issues a Temporary Access Pass to each user of an onboarding wave (a
+# semester's students, a merger's staff) through one entratap_passes resource:
+# Terraform handles one object, and Graph is read and written 20 passes to a
+# request. Use the onboarding module for a handful of new hires.
+
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    entratap = {
+      source = "entratap/entratap"
+    }
+  }
+}
+
+resource "entratap_passes" "wave" {
+  passes = {
+    for k, u in var.users : k => {
+      user_id             = u.user_id
+      start_date_time     = u.start_date_time
+      lifetime_in_minutes = u.lifetime_in_minutes
+      is_usable_once      = u.is_usable_once
+    }
+  }
+  replace_existing = var.replace_existing
+}

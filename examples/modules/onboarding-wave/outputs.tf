@@ -1,0 +1,15 @@
+output "codes" {
+  description = "The pass code of each user of the wave (null for one not issued), to hand over through a secure channel."
+  value       = entratap_passes.wave.codes
+  sensitive   = true
+}
+
+output "expiries" {
+  description = "When each pass stops working (RFC 3339); null for an entry whose pass was not issued."
+  value       = { for k, p in entratap_passes.wave.issued : k => p.expiration_date_time }
+}
+
+output "not_issued" {
+  description = "The keys whose pass could not be issued (named in the apply's diagnostics); the next apply tries them again."
+  value       = [for k, p in entratap_passes.wave.issued : k if p.id == null]
+}

@@ -1,0 +1,233 @@
+package main
+
+// The wave case (-wave N): one entratap_passes resource holding N passes, applied, refreshed
+// and destroyed with Graph's published quotas on in the mock (graphmock.Quota), their windows
+// divided by -wave-time-scale. Each command starts with empty quota windows. The quota floor
+// of a command is the least wall time its requests need under the windows, whatever the client:
+// for W writes under a limit of L per window T, floor((W-1)/L)·T; the same for resource units.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// targetWave is the wave resource; its provider is the entratap binary.
+const targetWave = "entratap_passes"
+
+const waveConfig = `terraform {
+  required_providers {
+    entratap = { source = "entratap/entratap" }
+  }
+}
+
+provider "entratap" {}
+
+variable "users" { type = list(string) }
+
+resource "entratap_passes" "wave" {
+  passes = { for u in var.users : u => { user_id = u } }
+  timeouts = {
+    create = "60m"
+    update = "60m"
+    read   = "60m"
+    delete = "60m"
+  }
+}
+`
+
+// waveRun is one command of the wave.
+type waveRun struct {
+	Phase        string  `json:"phase"`
+	Seconds      float64 `json:"seconds"`
+	FloorSeconds float64 `json:"quota_floor_seconds"`
+	HTTPRequests int     `json:"http_requests"`  // what the provider sent ($batch counts once)
+	GraphCalls   int     `json:"graph_requests"` // what Graph counts (each request in a batch)
+	Throttled    int     `json:"throttled_429"`  // of GraphCalls and HTTPRequests
+	ProviderCPU  float64 `json:"provider_cpu_seconds"`
+	TerraformCPU float64 `json:"terraform_cpu_seconds"`
+	PeakRSSMB    float64 `json:"provider_peak_rss_mb"`
+	ExitCode     int     `json:"exit_code"`
+}
+
+// waveFloor is the quota floor of what the log shows was served (429s excluded).
+func waveFloor(log []graphmock.RequestLogEntry, q graphmock.Quota) float64 {
+	writes, units := 0, 0
+	for _, e := range log {
+		if e.Status == http.StatusTooManyRequests || strings.HasSuffix(strings.ToLower(e.Path), "/$batch") || !strings.HasPrefix(e.Path, "/v1.0/") {
+			continue
+		}
+		switch {
+		case e.Method != http.MethodGet:
+			writes++
+			units++
+		case strings.HasSuffix(strings.ToLower(e.Path), "temporaryaccesspassmethods"):
+			units += 2
+		default:
+			units++
+		}
+	}
+	scale := q.TimeScale
+	if scale <= 0 {
+		scale = 1
+	}
+	budget := map[string]int{"small": 3500, "medium": 5000, "large": 8000}[q.TenantSize]
+	windows := func(n, limit int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return math.Floor(float64(n-1) / float64(limit))
+	}
+	floor := math.Max(windows(writes, 3000)*150, math.Max(windows(writes, 18000)*300, windows(units, budget)*10))
+	return floor / scale
+}
+
+// runWave runs the wave case and prints its figure line.
+func (b *bench) runWave(ctx context.Context, w io.Writer) error {
+	q := graphmock.Quota{Enabled: true, TenantSize: "large", TimeScale: b.opts.waveScale} // > 500 users
+	c := &benchCase{Target: targetWave, N: len(b.users), Runs: map[string][]runResult{}}
+	c.dir = filepath.Join(b.dir, "work", "wave")
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(waveConfig), 0o644); err != nil {
+		return err
+	}
+	vars, _ := json.Marshal(map[string]any{"users": b.users})
+	if err := os.WriteFile(filepath.Join(c.dir, "terraform.tfvars.json"), vars, 0o644); err != nil {
+		return err
+	}
+	if err := resetState(c.dir); err != nil {
+		return err
+	}
+	b.binaries[targetWave] = b.binaries[targetPass]
+	var runs []waveRun
+	for _, ph := range []struct {
+		phase string
+		args  []string
+	}{
+		{phaseApply, []string{"apply", "-auto-approve", "-input=false", "-no-color"}},
+		{phasePlan, []string{"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"}},
+		{phaseDestroy, []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
+	} {
+		b.srv.SetQuota(q) // fresh windows for each command
+		r, err := b.terraform(ctx, c, 0, ph.phase, ph.args...)
+		if err != nil {
+			return err
+		}
+		log := b.srv.Requests()
+		wr := waveRun{Phase: ph.phase, Seconds: r.Seconds, FloorSeconds: waveFloor(log, q), ExitCode: r.ExitCode,
+			ProviderCPU: r.ProviderCPUSeconds, TerraformCPU: r.CPUSeconds - r.ProviderCPUSeconds, PeakRSSMB: float64(r.PeakRSSKB) / 1024}
+		for _, e := range log {
+			if !strings.HasPrefix(e.Path, "/v1.0/") {
+				continue
+			}
+			isBatch := strings.HasSuffix(strings.ToLower(e.Path), "/$batch")
+			if !e.Batched {
+				wr.HTTPRequests++
+			}
+			if !isBatch {
+				wr.GraphCalls++
+				if e.Status == http.StatusTooManyRequests {
+					wr.Throttled++
+				}
+			}
+		}
+		switch {
+		case ph.phase == phasePlan && (r.ExitCode == 1 || logContains(r.Log, driftMarker)):
+			b.fail("wave: refresh-only plan exited %d or found drift (log: %s)", r.ExitCode, r.Log)
+		case ph.phase != phasePlan && r.ExitCode != 0:
+			b.fail("wave: %s exited %d (log: %s)", ph.phase, r.ExitCode, r.Log)
+		}
+		want := len(b.users)
+		if ph.phase == phaseDestroy {
+			want = 0
+		}
+		if err := b.waveMatchesTenant(c.dir, want); err != nil {
+			b.fail("wave: after %s: %v", ph.phase, err)
+		}
+		b.progress("wave n=%d %s %.1fs (quota floor %.1fs), %d HTTP requests, %d Graph requests, %d x 429, provider cpu %.1fs, peak RSS %.1f MB",
+			len(b.users), ph.phase, wr.Seconds, wr.FloorSeconds, wr.HTTPRequests, wr.GraphCalls, wr.Throttled, wr.ProviderCPU, wr.PeakRSSMB)
+		runs = append(runs, wr)
+	}
+	b.srv.SetQuota(graphmock.Quota{})
+	apply, refresh, destroy := runs[0], runs[1], runs[2]
+	share := 0.0
+	if apply.GraphCalls > 0 {
+		share = float64(apply.Throttled) / float64(apply.GraphCalls)
+	}
+	over := math.NaN()
+	if apply.FloorSeconds > 0 {
+		over = apply.Seconds / apply.FloorSeconds
+	}
+	peak := math.Max(apply.PeakRSSMB, math.Max(refresh.PeakRSSMB, destroy.PeakRSSMB))
+	raw, _ := json.MarshalIndent(map[string]any{"n": len(b.users), "time_scale": q.TimeScale, "tenant_size": q.TenantSize, "runs": runs, "errors": b.errs}, "", "  ")
+	out := filepath.Join(b.dir, "wave.json")
+	_ = os.WriteFile(out, append(raw, '\n'), 0o644)
+	fmt.Fprintf(w, "\nwave of %d passes through entratap_passes, Graph quotas on (tenant large), windows time-scaled 1/%g: results %s\n", len(b.users), q.TimeScale, out)
+	fmt.Fprintf(w, "wave_n=%d time_scale=%g apply_s=%.1f quota_floor_s=%.1f apply_over_floor=%.2f share_429=%.3f requests_apply=%d requests_refresh=%d requests_destroy=%d graph_requests_apply=%d provider_peak_rss_mb=%.1f errors=%d\n",
+		len(b.users), q.TimeScale, apply.Seconds, apply.FloorSeconds, over, share, apply.HTTPRequests, refresh.HTTPRequests, destroy.HTTPRequests,
+		apply.GraphCalls, peak, len(b.errs))
+	return nil
+}
+
+// waveMatchesTenant checks that the state's issued passes are exactly the bench users' passes in the mock.
+func (b *bench) waveMatchesTenant(dir string, want int) error {
+	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	inState := map[string]bool{}
+	if len(raw) > 0 {
+		var st struct {
+			Resources []struct {
+				Type      string `json:"type"`
+				Instances []struct {
+					Attributes struct {
+						Issued map[string]struct {
+							ID *string `json:"id"`
+						} `json:"issued"`
+					} `json:"attributes"`
+				} `json:"instances"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return err
+		}
+		for _, r := range st.Resources {
+			if r.Type != targetWave {
+				continue
+			}
+			for _, in := range r.Instances {
+				for _, e := range in.Attributes.Issued {
+					if e.ID != nil {
+						inState[*e.ID] = true
+					}
+				}
+			}
+		}
+	}
+	inMock := 0
+	for _, p := range b.srv.Snapshot().Passes {
+		if !b.userSet[p.UserID] {
+			continue
+		}
+		inMock++
+		if !inState[p.ID] {
+			return fmt.Errorf("pass %s of user %s is in the tenant, not in state", p.ID, p.UserID)
+		}
+	}
+	if inMock != len(inState) || inMock != want {
+		return fmt.Errorf("%d passes in state, %d in the tenant, want %d", len(inState), inMock, want)
+	}
+	return nil
+}

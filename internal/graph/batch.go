@@ -1,0 +1,394 @@
+package graph
+
+// Many passes at once, through Graph's JSON batching (POST /$batch, at most 20 requests in
+// one): a wave of 5,000 passes is 250 HTTP requests instead of 5,000. Each request in a batch
+// has its own status and is counted against the quotas on its own; a throttled one (429, or
+// 503/504) is sent again in a later batch, after the pause the shared pacer holds.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+)
+
+// MaxBatch is Graph's limit on requests in one $batch.
+const MaxBatch = 20
+
+// batchConcurrency is how many batches of one wave are in flight at once.
+const batchConcurrency = 4
+
+// batchOp is one request of a batch; url is relative to the version ("/users/ID/...").
+type batchOp struct {
+	method, url string
+	body        any
+}
+
+// batchAnswer is the answer to one batchOp, or err when none came (the batch failed, the
+// context ended, or the op stayed throttled through every attempt).
+type batchAnswer struct {
+	status    int
+	body      json.RawMessage
+	requestID string
+	err       error
+}
+
+type batchWireRequest struct {
+	ID      string            `json:"id"`
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    any               `json:"body,omitempty"`
+}
+
+type batchWireResponse struct {
+	ID      string            `json:"id"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers"`
+	Body    json.RawMessage   `json:"body"`
+}
+
+// header reads a header of a batched answer, case-insensitively.
+func (r batchWireResponse) header(name string) string {
+	for k, v := range r.Headers {
+		if http.CanonicalHeaderKey(k) == http.CanonicalHeaderKey(name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// runBatch answers every op, MaxBatch to a $batch, batchConcurrency batches at a time. Ops
+// answered 429/503/504 go again in later batches until Backoff.MaxAttempts or ctx's end;
+// done is called once per op as its final answer comes.
+func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done func(i int, a batchAnswer)) {
+	pending := make([]int, len(ops))
+	for i := range ops {
+		pending[i] = i
+	}
+	attempts := make([]int, len(ops))
+	for round := 0; len(pending) > 0; round++ {
+		var mu sync.Mutex
+		var again []int
+		var minWait time.Duration
+		sem := make(chan struct{}, batchConcurrency)
+		var wg sync.WaitGroup
+		for start := 0; start < len(pending); start += MaxBatch {
+			chunk := pending[start:min(start+MaxBatch, len(pending))]
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				answers, err := c.sendBatch(ctx, op, ops, chunk)
+				mu.Lock()
+				defer mu.Unlock()
+				for k, i := range chunk {
+					if err != nil {
+						done(i, batchAnswer{err: err})
+						continue
+					}
+					a := answers[k]
+					attempts[i]++
+					if retriableStatus(a.status) && attempts[i] < c.backoff.MaxAttempts && ctx.Err() == nil {
+						again = append(again, i)
+						if a.err != nil { // a Retry-After the pacer did not take (no scope): the op's own wait
+							if d, ok := retryAfterOf(a.err); ok && (minWait == 0 || d < minWait) {
+								minWait = d
+							}
+						}
+						continue
+					}
+					done(i, a)
+				}
+			}()
+		}
+		wg.Wait()
+		if len(again) == 0 {
+			return
+		}
+		c.Retries.Add(int64(len(again)))
+		d := minWait
+		if d == 0 {
+			d = c.backoff.delay(min(round, 4)) / 4 // the pacer holds scoped pauses; this spaces the rest
+		}
+		if err := wait(ctx, d); err != nil {
+			for _, i := range again {
+				done(i, batchAnswer{err: &Error{Kind: ctxKind(err), Op: op, Err: err}})
+			}
+			return
+		}
+		pending = again
+	}
+}
+
+// retryAfterError carries an unscoped Retry-After from a batched 429.
+type retryAfterError struct{ d time.Duration }
+
+func (e *retryAfterError) Error() string { return "throttled" }
+
+func retryAfterOf(err error) (time.Duration, bool) {
+	if e, ok := err.(*retryAfterError); ok {
+		return e.d, true
+	}
+	return 0, false
+}
+
+// sendBatch sends ops[idx...] as one $batch and returns their answers in order.
+func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []int) ([]batchAnswer, error) {
+	class := paceRead
+	reqs := make([]batchWireRequest, len(idx))
+	for k, i := range idx {
+		o := ops[i]
+		reqs[k] = batchWireRequest{ID: strconv.Itoa(k + 1), Method: o.method, URL: o.url, Body: o.body}
+		if o.body != nil {
+			reqs[k].Headers = map[string]string{"Content-Type": "application/json"}
+		}
+		if classOfMethod(o.method) == paceWrite {
+			class = paceWrite
+		}
+	}
+	raw, err := json.Marshal(map[string]any{"requests": reqs})
+	if err != nil {
+		return nil, &Error{Kind: KindUnknown, Op: op, Err: err}
+	}
+	var out []byte
+	// A lost answer is sent again: every op here may be repeated (a create replaces, a delete of a gone pass is done).
+	err = c.retry(ctx, retryOn{transport: true}, func() error {
+		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.POST,
+			"{+baseurl}/$batch", map[string]string{"baseurl": c.baseURL})
+		ri.Headers.TryAdd("Accept", "application/json")
+		ri.SetStreamContentAndContentType(raw, "application/json")
+		res, err := c.adapter.SendPrimitive(withPaceClass(ctx, class), ri, "[]byte", errorMapping)
+		if err != nil {
+			return c.classifyCall(op, permPassWrite, err)
+		}
+		out, _ = res.([]byte)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var resp struct {
+		Responses []batchWireResponse `json:"responses"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(out)).Decode(&resp); err != nil {
+		return nil, &Error{Kind: KindUnknown, Op: op, Message: "Graph answered the batch with a body that is not a batch response"}
+	}
+	answers := make([]batchAnswer, len(idx))
+	got := make([]bool, len(idx))
+	for _, r := range resp.Responses {
+		k, err := strconv.Atoi(r.ID)
+		if err != nil || k < 1 || k > len(idx) {
+			continue
+		}
+		k--
+		got[k] = true
+		c.pacer.observe(classOfMethod(ops[idx[k]].method), r.Status, r.header)
+		a := batchAnswer{status: r.Status, body: r.Body, requestID: r.header("request-id")}
+		if r.Status == http.StatusTooManyRequests && r.header("x-ms-throttle-scope") == "" {
+			if d, ok := retryAfter(r.header("Retry-After"), time.Now()); ok {
+				a.err = &retryAfterError{d}
+			}
+		}
+		answers[k] = a
+	}
+	for k := range answers {
+		if !got[k] {
+			answers[k] = batchAnswer{err: &Error{Kind: KindUnknown, Op: op, Message: "Graph's batch answer lacks request " + strconv.Itoa(k+1)}}
+		}
+	}
+	return answers, nil
+}
+
+// answerError turns a batched non-2xx answer into an *Error, as classify does for a direct call.
+func answerError(op, permission string, a batchAnswer) error {
+	if a.err != nil {
+		if _, ok := a.err.(*retryAfterError); !ok {
+			return a.err
+		}
+	}
+	if a.status >= 200 && a.status < 300 {
+		return nil
+	}
+	out := &Error{Op: op, StatusCode: a.status, RequestID: a.requestID}
+	var body struct {
+		Error struct {
+			Code       string `json:"code"`
+			Message    string `json:"message"`
+			InnerError struct {
+				RequestID string `json:"request-id"`
+			} `json:"innerError"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(a.body, &body) == nil {
+		out.Code, out.Message = body.Error.Code, body.Error.Message
+		if out.RequestID == "" {
+			out.RequestID = body.Error.InnerError.RequestID
+		}
+	}
+	switch s := a.status; {
+	case s == http.StatusNotFound:
+		out.Kind = KindNotFound
+	case s == http.StatusBadRequest:
+		out.Kind = KindBadRequest
+	case s == http.StatusUnauthorized:
+		out.Kind = KindUnauthorized
+	case s == http.StatusForbidden:
+		out.Kind = KindPermissionDenied
+		out.Permission = permission
+	case s == http.StatusTooManyRequests:
+		out.Kind = KindThrottled
+	case s >= 500:
+		out.Kind = KindServer
+	}
+	return out
+}
+
+// passPath is the pass collection of a user, relative to the version.
+func passPath(userID string) string {
+	return "/users/" + url.PathEscape(userID) + "/authentication/temporaryAccessPassMethods"
+}
+
+// passWire is a pass as Graph sends it.
+type passWire struct {
+	ID                    string     `json:"id"`
+	TemporaryAccessPass   *string    `json:"temporaryAccessPass"`
+	CreatedDateTime       *time.Time `json:"createdDateTime"`
+	StartDateTime         *time.Time `json:"startDateTime"`
+	LifetimeInMinutes     int32      `json:"lifetimeInMinutes"`
+	IsUsableOnce          bool       `json:"isUsableOnce"`
+	IsUsable              bool       `json:"isUsable"`
+	MethodUsabilityReason string     `json:"methodUsabilityReason"`
+}
+
+func (w passWire) pass(userID string) *Pass {
+	p := &Pass{ID: w.ID, UserID: userID, Code: deref(w.TemporaryAccessPass), LifetimeInMinutes: w.LifetimeInMinutes,
+		IsUsableOnce: w.IsUsableOnce, IsUsable: w.IsUsable, MethodUsabilityReason: w.MethodUsabilityReason}
+	if w.CreatedDateTime != nil {
+		p.CreatedDateTime = w.CreatedDateTime.UTC()
+	}
+	if w.StartDateTime != nil {
+		p.StartDateTime = w.StartDateTime.UTC()
+	}
+	if p.StartDateTime.IsZero() {
+		p.StartDateTime = p.CreatedDateTime
+	}
+	return p
+}
+
+// PassResult is one user's outcome in a many-pass call: Pass, or Err.
+type PassResult struct {
+	Pass *Pass
+	Err  error
+}
+
+// CreatePasses issues one pass per request, through $batch; results are in the order of in.
+// A user's earlier pass is replaced, as with CreatePass.
+func (c *Client) CreatePasses(ctx context.Context, userIDs []string, in []NewPass) []PassResult {
+	ops := make([]batchOp, len(userIDs))
+	for i, u := range userIDs {
+		body := map[string]any{}
+		if v := in[i].StartDateTime; v != nil {
+			body["startDateTime"] = v.UTC().Format(time.RFC3339)
+		}
+		if v := in[i].LifetimeInMinutes; v != nil {
+			body["lifetimeInMinutes"] = *v
+		}
+		if v := in[i].IsUsableOnce; v != nil {
+			body["isUsableOnce"] = *v
+		}
+		ops[i] = batchOp{method: http.MethodPost, url: passPath(u), body: body}
+	}
+	out := make([]PassResult, len(ops))
+	c.runBatch(ctx, "create Temporary Access Passes", ops, func(i int, a batchAnswer) {
+		op := "create a Temporary Access Pass for user " + userIDs[i]
+		if err := answerError(op, permPassWrite, a); err != nil {
+			out[i].Err = err
+			return
+		}
+		var w passWire
+		if err := json.Unmarshal(a.body, &w); err != nil || w.ID == "" {
+			out[i].Err = &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass"}
+			return
+		}
+		out[i].Pass = w.pass(userIDs[i])
+	})
+	return out
+}
+
+// PassRef names one pass.
+type PassRef struct{ UserID, PassID string }
+
+// GetPasses reads passes through $batch; a pass that is gone has an Err for which IsNotFound holds.
+func (c *Client) GetPasses(ctx context.Context, refs []PassRef) []PassResult {
+	ops := make([]batchOp, len(refs))
+	for i, r := range refs {
+		ops[i] = batchOp{method: http.MethodGet, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID)}
+	}
+	out := make([]PassResult, len(ops))
+	c.runBatch(ctx, "read Temporary Access Passes", ops, func(i int, a batchAnswer) {
+		op := fmt.Sprintf("read Temporary Access Pass %s of user %s", refs[i].PassID, refs[i].UserID)
+		if err := answerError(op, permPassRead, a); err != nil {
+			out[i].Err = err
+			return
+		}
+		var w passWire
+		if err := json.Unmarshal(a.body, &w); err != nil || w.ID == "" {
+			out[i].Err = &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass"}
+			return
+		}
+		out[i].Pass = w.pass(refs[i].UserID)
+	})
+	return out
+}
+
+// ListPassesOf lists the passes of many users through $batch, in the order of userIDs.
+func (c *Client) ListPassesOf(ctx context.Context, userIDs []string) ([][]*Pass, []error) {
+	ops := make([]batchOp, len(userIDs))
+	for i, u := range userIDs {
+		ops[i] = batchOp{method: http.MethodGet, url: passPath(u)}
+	}
+	out, errs := make([][]*Pass, len(ops)), make([]error, len(ops))
+	c.runBatch(ctx, "list Temporary Access Passes", ops, func(i int, a batchAnswer) {
+		op := "list the Temporary Access Passes of user " + userIDs[i]
+		if err := answerError(op, permPassRead, a); err != nil {
+			errs[i] = err
+			return
+		}
+		var page struct {
+			Value []passWire `json:"value"`
+		}
+		if err := json.Unmarshal(a.body, &page); err != nil {
+			errs[i] = &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass list"}
+			return
+		}
+		for _, w := range page.Value {
+			out[i] = append(out[i], w.pass(userIDs[i]))
+		}
+	})
+	return out, errs
+}
+
+// DeletePasses deletes passes through $batch; one already gone counts as deleted.
+func (c *Client) DeletePasses(ctx context.Context, refs []PassRef) []error {
+	ops := make([]batchOp, len(refs))
+	for i, r := range refs {
+		ops[i] = batchOp{method: http.MethodDelete, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID)}
+	}
+	out := make([]error, len(ops))
+	c.runBatch(ctx, "delete Temporary Access Passes", ops, func(i int, a batchAnswer) {
+		err := answerError(fmt.Sprintf("delete Temporary Access Pass %s of user %s", refs[i].PassID, refs[i].UserID), permPassWrite, a)
+		if IsNotFound(err) {
+			err = nil
+		}
+		out[i] = err
+	})
+	return out
+}

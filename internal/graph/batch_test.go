@@ -1,0 +1,182 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// waveUsers adds n users to the shared mock for one test.
+func waveUsers(t *testing.T, prefix string, n int) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		u, err := srv.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("%s%03d@%s", prefix, i, graphmock.Domain), DisplayName: prefix, UserType: "Member"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids
+}
+
+func TestBatchedPassesRoundTrip(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	on := true
+	if err := c.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
+	users := waveUsers(t, "batchrt", 45)
+	users = append(users, "nobody-"+users[0]) // a user Graph does not know fails alone
+	in := make([]NewPass, len(users))
+	life := int32(90)
+	for i := range in {
+		in[i].LifetimeInMinutes = &life
+	}
+	before := c.Requests.Load()
+	res := c.CreatePasses(ctx(t), users, in)
+	if got := c.Requests.Load() - before; got > 3 {
+		t.Fatalf("46 creates took %d HTTP requests, want 3 batches", got)
+	}
+	var refs []PassRef
+	for i, r := range res[:45] {
+		if r.Err != nil || r.Pass.ID == "" || r.Pass.Code == "" || r.Pass.LifetimeInMinutes != 90 {
+			t.Fatalf("create %d: %+v %v", i, r.Pass, r.Err)
+		}
+		refs = append(refs, PassRef{UserID: users[i], PassID: r.Pass.ID})
+	}
+	if err := res[45].Err; !IsNotFound(err) || !strings.Contains(err.Error(), users[45]) {
+		t.Fatalf("create for an unknown user: %v, want not found naming the user", err)
+	}
+	if err := srv.SignIn(users[3], res[3].Pass.Code); err != nil {
+		t.Fatalf("a batched code does not sign its user in: %v", err)
+	}
+	got := c.GetPasses(ctx(t), refs)
+	for i, r := range got {
+		if r.Err != nil || r.Pass.ID != refs[i].PassID || r.Pass.Code != "" {
+			t.Fatalf("read %d: %+v %v", i, r.Pass, r.Err)
+		}
+	}
+	lists, errs := c.ListPassesOf(ctx(t), users[:45])
+	for i := range lists {
+		if errs[i] != nil || len(lists[i]) != 1 || lists[i][0].ID != refs[i].PassID {
+			t.Fatalf("list %d: %v %v", i, lists[i], errs[i])
+		}
+	}
+	for i, err := range c.DeletePasses(ctx(t), append(refs, refs[0])) { // the repeat is already gone: fine
+		if err != nil {
+			t.Fatalf("delete %d: %v", i, err)
+		}
+	}
+	for i, r := range c.GetPasses(ctx(t), refs) {
+		if !IsNotFound(r.Err) {
+			t.Fatalf("read %d after delete: %v", i, r.Err)
+		}
+	}
+}
+
+func TestBatchedRequestsThrottledInsideAreRetried(t *testing.T) {
+	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	users := waveUsers(t, "batch429", 40)
+	zero := 0.0
+	withFaults(t, graphmock.Faults{Rate: 0.3, Statuses: []int{429, 503}, RetryAfterSeconds: &zero})
+	lists, errs := c.ListPassesOf(ctx(t), users)
+	for i := range lists {
+		if errs[i] != nil {
+			t.Fatalf("list %d: %v", i, errs[i])
+		}
+	}
+	if c.Retries.Load() == 0 {
+		t.Fatal("30% faults inside batches but nothing retried")
+	}
+}
+
+// A 429 with a scope pauses the calls the scope covers, and only them, until Retry-After.
+func TestPacerScopedPause(t *testing.T) {
+	p := newPacer()
+	h := http.Header{}
+	h.Set("x-ms-throttle-scope", "Tenant_Application/WriteLimit/app/tenant")
+	h.Set("Retry-After", "0.05")
+	p.observe(paceWrite, http.StatusTooManyRequests, h.Get)
+	start := time.Now()
+	release, err := p.wait(context.Background(), paceRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if p.paused != 0 {
+		t.Fatal("a read waited on a write quota's pause")
+	}
+	release, err = p.wait(context.Background(), paceWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if p.paused != 1 || time.Since(start) < 50*time.Millisecond {
+		t.Fatalf("a write did not wait out the pause (paused %d after %s)", p.paused, time.Since(start))
+	}
+	// A resource-unit scope holds reads too; a deadline before its end stops the wait.
+	h.Set("x-ms-throttle-scope", "Tenant_Application/ResourceUnits/app/tenant")
+	h.Set("Retry-After", "60")
+	p.observe(paceWrite, http.StatusTooManyRequests, h.Get)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := p.wait(ctx, paceRead); err == nil {
+		t.Fatal("a read ran during a resource-unit pause")
+	}
+}
+
+// From 80% of a limit, calls of the class run one at a time; an answer without the header lifts it.
+func TestPacerLimitPercentageSerializes(t *testing.T) {
+	p := newPacer()
+	h := http.Header{}
+	h.Set("x-ms-throttle-limit-percentage", "0.85")
+	p.observe(paceWrite, http.StatusOK, h.Get)
+	first, err := p.wait(context.Background(), paceWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		release, err := p.wait(context.Background(), paceWrite)
+		if err == nil {
+			second.Store(true)
+			release()
+		}
+	}()
+	// The second call is parked on the slot until the first releases it.
+	for {
+		p.mu.Lock()
+		s := p.slowed
+		p.mu.Unlock()
+		if s == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	if second.Load() {
+		t.Fatal("a second write ran while the limit was near")
+	}
+	first()
+	wg.Wait()
+	if !second.Load() {
+		t.Fatal("the second write never ran")
+	}
+	p.observe(paceWrite, http.StatusOK, http.Header{}.Get)
+	r1, _ := p.wait(context.Background(), paceWrite)
+	r2, _ := p.wait(context.Background(), paceWrite) // would block if still serialized
+	r1()
+	r2()
+}

@@ -1,0 +1,119 @@
+package graph
+
+// One provider process runs many calls at once (Terraform's -parallelism, and the batches of
+// a wave), and Graph's quotas are per app and tenant: what one call learns about them holds
+// for all. A 429 with x-ms-throttle-scope pauses every call the scope covers until its
+// Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit) lets only one call
+// of that class run at a time until an answer comes back without it.
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// paceClass is what a quota counts: every request uses resource units, writes a write quota too.
+type paceClass int
+
+const (
+	paceRead paceClass = iota
+	paceWrite
+)
+
+func classOfMethod(method string) paceClass {
+	if method == http.MethodGet || method == http.MethodHead {
+		return paceRead
+	}
+	return paceWrite
+}
+
+type paceClassKey struct{}
+
+// withPaceClass marks a request's class where the method does not say it ($batch is a POST of reads, say).
+func withPaceClass(ctx context.Context, c paceClass) context.Context {
+	return context.WithValue(ctx, paceClassKey{}, c)
+}
+
+func paceClassOf(ctx context.Context, method string) paceClass {
+	if c, ok := ctx.Value(paceClassKey{}).(paceClass); ok {
+		return c
+	}
+	return classOfMethod(method)
+}
+
+// pacer is the throttling state shared by the calls of one Client.
+type pacer struct {
+	mu     sync.Mutex
+	until  [2]time.Time     // by class: no call starts before
+	warned [2]bool          // by class: a limit is at 80% or more
+	slot   [2]chan struct{} // by class: the one call allowed while warned
+
+	// Paused and Slowed count the calls that waited, for tests and benchmarks.
+	paused, slowed int64
+}
+
+func newPacer() *pacer {
+	return &pacer{slot: [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)}}
+}
+
+// wait holds a call of class c until no pause covers it and, while a limit is near, until it
+// has the class's one slot; release gives the slot back. It ends early with ctx's error.
+func (p *pacer) wait(ctx context.Context, c paceClass) (release func(), err error) {
+	for {
+		p.mu.Lock()
+		d := time.Until(p.until[c])
+		warned := p.warned[c]
+		if d > 0 {
+			p.paused++
+		}
+		p.mu.Unlock()
+		if d > 0 {
+			if err := wait(ctx, d); err != nil {
+				return nil, err
+			}
+			continue // another 429 may have moved the pause meanwhile
+		}
+		if !warned {
+			return func() {}, nil
+		}
+		p.mu.Lock()
+		p.slowed++
+		p.mu.Unlock()
+		select {
+		case p.slot[c] <- struct{}{}:
+			return func() { <-p.slot[c] }, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// observe learns from one answer (or one answer inside a batch) to a call of class c.
+func (p *pacer) observe(c paceClass, status int, header func(string) string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pct, _ := strconv.ParseFloat(strings.TrimSpace(header("x-ms-throttle-limit-percentage")), 64)
+	p.warned[c] = pct >= 0.8
+	if status != http.StatusTooManyRequests {
+		return
+	}
+	scope := header("x-ms-throttle-scope")
+	d, ok := retryAfter(header("Retry-After"), time.Now())
+	if scope == "" || !ok {
+		return // no scope: only this call backs off, on its own
+	}
+	end := time.Now().Add(d)
+	// A write quota holds writes back; a resource-unit (or unknown) limit holds everything.
+	classes := []paceClass{paceRead, paceWrite}
+	if strings.Contains(strings.ToLower(scope), "write") {
+		classes = []paceClass{paceWrite}
+	}
+	for _, k := range classes {
+		if end.After(p.until[k]) {
+			p.until[k] = end
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package graphmock
+
+// JSON batching: POST /v1.0/$batch carries at most 20 requests, each run through the whole
+// pipeline of its own (token, faults, quota, lag, route, handler) and logged as its own, with
+// its own status in the answer. A request whose dependsOn names a request that failed gets
+// 424. Without dependsOn Graph may run requests in any order; the mock runs them in order.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// maxBatchRequests is Graph's limit on requests in one batch.
+const maxBatchRequests = 20
+
+type batchRequest struct {
+	ID        string            `json:"id"`
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	Body      json.RawMessage   `json:"body,omitempty"`
+	DependsOn []string          `json:"dependsOn,omitempty"`
+}
+
+type batchResponse struct {
+	ID      string            `json:"id"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+// batchKey marks a request run from inside a batch: no latency of its own (the batch had it)
+// and no dropped answer (the batch's answer is one).
+type batchKey struct{}
+
+func inBatch(r *http.Request) bool { return r.Context().Value(batchKey{}) != nil }
+
+// isBatchPath: the batch itself is not charged to the quota; its requests are.
+func isBatchPath(p string) bool { return strings.EqualFold(strings.TrimSuffix(p, "/"), "/v1.0/$batch") }
+
+// handleBatch runs without Mock.mu (route.batch): each request takes the lock itself.
+func handleBatch(c *call) (reply, error) {
+	var in struct {
+		Requests []batchRequest `json:"requests"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return reply{}, badRequest("The batch body is not valid: %s", sanitizeJSONError(err))
+	}
+	switch n := len(in.Requests); {
+	case n == 0:
+		return reply{}, badRequest("The batch holds no requests.")
+	case n > maxBatchRequests:
+		return reply{}, badRequest("The batch holds %d requests; a batch holds at most %d.", n, maxBatchRequests)
+	}
+	seen := map[string]int{}
+	for i, r := range in.Requests {
+		if r.ID == "" {
+			return reply{}, badRequest("Request %d of the batch has no id.", i+1)
+		}
+		if _, dup := seen[r.ID]; dup {
+			return reply{}, badRequest("The batch holds two requests with the id '%s'.", r.ID)
+		}
+		for _, d := range r.DependsOn {
+			if _, earlier := seen[d]; !earlier {
+				return reply{}, badRequest("Request '%s' depends on '%s', which is not an earlier request of the batch.", r.ID, d)
+			}
+		}
+		if !strings.HasPrefix(r.URL, "/") || strings.HasPrefix(strings.ToLower(r.URL), "/v1.0/") {
+			return reply{}, badRequest("Request '%s': the url must be relative to the version, like /users/{id}.", r.ID)
+		}
+		seen[r.ID] = i
+	}
+	out := make([]batchResponse, len(in.Requests))
+	for i, r := range in.Requests {
+		failed := ""
+		for _, d := range r.DependsOn {
+			if out[seen[d]].Status >= 400 {
+				failed = d
+			}
+		}
+		if failed != "" {
+			body, _ := json.Marshal(odataErrorBody{Error: odataError{Code: "FailedDependency",
+				Message: fmt.Sprintf("The request depends on request '%s', which failed.", failed)}})
+			out[i] = batchResponse{ID: r.ID, Status: http.StatusFailedDependency,
+				Headers: map[string]string{"Content-Type": "application/json"}, Body: body}
+			continue
+		}
+		out[i] = c.m.runBatched(c, r)
+	}
+	return ok(map[string]any{"responses": out}), nil
+}
+
+// runBatched serves one request of a batch through ServeHTTP, with the batch's token.
+func (m *Mock) runBatched(c *call, br batchRequest) batchResponse {
+	var body *bytes.Reader
+	if len(br.Body) > 0 {
+		body = bytes.NewReader(br.Body)
+	} else {
+		body = bytes.NewReader(nil)
+	}
+	ctx := context.WithValue(c.r.Context(), batchKey{}, true)
+	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(br.Method), "/v1.0"+br.URL, body)
+	if err != nil {
+		return batchResponse{ID: br.ID, Status: http.StatusBadRequest}
+	}
+	req.Host, req.TLS = c.r.Host, c.r.TLS
+	for k, v := range br.Headers {
+		req.Header.Set(k, v)
+	}
+	for _, h := range []string{"Authorization", "client-request-id"} {
+		if v := c.r.Header.Get(h); v != "" && req.Header.Get(h) == "" {
+			req.Header.Set(h, v)
+		}
+	}
+	rec := &bufferedWriter{header: http.Header{}}
+	m.ServeHTTP(rec, req)
+	res := batchResponse{ID: br.ID, Status: rec.status, Headers: map[string]string{}}
+	if res.Status == 0 {
+		res.Status = http.StatusOK
+	}
+	for _, h := range []string{"Content-Type", "Location", "Retry-After", "x-ms-throttle-scope", "x-ms-throttle-limit-percentage", "x-ms-throttle-information", "x-ms-resource-unit"} {
+		if v := rec.header.Get(h); v != "" {
+			res.Headers[h] = v
+		}
+	}
+	if rec.buf.Len() > 0 {
+		res.Body = json.RawMessage(rec.buf.Bytes())
+	}
+	return res
+}
+
+// bufferedWriter holds one batched request's answer.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	buf    bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.buf.Write(p)
+}
+
+// sanitizeJSONError keeps a decode error short and free of the input.
+func sanitizeJSONError(err error) string {
+	if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
+	}
+	return err.Error()
+}

@@ -1,0 +1,79 @@
+package graphmock
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestBatch_StatusPerRequestDependsOnAndQuota(t *testing.T) {
+	s := startServer(t, Options{Quota: Quota{Enabled: true}})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	enablePolicy(t, s.Mock, nil)
+	s.ResetRequests()
+
+	r := do(t, c, "POST", s.URL+"/v1.0/$batch", admin, map[string]any{"requests": []map[string]any{
+		{"id": "1", "method": "POST", "url": "/users/" + AliceID + "/authentication/temporaryAccessPassMethods",
+			"headers": map[string]string{"Content-Type": "application/json"}, "body": map[string]any{"lifetimeInMinutes": 60}},
+		{"id": "2", "method": "GET", "url": "/users/" + AliceID + "/authentication/temporaryAccessPassMethods", "dependsOn": []string{"1"}},
+		{"id": "3", "method": "GET", "url": "/users/nobody@contoso.example"},
+		{"id": "4", "method": "DELETE", "url": "/users/" + BobID + "/authentication/temporaryAccessPassMethods/x", "dependsOn": []string{"3"}},
+	}})
+	if r.status != 200 {
+		t.Fatalf("batch: %d %s", r.status, r.raw)
+	}
+	got := map[string]map[string]any{}
+	for _, x := range r.json["responses"].([]any) {
+		e := x.(map[string]any)
+		got[e["id"].(string)] = e
+	}
+	want := map[string]float64{"1": 201, "2": 200, "3": 404, "4": 424}
+	for id, st := range want {
+		if got[id]["status"] != st {
+			t.Errorf("request %s: status %v, want %v: %v", id, got[id]["status"], st, got[id])
+		}
+	}
+	body1, _ := got["1"]["body"].(map[string]any)
+	if code, _ := body1["temporaryAccessPass"].(string); code == "" {
+		t.Errorf("the created pass has no code: %v", got["1"])
+	}
+	if h, _ := got["2"]["headers"].(map[string]any); h["x-ms-resource-unit"] != "2" {
+		t.Errorf("the list in a batch is not charged on its own: headers %v", h)
+	}
+	// The batch and its three requests that ran are each in the log; the 424 never ran.
+	count := map[string]int{}
+	for _, e := range s.Requests() {
+		count[e.Method+" "+fmt.Sprint(e.Status)]++
+	}
+	if count["POST 200"] != 1 || count["POST 201"] != 1 || count["GET 200"] != 1 || count["GET 404"] != 1 || count["DELETE 404"] != 0 {
+		t.Errorf("request log: %v", count)
+	}
+}
+
+func TestBatch_Limits(t *testing.T) {
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	var reqs []map[string]any
+	for i := range 21 {
+		reqs = append(reqs, map[string]any{"id": fmt.Sprint(i), "method": "GET", "url": "/users/" + AliceID})
+	}
+	checkGraphError(t, do(t, c, "POST", s.URL+"/v1.0/$batch", admin, map[string]any{"requests": reqs}), 400, codeBadRequest)
+	r := do(t, c, "POST", s.URL+"/v1.0/$batch", admin, map[string]any{"requests": reqs[:20]})
+	if r.status != 200 || len(r.json["responses"].([]any)) != 20 {
+		t.Fatalf("20 requests: %d %s", r.status, r.raw)
+	}
+	for _, bad := range []map[string]any{
+		{"requests": []map[string]any{{"id": "1", "method": "GET", "url": "/users/" + AliceID}, {"id": "1", "method": "GET", "url": "/users/" + AliceID}}},
+		{"requests": []map[string]any{{"id": "1", "method": "GET", "url": "/users/" + AliceID, "dependsOn": []string{"2"}}}},
+		{"requests": []map[string]any{{"id": "1", "method": "GET", "url": "/v1.0/users/" + AliceID}}},
+		{"requests": []map[string]any{{"id": "1", "method": "GET", "url": "/users/" + AliceID, "extra": 1}}},
+	} {
+		checkGraphError(t, do(t, c, "POST", s.URL+"/v1.0/$batch", admin, bad), 400, codeBadRequest)
+	}
+	// Without a token the requests inside answer 401 each.
+	r = do(t, c, "POST", s.URL+"/v1.0/$batch", "", map[string]any{"requests": reqs[:1]})
+	if r.status != 401 {
+		t.Fatalf("batch without a token: %d %s", r.status, r.raw)
+	}
+}

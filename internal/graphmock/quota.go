@@ -1,0 +1,281 @@
+package graphmock
+
+// Graph's published throttling limits for the identity and access service (GRAPH-NOTES,
+// "Throttling"), as a tenant setting: per app and tenant a resource-unit budget per 10 s that
+// depends on the tenant's size and a write quota of 3,000 per 2 min 30 s; per tenant 18,000
+// writes per 5 min. Windows slide on wall time (never the tenant clock, which tests jump by
+// hours), divided by TimeScale so a test runs the same shape in seconds.
+//
+// Choices where Microsoft publishes no figure: a GET of one object costs 1 unit and of a
+// collection 2; a write 1 unit and 1 write; $batch itself costs nothing, each request in it
+// is counted. x-ms-throttle-limit-percentage is the most-used limit's use as a fraction
+// (0.8–1.0, Graph's own form); x-ms-throttle-scope is "{scope}/{limit}/{appId}/{tenantId}".
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Quota is the throttling setting, as JSON at /_mock/quota. The zero value is "no quota".
+type Quota struct {
+	Enabled bool `json:"enabled"`
+	// TenantSize picks the resource-unit budget per 10 s: "small" (<50 users, 3,500),
+	// "medium" (50–500, 5,000), "large" (>500, 8,000); "" means medium.
+	TenantSize string `json:"tenantSize"`
+	// TimeScale divides every window and Retry-After (10: the 2 min 30 s write window lasts 15 s); 0 means 1.
+	TimeScale float64 `json:"timeScale"`
+}
+
+// The published limits.
+const (
+	ruWindow              = 10 * time.Second
+	appWriteLimit         = 3000
+	appWriteWindow        = 150 * time.Second
+	tenantWriteLimit      = 18000
+	tenantWriteWindow     = 5 * time.Minute
+	throttleWarnThreshold = 0.8
+)
+
+var resourceUnitBudget = map[string]int{"small": 3500, "medium": 5000, "large": 8000}
+
+// Validate reports what is wrong with a setting, or nil.
+func (q Quota) Validate() error {
+	if _, ok := resourceUnitBudget[q.size()]; !ok {
+		return fmt.Errorf("tenantSize must be small, medium or large, not %q", q.TenantSize)
+	}
+	if q.TimeScale < 0 || q.TimeScale > 10000 || math.IsNaN(q.TimeScale) {
+		return errors.New("timeScale must be between 0 (meaning 1) and 10000")
+	}
+	return nil
+}
+
+func (q Quota) size() string {
+	if q.TenantSize == "" {
+		return "medium"
+	}
+	return q.TenantSize
+}
+
+func (q Quota) scale() float64 {
+	if q.TimeScale <= 0 {
+		return 1
+	}
+	return q.TimeScale
+}
+
+// window is one sliding window: the costs charged in it, oldest first.
+type window struct {
+	scope, limit string
+	max          int
+	span         time.Duration
+	events       []costAt
+	used         int
+}
+
+type costAt struct {
+	at   time.Time
+	cost int
+}
+
+// expire drops what left the window by now.
+func (w *window) expire(now time.Time) {
+	i := 0
+	for i < len(w.events) && !w.events[i].at.After(now.Add(-w.span)) {
+		w.used -= w.events[i].cost
+		i++
+	}
+	if i > 0 {
+		w.events = append(w.events[:0], w.events[i:]...)
+	}
+}
+
+// wait is how long until cost fits, given what is in the window now (after expire).
+func (w *window) wait(now time.Time, cost int) time.Duration {
+	free := w.max - w.used
+	for _, e := range w.events {
+		if free >= cost {
+			break
+		}
+		free += e.cost
+		if free >= cost {
+			return e.at.Add(w.span).Sub(now)
+		}
+	}
+	if free >= cost {
+		return 0
+	}
+	return w.span // cost larger than the limit: never fits, say a whole window
+}
+
+func (w *window) charge(now time.Time, cost int) {
+	if cost == 0 {
+		return
+	}
+	w.events = append(w.events, costAt{now, cost})
+	w.used += cost
+}
+
+// quotaMeter holds the setting and the windows: per app (units, writes) and per tenant (writes).
+type quotaMeter struct {
+	mu      sync.Mutex
+	q       Quota
+	now     func() time.Time
+	apps    map[string]*[2]*window
+	tenantW *window
+}
+
+func newQuotaMeter(q Quota) *quotaMeter {
+	m := &quotaMeter{now: time.Now}
+	m.replace(q)
+	return m
+}
+
+// replace sets the quota and empties the windows.
+func (m *quotaMeter) replace(q Quota) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.q = q
+	m.apps = map[string]*[2]*window{}
+	m.tenantW = nil
+}
+
+func (m *quotaMeter) get() Quota {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.q
+}
+
+// requestCost is what a Graph request costs in resource units and writes.
+func requestCost(method string, collection bool) (units, writes int) {
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		if collection {
+			return 2, 0
+		}
+		return 1, 0
+	default:
+		return 1, 1
+	}
+}
+
+// charge counts one request of app in tenant, or answers 429 when a window is full. h gets
+// x-ms-throttle-limit-percentage from 80% of a limit, and the 429's headers.
+func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collection bool) *graphError {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.q.Enabled {
+		return nil
+	}
+	scale := m.q.scale()
+	span := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
+	ws, okApp := m.apps[app]
+	if !okApp {
+		ws = &[2]*window{
+			{scope: "Tenant_Application", limit: "ResourceUnits", max: resourceUnitBudget[m.q.size()], span: span(ruWindow)},
+			{scope: "Tenant_Application", limit: "WriteLimit", max: appWriteLimit, span: span(appWriteWindow)},
+		}
+		m.apps[app] = ws
+	}
+	if m.tenantW == nil {
+		m.tenantW = &window{scope: "Tenant", limit: "WriteLimit", max: tenantWriteLimit, span: span(tenantWriteWindow)}
+	}
+	units, writes := requestCost(method, collection)
+	now := m.now()
+	checks := []struct {
+		w    *window
+		cost int
+	}{{ws[0], units}, {ws[1], writes}, {m.tenantW, writes}}
+	var worst *window
+	var wait time.Duration
+	for _, ch := range checks {
+		ch.w.expire(now)
+		if ch.cost == 0 {
+			continue
+		}
+		if d := ch.w.wait(now, ch.cost); d > wait {
+			worst, wait = ch.w, d
+		}
+	}
+	if worst != nil {
+		appID := app
+		if worst.scope == "Tenant" {
+			appID = "-"
+		}
+		h.Set("x-ms-throttle-scope", fmt.Sprintf("%s/%s/%s/%s", worst.scope, worst.limit, appID, tenant))
+		h.Set("x-ms-throttle-information", worst.limit)
+		// Whole seconds round up at scale 1 (what Graph sends); scaled windows need fractions.
+		secs := wait.Seconds()
+		if scale == 1 {
+			secs = math.Ceil(secs)
+		}
+		h.Set("Retry-After", strconv.FormatFloat(secs, 'f', -1, 64))
+		return &graphError{Status: http.StatusTooManyRequests, Code: "TooManyRequests",
+			Message: "Too many requests. Application or tenant has exceeded its " + worst.limit + " quota; retry after the time in Retry-After."}
+	}
+	use := 0.0
+	for _, ch := range checks {
+		ch.w.charge(now, ch.cost)
+		if ch.cost > 0 {
+			use = math.Max(use, float64(ch.w.used)/float64(ch.w.max))
+		}
+	}
+	h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	if use >= throttleWarnThreshold {
+		h.Set("x-ms-throttle-limit-percentage", strconv.FormatFloat(math.Round(use*100)/100, 'f', -1, 64))
+	}
+	return nil
+}
+
+// SetQuota replaces the throttling setting and empties its windows; it panics on an invalid one.
+func (m *Mock) SetQuota(q Quota) {
+	if err := q.Validate(); err != nil {
+		panic("graphmock: SetQuota: " + err.Error())
+	}
+	m.quota.replace(q)
+}
+
+// Quota returns the throttling setting.
+func (m *Mock) Quota() Quota { return m.quota.get() }
+
+func handleGetQuota(c *call) (reply, error) { return ok(c.m.Quota()), nil }
+
+func handleSetQuota(c *call) (reply, error) {
+	var q Quota
+	if _, gerr := decodeJSON(c.body, &q); gerr != nil {
+		return reply{}, gerr
+	}
+	if err := q.Validate(); err != nil {
+		return reply{}, badRequest("%s", err.Error())
+	}
+	c.m.quota.replace(q)
+	return ok(c.m.Quota()), nil
+}
+
+// chargeQuota is the dispatch's one call into the quota, after the token is checked.
+func (m *Mock) chargeQuota(c *call) error {
+	if c.principal == nil || isBatchPath(c.r.URL.Path) {
+		return nil
+	}
+	if gerr := m.quota.charge(c.w.Header(), c.principal.clientID, m.tenantID(), c.r.Method, isCollection(c.r.URL.Path)); gerr != nil {
+		c.entry.Fault = "throttled"
+		return gerr
+	}
+	return nil
+}
+
+// isCollection: a GET of a list (the path ends in a collection name) costs more than of one object.
+func isCollection(p string) bool {
+	p = strings.ToLower(p)
+	for _, s := range []string{"/temporaryaccesspassmethods", "/transitivemembers", "/users"} {
+		if strings.HasSuffix(p, s) {
+			return true
+		}
+	}
+	return false
+}

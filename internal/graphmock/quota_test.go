@@ -1,0 +1,155 @@
+package graphmock
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// fakeNow is a clock the test moves by hand.
+type fakeNow struct{ t time.Time }
+
+func (f *fakeNow) now() time.Time { return f.t }
+
+func TestQuota_WriteWindowSlides(t *testing.T) {
+	clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	q := newQuotaMeter(Quota{Enabled: true, TimeScale: 10}) // the 150 s write window lasts 15 s
+	q.now = clock.now
+	for i := range appWriteLimit {
+		h := http.Header{}
+		if gerr := q.charge(h, "app", "tenant", http.MethodPost, false); gerr != nil {
+			t.Fatalf("write %d throttled: %v", i+1, gerr.Message)
+		}
+		pct := h.Get("x-ms-throttle-limit-percentage")
+		if used := float64(i+1) / appWriteLimit; (used >= 0.8) != (pct != "") {
+			t.Fatalf("write %d (%.2f of the limit): x-ms-throttle-limit-percentage %q", i+1, used, pct)
+		}
+		if i%1000 == 999 {
+			clock.t = clock.t.Add(time.Second) // 1,000 writes a second
+		}
+	}
+	h := http.Header{}
+	gerr := q.charge(h, "app", "tenant", http.MethodPost, false)
+	if gerr == nil || gerr.Status != http.StatusTooManyRequests {
+		t.Fatalf("write 3,001 in the window: %v, want 429", gerr)
+	}
+	if got, want := h.Get("x-ms-throttle-scope"), "Tenant_Application/WriteLimit/app/tenant"; got != want {
+		t.Fatalf("scope %q, want %q", got, want)
+	}
+	// The first 1,000 writes were at 0 s; they leave the 15 s window at 15 s, 12 s from now (3 s).
+	ra, err := strconv.ParseFloat(h.Get("Retry-After"), 64)
+	if err != nil || ra != 12 {
+		t.Fatalf("Retry-After %q, want 12 (the oldest write leaves the window then)", h.Get("Retry-After"))
+	}
+	// Reads still pass: the resource-unit budget is apart from the write quota.
+	if gerr := q.charge(http.Header{}, "app", "tenant", http.MethodGet, false); gerr != nil {
+		t.Fatalf("read throttled by the write quota: %s", gerr.Message)
+	}
+	// Another app has its own write quota.
+	if gerr := q.charge(http.Header{}, "other", "tenant", http.MethodPost, false); gerr != nil {
+		t.Fatalf("another app throttled: %s", gerr.Message)
+	}
+	clock.t = clock.t.Add(time.Duration(ra * float64(time.Second)))
+	if gerr := q.charge(http.Header{}, "app", "tenant", http.MethodPost, false); gerr != nil {
+		t.Fatalf("write after Retry-After: %s", gerr.Message)
+	}
+}
+
+func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
+	clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	q := newQuotaMeter(Quota{Enabled: true, TenantSize: "large"})
+	q.now = clock.now
+	for i := range tenantWriteLimit {
+		app := "app" + strconv.Itoa(i/appWriteLimit)
+		if gerr := q.charge(http.Header{}, app, "tenant", http.MethodDelete, false); gerr != nil {
+			t.Fatalf("write %d by %s throttled: %s", i+1, app, gerr.Message)
+		}
+	}
+	h := http.Header{}
+	if gerr := q.charge(h, "fresh", "tenant", http.MethodPost, false); gerr == nil {
+		t.Fatal("write 18,001 of the tenant in 5 min passed")
+	}
+	if got := h.Get("x-ms-throttle-scope"); got != "Tenant/WriteLimit/-/tenant" {
+		t.Fatalf("scope %q", got)
+	}
+	if h.Get("Retry-After") != "300" {
+		t.Fatalf("Retry-After %q, want 300", h.Get("Retry-After"))
+	}
+}
+
+func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
+	for size, budget := range resourceUnitBudget {
+		q := newQuotaMeter(Quota{Enabled: true, TenantSize: size})
+		clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+		q.now = clock.now
+		// A collection GET costs 2 units.
+		for i := range budget / 2 {
+			if gerr := q.charge(http.Header{}, "app", "t", http.MethodGet, true); gerr != nil {
+				t.Fatalf("%s: list %d throttled", size, i+1)
+			}
+		}
+		h := http.Header{}
+		if gerr := q.charge(h, "app", "t", http.MethodGet, false); gerr == nil {
+			t.Fatalf("%s: GET past %d units passed", size, budget)
+		}
+		if h.Get("x-ms-throttle-scope") != "Tenant_Application/ResourceUnits/app/t" || h.Get("Retry-After") != "10" {
+			t.Fatalf("%s: scope %q Retry-After %q", size, h.Get("x-ms-throttle-scope"), h.Get("Retry-After"))
+		}
+	}
+}
+
+func TestQuota_OverHTTPAndControl(t *testing.T) {
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+
+	// Off by default: no headers.
+	r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+	if r.status != 200 || r.header.Get("x-ms-resource-unit") != "" {
+		t.Fatalf("quota off: %d %v", r.status, r.header)
+	}
+	r = do(t, c, "POST", s.URL+"/_mock/quota", "", map[string]any{"enabled": true, "tenantSize": "huge"})
+	checkGraphError(t, r, 400, codeBadRequest)
+	r = do(t, c, "POST", s.URL+"/_mock/quota", "", map[string]any{"enabled": true, "tenantSize": "small", "timeScale": 100})
+	if r.status != 200 || r.json["tenantSize"] != "small" {
+		t.Fatalf("set quota: %d %s", r.status, r.raw)
+	}
+	clock := &fakeNow{t: time.Now()}
+	s.quota.mu.Lock()
+	s.quota.now = clock.now
+	s.quota.mu.Unlock()
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+	if r.status != 200 || r.header.Get("x-ms-resource-unit") != "1" {
+		t.Fatalf("quota on: %d %v", r.status, r.header)
+	}
+	// Fill the app's resource units up to 80%, then one request shows the header.
+	clientID := AdminClientID
+	for range int(0.8*3500) - 2 {
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+			t.Fatalf("throttled below the budget: %s", gerr.Message)
+		}
+	}
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+	if r.status != 200 || r.header.Get("x-ms-throttle-limit-percentage") != "0.8" {
+		t.Fatalf("at 80%%: %d x-ms-throttle-limit-percentage %q", r.status, r.header.Get("x-ms-throttle-limit-percentage"))
+	}
+	for range 3500 - int(0.8*3500) {
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+			t.Fatalf("throttled below the budget: %s", gerr.Message)
+		}
+	}
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+	checkGraphError(t, r, 429, "TooManyRequests")
+	// 10 s at scale 100 is 0.1 s: fractional, as a scaled window must be.
+	if r.header.Get("Retry-After") != "0.1" || r.header.Get("x-ms-throttle-scope") != "Tenant_Application/ResourceUnits/"+clientID+"/"+TenantID {
+		t.Fatalf("429 headers: %v", r.header)
+	}
+	found := false
+	for _, e := range s.Requests() {
+		found = found || (e.Status == 429 && e.Fault == "throttled")
+	}
+	if !found {
+		t.Fatal("the request log does not mark the 429 as throttled")
+	}
+}

@@ -1,0 +1,259 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+// wavePasses is an entratap_passes block over the entries (key = "user_id|lifetime").
+func wavePasses(m *graphmock.Server, entries map[string][2]string) string {
+	var b strings.Builder
+	b.WriteString(providerBlock(m))
+	b.WriteString("resource \"entratap_passes\" \"wave\" {\n  passes = {\n")
+	for k, e := range entries {
+		fmt.Fprintf(&b, "    %q = { user_id = %q", k, e[0])
+		if e[1] != "" {
+			fmt.Fprintf(&b, ", lifetime_in_minutes = %s", e[1])
+		}
+		b.WriteString(" }\n")
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+func issuedAt(key, attr string) tfjsonpath.Path {
+	return tfjsonpath.New("issued").AtMapKey(key).AtMapKey(attr)
+}
+
+// passesRequestsBatched checks that the passes went through $batch.
+func passesRequestsBatched(m *graphmock.Server) passTenantCheck {
+	return func() error {
+		for _, e := range m.Requests() {
+			if strings.HasSuffix(strings.ToLower(e.Path), "/$batch") {
+				return nil
+			}
+		}
+		return fmt.Errorf("no $batch request in the mock's log")
+	}
+}
+
+func TestAccPassesResource_wave(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_passes.wave"
+	first := map[string][2]string{
+		"alice": {graphmock.AliceID, "60"},
+		"bob":   {graphmock.BobID, "60"},
+		"carol": {graphmock.CarolID, ""},
+	}
+	second := map[string][2]string{
+		"alice": {graphmock.AliceID, "60"}, // unchanged: same pass
+		"bob":   {graphmock.BobID, "120"},  // changed: replaced
+		"dave":  {graphmock.CarolID, "90"}, // carol's entry renamed: her old pass goes, a new one comes
+	}
+	aliceID := statecheck.CompareValue(compare.ValuesSame())
+	bobID := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		CheckDestroy: func(s *terraform.State) error {
+			return passCheckNoPass(m, graphmock.AliceID, graphmock.BobID, graphmock.CarolID)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: wavePasses(m, first),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(addr, issuedAt("alice", "id")),
+					plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("codes")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
+					bobID.AddStateValue(addr, issuedAt("bob", "id")),
+					statecheck.ExpectKnownValue(addr, issuedAt("bob", "lifetime_in_minutes"), knownvalue.Int64Exact(60)),
+					statecheck.ExpectKnownValue(addr, issuedAt("carol", "lifetime_in_minutes"), knownvalue.Int64Exact(60)), // the policy's default
+					statecheck.ExpectKnownValue(addr, issuedAt("carol", "method_usability_reason"), knownvalue.StringExact("EnabledByPolicy")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("codes").AtMapKey("bob"), knownvalue.StringFunc(passSignsIn(m, graphmock.BobUPN))),
+					passesRequestsBatched(m),
+					passTenantCheck(func() error {
+						if n := len(m.Snapshot().Passes); n != 3 {
+							return fmt.Errorf("%d passes in the tenant, want 3", n)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				Config: wavePasses(m, second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, issuedAt("alice", "lifetime_in_minutes"), knownvalue.Int64Exact(60)),
+					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
+					plancheck.ExpectUnknownValue(addr, issuedAt("dave", "id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
+					bobID.AddStateValue(addr, issuedAt("bob", "id")),
+					statecheck.ExpectKnownValue(addr, issuedAt("bob", "lifetime_in_minutes"), knownvalue.Int64Exact(120)),
+					statecheck.ExpectKnownValue(addr, issuedAt("dave", "lifetime_in_minutes"), knownvalue.Int64Exact(90)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("codes").AtMapKey("alice"), knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
+					passTenantCheck(func() error {
+						if n := len(m.Snapshot().Passes); n != 3 {
+							return fmt.Errorf("%d passes in the tenant, want 3 (carol's old pass gone, her new one there)", n)
+						}
+						if p := passOf(m, graphmock.CarolID); p == nil || p.LifetimeInMinutes != 90 {
+							return fmt.Errorf("carol's pass is %+v, want the 90-minute one", p)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					a := s.RootModule().Resources[addr].Primary.Attributes
+					var parts []string
+					for _, k := range []string{"alice", "bob", "dave"} {
+						parts = append(parts, fmt.Sprintf("%s=%s/%s", k, a["issued."+k+".user_id"], a["issued."+k+".id"]))
+					}
+					return strings.Join(parts, ","), nil
+				},
+				// The code cannot be read back; the settings come from the configuration; the wave id is new.
+				ImportStateVerifyIgnore:              []string{"codes", "passes", "id"},
+				ImportStateVerifyIdentifierAttribute: "issued.alice.id",
+			},
+			{
+				// A pass deleted outside Terraform is issued again, alone.
+				PreConfig: func() {
+					p := passOf(m, graphmock.BobID)
+					if st, raw := m.GraphRequest(http.MethodDelete, "/v1.0/users/"+graphmock.BobID+"/authentication/temporaryAccessPassMethods/"+p.ID, nil); st != http.StatusNoContent {
+						t.Fatalf("delete bob's pass: %d %s", st, raw)
+					}
+				},
+				Config: wavePasses(m, second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
+					plancheck.ExpectKnownValue(addr, issuedAt("dave", "lifetime_in_minutes"), knownvalue.Int64Exact(90)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
+					statecheck.ExpectKnownValue(addr, issuedAt("bob", "id"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// Entries that cannot be issued are named; the passes made stay in state and the next apply retries the rest.
+func TestAccPassesResource_partialFailureAndGuard(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_passes.wave"
+	var eveID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config: wavePasses(m, map[string][2]string{
+					"alice": {graphmock.AliceID, ""},
+					"ghost": {"00000000-0000-4000-8000-00000000dead", ""},
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, issuedAt("alice", "id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(addr, issuedAt("ghost", "id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, issuedAt("ghost", "user_id"), knownvalue.StringExact("00000000-0000-4000-8000-00000000dead")),
+				},
+				ExpectNonEmptyPlan: true, // the ghost's pass is still to issue
+			},
+			{
+				// A live pass not managed here blocks its entry only (an update's failure is an error).
+				PreConfig: func() { eveID = passCreateOutOfBand(t, m, graphmock.BobID, map[string]any{}) },
+				Config: wavePasses(m, map[string][2]string{
+					"alice": {graphmock.AliceID, ""},
+					"bob":   {graphmock.BobID, ""},
+					"carol": {graphmock.CarolID, ""},
+				}),
+				ExpectError: passErr("could not be issued", "bob", "replace_existing"),
+			},
+			{
+				Config: wavePasses(m, map[string][2]string{
+					"alice": {graphmock.AliceID, ""},
+					"carol": {graphmock.CarolID, ""},
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, issuedAt("carol", "id"), knownvalue.NotNull()),
+					passTenantCheck(func() error {
+						if p := passOf(m, graphmock.BobID); p == nil || p.ID != eveID {
+							return fmt.Errorf("bob's own pass was touched: %+v", p)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+// A wave that outlives its tokens renews them mid-apply: no error, several tokens.
+func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
+	m := newMock(t)
+	m.SetTokenLifetime(2 * time.Second)
+	t.Cleanup(func() { m.SetTokenLifetime(0) })
+	var users []string
+	for i := range 60 {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("renew%02d@%s", i, graphmock.Domain), DisplayName: "Renew", UserType: "Member"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		users = append(users, u.ID)
+	}
+	entries := map[string][2]string{}
+	for i, u := range users {
+		entries[fmt.Sprintf("u%02d", i)] = [2]string{u, ""}
+	}
+	tokens := func() int {
+		n := 0
+		for _, e := range m.Requests() {
+			if e.Method == http.MethodPost && strings.HasSuffix(e.Path, "/oauth2/v2.0/token") && e.Status == http.StatusOK {
+				n++
+			}
+		}
+		return n
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m); m.ResetRequests() },
+		Steps: []resource.TestStep{{
+			Config: wavePasses(m, entries),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("entratap_passes.wave", issuedAt("u59", "id"), knownvalue.NotNull()),
+				passTenantCheck(func() error {
+					for _, e := range m.Requests() {
+						if e.Status == http.StatusUnauthorized {
+							return fmt.Errorf("a request was refused for its token: %s %s", e.Method, e.Path)
+						}
+					}
+					if n := tokens(); n < 2 {
+						return fmt.Errorf("%d tokens fetched with a 2 s lifetime, want a renewal", n)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
