@@ -127,6 +127,7 @@ func delegatedCases() []ruleCase {
 
 func TestPlainHTTPS_DelegatedRules(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
 	tokens := map[string]string{}
 	for _, tc := range delegatedCases() {
@@ -160,6 +161,7 @@ func TestPlainHTTPS_DelegatedRules(t *testing.T) {
 
 func TestPlainHTTPS_DelegatedDetailsAndScopes(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
 	admin := userToken(t, s, AuthAdminUPN)
 	created := do(t, c, "POST", s.URL+"/v1.0/users/"+BobID+"/authentication/temporaryAccessPassMethods", admin, map[string]any{})
@@ -207,6 +209,7 @@ func TestPlainHTTPS_DelegatedDetailsAndScopes(t *testing.T) {
 
 func TestControls_AddUserWithRoles(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
 	r := do(t, c, "POST", s.URL+"/_mock/users", "", map[string]any{"userPrincipalName": "helpdesk@" + Domain, "roles": []string{"global reader"}})
 	id, _ := r.json["id"].(string)
@@ -252,6 +255,7 @@ func deviceCodeClient(t *testing.T, s *Server, user string) graphClient {
 
 func TestSDK_DelegatedRules(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	ctx := context.Background()
 	clients := map[string]graphClient{}
 	as := func(upn string) graphClient {

@@ -16,6 +16,7 @@ import (
 
 func TestPaths_BetaMeAndUnknownInODataShape(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	// /beta serves the same endpoints, with its own service root in the annotations.

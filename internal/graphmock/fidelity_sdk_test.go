@@ -25,6 +25,7 @@ func TestPermissions_TAPOnlyAppsAndPolicyReadAll(t *testing.T) {
 	seed.Apps = append(seed.Apps, App{ClientID: ro, Secrets: []string{"s"}, Roles: []string{PermTAPRead}},
 		App{ClientID: pol, Secrets: []string{"s"}, Roles: []string{PermPolicyReadAll}})
 	s := startServer(t, Options{Seed: &seed})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	ctx := context.Background()
 
 	g := secretClient(t, s, rw, "s")
@@ -89,6 +90,7 @@ func TestPermissions_CheckMemberGroupsNeedsUserAndGroupRead(t *testing.T) {
 
 func TestGuests_OnlyExternalRefused(t *testing.T) {
 	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	g := secretClient(t, s, AdminClientID, AdminClientSecret)
 	ctx := context.Background()
 	_, err := g.passes(GuestUPN).Post(ctx, models.NewTemporaryAccessPassAuthenticationMethod(), nil)
