@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	latency := fs.Int("fault-latency-ms", 0, "latency added to every Graph request, in ms")
 	lagReads := fs.Int("fault-replication-lag-reads", 0, "reads of a just-created object that answer 404")
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
+	claims := fs.Int("fault-claims-challenges", 0, "Graph requests answered with a CAE claims challenge (401 insufficient_claims) that revokes their token")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
 	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
 	fs.Usage = func() {
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	faults := graphmock.Faults{Rate: *rate, LatencyMs: *latency, ReplicationLagReads: *lagReads, DropAfterCommitRate: *dropRate}
+	faults := graphmock.Faults{Rate: *rate, LatencyMs: *latency, ReplicationLagReads: *lagReads, DropAfterCommitRate: *dropRate, ClaimsChallenges: *claims}
 	for _, s := range strings.Split(*statuses, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
