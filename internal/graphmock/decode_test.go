@@ -57,6 +57,8 @@ func FuzzDecodeRequestBody(f *testing.F) {
 		{"PATCH", policyPath},
 		{"POST", "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods"},
 		{"POST", "/v1.0/users/" + AliceID + "/checkMemberGroups"},
+		{"PATCH", "/beta" + stripVersion(policyPath)},
+		{"POST", "/beta/users/" + AliceID + "/authentication/temporaryAccessPassMethods"},
 		{"POST", "/_mock/signin"},
 		{"POST", "/_mock/clock"},
 		{"POST", "/_mock/faults"},

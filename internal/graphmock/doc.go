@@ -15,8 +15,10 @@
 //   - decode.go: strict decoding of request bodies (encoding/json on typed request structs).
 //   - graph.go, login.go, controls.go: the handlers; api.go and reset.go: the Go equivalents of the controls.
 //   - client.go: Client, the controls from another process (built from the env file).
+//   - users.go: users' property sets and $select; query.go: the query options each path serves.
 //   - faults.go: fault injection; persist.go: the state file; server.go: HTTPS; certs.go: keys.
 //   - gate.go: gates that hold matching requests until a test releases them.
+//   - conformance/: Microsoft's JavaScript libraries drive the mock (node --test, from go test).
 //
 // # Transport
 //
@@ -37,9 +39,15 @@
 //     client_secret, or client_assertion: a JWT signed (RS256 or PS256, as MSAL does) with a
 //     certificate registered on the app (aud = this token endpoint, iss = sub = client id), or a
 //     federated token whose issuer and subject match a federated credential of the app and whose
-//     audience is one of the credential's (default api://AzureADTokenExchange). Errors use
-//     Entra's shape: {"error":"invalid_client","error_description":"AADSTS7000215: ...","error_codes":[7000215]}
-//     (401 for a wrong secret, an unknown client or a bad assertion).
+//     audience is one of the credential's (default api://AzureADTokenExchange). A `claims`
+//     parameter carrying a CAE challenge's claims gets a token that satisfies them.
+//   - Errors in Entra's shape: {"error","error_description":"AADSTSn: ...\r\nTrace ID: ...\r\n
+//     Correlation ID: ...\r\nTimestamp: 2026-11-28 12:51:51Z","error_codes":[n],"timestamp",
+//     "trace_id","correlation_id" (the client-request-id),"error_uri":"https://login.microsoftonline.com/error?code=n"}.
+//     Wrong secret 401 invalid_client AADSTS7000215; unknown client id 400 unauthorized_client
+//     AADSTS700016; unknown tenant 400 invalid_request AADSTS90002; federated token: app without
+//     federated credentials AADSTS70021, no credential with its issuer AADSTS700211, none with
+//     its subject AADSTS700213, wrong audience AADSTS700212 (all 401 invalid_client).
 //   - GET /_mock/msi/token: the App Service managed-identity endpoint (IDENTITY_ENDPOINT),
 //     requiring X-IDENTITY-HEADER: IdentityHeader; answers access_token, expires_on, resource,
 //     token_type and client_id for the seeded managed identity (ManagedIdentityClientID).
@@ -50,8 +58,8 @@
 //     issuer's tokens can be verified (the mock has no network).
 //
 // Access tokens are RS256 JWTs signed by the mock with iss, tid, appid, azp, oid, roles (the
-// app's permissions), aud, iat, nbf and exp. Their expiry uses wall time, not the tenant clock
-// (Options.TokenLifetime, default 1h), so AdvanceClock never expires a token.
+// app's permissions), aud, uti (a token id), iat, nbf and exp. Their expiry uses wall time, not
+// the tenant clock (Options.TokenLifetime, default 1h), so AdvanceClock never expires a token.
 //
 // # Delegated access (an admin signed in as themselves)
 //
@@ -67,46 +75,114 @@
 // gets Graph's 400); GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '<id>'
 // lists a user's roles.
 //
-// # Graph v1.0
+// # Graph (/v1.0 and /beta)
 //
-// Every /v1.0 request needs a valid bearer token (signature, expiry, tenant, audience), else
-// 401 InvalidAuthenticationToken; then the permission in the token's roles, else 403
-// {"error":{"code":"accessDenied","message":"Request Authorization failed. Missing permission: ..."}}.
-// Errors always have Graph's shape {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}.
-// Bodies are decoded strictly: not a JSON object, a wrong type or an unknown property (also
-// one in the wrong case) is a 400 badRequest; OData annotations such as "@odata.type" or
-// "state@odata.type" are accepted at any depth ("@odata.type" must be a string). Paths match
-// in any case ("/V1.0/users/..." too); a trailing slash is ignored.
+// /beta serves exactly the /v1.0 endpoints (its annotations name /beta). Every request needs a
+// valid bearer token (signature, expiry, tenant, audience), else 401 InvalidAuthenticationToken
+// with WWW-Authenticate: Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",
+// client_id="00000003-0000-0000-c000-000000000000"; then the permission in the token's roles,
+// else 403 {"error":{"code":"accessDenied","message":"Request Authorization failed. Missing
+// permission: <least-privileged> (or <others>)"}}. Errors always have Graph's shape
+// {"error":{"code","message","innerError":{"date":"2026-11-28T12:51:51" (no zone),"request-id","client-request-id"}}};
+// a 429's innerError also has code "429", status "429" and message. Every path outside login
+// and /_mock answers in that shape: an unknown Graph path 400 "Resource not found for the
+// segment '...'", another version 400 "Invalid version: ...", /me/... with an application token
+// 400 "/me request is only valid with delegated authentication flow.". Bodies are decoded
+// strictly: not a JSON object, a wrong type or an unknown property (also one in the wrong case)
+// is a 400 badRequest; OData annotations such as "@odata.type" or "state@odata.type" are
+// accepted at any depth. Paths match in any case; a trailing slash is ignored. A "$" query
+// option a path does not serve is 400 ("Query option 'OrderBy' is not allowed...", or
+// "Unrecognized query argument specified: '$x'."); other parameters are ignored.
 //
-//   - GET|PATCH|DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass
-//     (id case-insensitive). GET: Policy.Read.AuthenticationMethod or ...ReadWrite...; PATCH and
-//     DELETE: Policy.ReadWrite.AuthenticationMethod. PATCH needs "@odata.type":
-//     "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", answers 204, and
-//     keeps min and max in 10–43200, min ≤ default ≤ max, defaultLength in 8–48, targets of type
-//     user or group that exist (all_users as a group in includeTargets only), no duplicates.
-//     DELETE restores DefaultPolicy (disabled, 60/60/480, length 8, all_users).
-//   - GET /v1.0/users/{id|userPrincipalName} (UPN case-insensitive; User.Read.All or Directory.Read.All).
-//   - GET /v1.0/groups/{id} and POST /v1.0/users/{id|upn}/checkMemberGroups {"groupIds":[...]}
-//     → {"value":[ids the user is a member of]} (GroupMember.Read.All, Group.Read.All or Directory.Read.All).
-//   - POST|GET /v1.0/users/{id|upn}/authentication/temporaryAccessPassMethods and
+//   - GET|PATCH|DELETE .../policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass
+//     (id case-insensitive). GET: Policy.Read.AuthenticationMethod, Policy.ReadWrite.AuthenticationMethod
+//     or Policy.Read.All; PATCH and DELETE: Policy.ReadWrite.AuthenticationMethod. PATCH needs
+//     "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
+//     answers 204, and keeps min and max in 10–43200, min ≤ default ≤ max, defaultLength in 8–48,
+//     targets of type user or group that exist (all_users as a group in includeTargets only), no
+//     duplicates. DELETE restores DefaultPolicy (disabled, 60/60/480, length 8, all_users).
+//   - GET /users/{id|userPrincipalName} (UPN case-insensitive) and GET /users: User.Read.All or
+//     Directory.Read.All. Graph's default property set (id, displayName, userPrincipalName, mail,
+//     givenName, surname, jobTitle, mobilePhone, officeLocation, preferredLanguage, businessPhones;
+//     no userType); $select honoured (userType, externalUserState, creationType, accountEnabled
+//     too; an unknown name is 400). GET /users: $filter userPrincipalName eq '...' or id in
+//     ('...', ...) (at most 15), $top 1–999 (default 100), @odata.nextLink with $skiptoken.
+//   - GET /groups/{id} ($select) and GET /groups/{id}/transitiveMembers (nested groups followed,
+//     paged): GroupMember.Read.All, Group.Read.All or Directory.Read.All.
+//   - POST /users/{id|upn}/checkMemberGroups {"groupIds":[...]} → {"value":[ids the user is a
+//     transitive member of]}: User.Read.All with GroupMember.Read.All (or Group.Read.All), or Directory.Read.All.
+//   - POST|GET /users/{id|upn}/authentication/temporaryAccessPassMethods and
 //     GET|DELETE .../temporaryAccessPassMethods/{id}. POST and DELETE need
-//     UserAuthenticationMethod.ReadWrite.All; GET ...Read.All or ...ReadWrite.All. One pass per
+//     UserAuthMethod-TAP.ReadWrite.All or UserAuthenticationMethod.ReadWrite.All; GET also
+//     UserAuthMethod-TAP.Read.All or UserAuthenticationMethod.Read.All. One pass per
 //     user: a POST replaces the pass, whose id then answers 404. lifetimeInMinutes (default: the
 //     policy's) must lie within the policy's range, else 400 "Invalid LifetimeInMinutes specified.
 //     The valid range between MIN and MAX."; isUsableOnce defaults to the policy's, and a multi-use
-//     pass under a one-time policy is 400; startDateTime defaults to now. External guests: 400
-//     "Temporary Access Pass cannot be added to an external guest user". Unknown user: 404
-//     Request_ResourceNotFound. The code (defaultLength characters of letters, digits and
-//     #+-!@$%&*=?, from crypto/rand) is only in the 201 answer; the mock keeps a salted SHA-256.
-//     isUsable and methodUsabilityReason come from the tenant clock, in this precedence:
-//     OneTimeUsed, Expired, DisabledByPolicy (policy disabled, or the user not in includeTargets
-//     or in excludeTargets; creation still succeeds), NotYetValid, EnabledByPolicy.
+//     pass under a one-time policy is 400; startDateTime defaults to now. External guests
+//     (userType Guest with externalUserState set or creationType Invitation): 400 "Temporary
+//     Access Pass cannot be added to an external guest user"; internal guests (userType Guest, a
+//     local account) get a pass. Unknown user: 404 Request_ResourceNotFound. The code
+//     (defaultLength characters of letters, digits and #+-!@$%&*=?, from crypto/rand) is only in
+//     the 201 answer; the mock keeps a salted SHA-256. isUsable and methodUsabilityReason come
+//     from the tenant clock, in this precedence: OneTimeUsed, Expired, DisabledByPolicy (policy
+//     disabled, or the user not in includeTargets or in excludeTargets; creation still
+//     succeeds), NotYetValid, EnabledByPolicy.
 //
-// Choices Graph does not document (unverified; each is in one place): the 400 for a multi-use
-// pass under a one-time policy (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id
-// (errors.go codeItemNotFound), targetType defaulting to group when omitted (rules.go),
-// 400 for a target that does not exist, and 400 "Resource not found for the segment" for an
-// unknown path.
+// # Sources
+//
+// Where each behaviour comes from. Repositories are on GitHub; "docs-contrib" is
+// microsoftgraph/microsoft-graph-docs-contrib, "entra-docs" is MicrosoftDocs/entra-docs.
+//
+//   - Policy resource, defaults, ranges, PATCH 204 with @odata.type, DELETE: docs-contrib
+//     api-reference/v1.0/resources/temporaryaccesspassauthenticationmethodconfiguration.md and
+//     api-reference/v1.0/api/temporaryaccesspassauthenticationmethodconfiguration-update.md; targetType
+//     non-nullable: microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadataWithDescriptionsv1.0.xml.
+//   - Policy permissions (Policy.Read.All too): docs-contrib api-reference/v1.0/api/authenticationmethodconfiguration-get.md
+//     and includes/permissions/authenticationmethodconfiguration-get-permissions.md.
+//   - Pass create/list/get/delete, one pass per user, code only in the 201, lifetime 400 text,
+//     usability reasons: docs-contrib api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md,
+//     authentication-list-temporaryaccesspassmethods.md, temporaryaccesspassauthenticationmethod-get.md,
+//     temporaryaccesspassauthenticationmethod-delete.md, resources/temporaryaccesspassauthenticationmethod.md.
+//   - TAP-only permissions UserAuthMethod-TAP.Read.All / .ReadWrite.All: docs-contrib
+//     includes/permissions/authentication-post-temporaryaccesspassmethods-permissions.md (and the
+//     list/get/delete ones) and concepts/permissions-reference.md.
+//   - Guests (only external refused; how to tell them apart): entra-docs
+//     docs/identity/authentication/howto-authentication-temporary-access-pass.md ("Guest access");
+//     docs-contrib api-reference/v1.0/resources/user.md (userType, externalUserState, creationType).
+//   - checkMemberGroups transitive, its permissions: docs-contrib api-reference/v1.0/api/directoryobject-checkmembergroups.md.
+//   - Users' default property set, $select, $filter, 'in' (15 values), paging: docs-contrib
+//     api-reference/v1.0/api/user-get.md, user-list.md, concepts/query-parameters.md, concepts/paging.md.
+//   - Error shape, innerError date, 429 body, Retry-After: docs-contrib concepts/errors.md and
+//     concepts/throttling.md.
+//   - WWW-Authenticate on 401 and the CAE claims challenge: entra-docs
+//     docs/identity-platform/app-resilience-continuous-access-evaluation.md; answered by
+//     microsoft/kiota-http-go nethttp_request_adapter.go (retryCAEResponseIfRequired) and
+//     microsoft/kiota-authentication-azure-go azure_identity_access_token_provider.go (Claims).
+//   - /beta serving the same endpoints: docs-contrib api-reference/beta/api/authentication-post-temporaryaccesspassmethods.md.
+//   - /me with an application token: docs-contrib concepts/auth-v2-service.md (app-only: no /me)
+//     and the error text reported in the issue thread (issue 13).
+//   - Login discovery, token request and response: AzureAD/microsoft-authentication-library-for-go
+//     apps/internal/oauth/ops/authority/authority.go and apps/internal/oauth/ops/internal/comm;
+//     Azure/azure-sdk-for-go sdk/azidentity (DisableInstanceDiscovery, claims).
+//   - AADSTS codes and the error body fields: entra-docs docs/identity-platform/reference-error-codes.md;
+//     federated mismatches: entra-docs docs/workload-id/workload-identity-federation-considerations.md.
+//   - Default tenant (least-privileged app, nested group, internal and external guests): issue 13.
+//
+// Disputed, with the switch that covers them:
+//
+//   - A pass for a user outside the policy's targets, or under a disabled policy: the Entra
+//     how-to says it is created (and reads DisabledByPolicy); admins report a 400 "Converged
+//     UserCredentialPolicy does not allow creating or updating this authentication method"
+//     (MicrosoftDocs/azure-docs issue 111778). The mock creates it; the refusal and its switch
+//     are issue 13's "policy scope" setting (branch w15).
+//
+// Unverified choices (each in one place): the 400 for a multi-use pass under a one-time policy
+// (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id (errors.go
+// codeItemNotFound), targetType defaulting to group when omitted (rules.go; msgraph-metadata
+// says it is non-nullable, so Graph likely answers 400), 400 for a target that does not exist,
+// the texts of the query-option 400s (query.go, OData WebAPI's), "Invalid version" for a path
+// outside /v1.0 and /beta, the 401 invalid_client status of the federated mismatches, and the
+// CAE challenge message text.
 //
 // # Controls (/_mock/, no auth, never faulted)
 //
@@ -116,8 +192,8 @@
 //     (404 UserNotFound for an unknown user). Go: Mock.SignIn.
 //   - GET|POST /_mock/clock {"advance":"90m"}: read or move the tenant clock forward. Go: AdvanceClock, Now.
 //   - GET|POST /_mock/faults {"rate":0.2,"statuses":[429,503],"retryAfterSeconds":0,"latencyMs":5,
-//     "replicationLagReads":2,"dropAfterCommitRate":0}: see Faults. Each POST replaces the whole
-//     setting (fields left out are off; {"rate":0} turns everything off). Faults apply to /v1.0/
+//     "replicationLagReads":2,"dropAfterCommitRate":0,"claimsChallenges":1}: see Faults. Each POST replaces the whole
+//     setting (fields left out are off; {"rate":0} turns everything off). Faults apply to Graph (/v1.0/, /beta/)
 //     only; randomness is seeded by Options.FaultSeed. Go: SetFaults, Faults.
 //   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10}:
 //     Graph's published throttling limits (quota.go): resource units per 10 s by tenant size, 3,000
@@ -130,7 +206,9 @@
 //   - GET /_mock/requests: the request log [{"method","path","status","time","fault","batched"}], every
 //     request including login and failures (the newest 100,000); DELETE empties it. Go: Requests, ResetRequests.
 //   - GET /_mock/state: the tenant (State): policy, users, groups with members, passes without codes. Go: Snapshot.
-//   - POST /_mock/users {"userPrincipalName","displayName","userType":"Member"|"Guest","groups":[ids]}:
+//   - POST /_mock/users {"userPrincipalName","displayName","userType":"Member"|"Guest",
+//     "creationType":"Invitation","externalUserState":"Accepted","groups":[ids]} (a Guest is
+//     external with either of the last two):
 //     201 with the new user and its id. Go: AddUser.
 //   - GET /_mock/token?clientId=...: an access token as `az account get-access-token` prints it
 //     (for a fake az CLI). Go: MintAccessToken.
@@ -154,13 +232,17 @@
 // AdminClientSecret, the generated certificate, a federated credential for issuer
 // https://HOST/_mock/oidc, subject FederatedSubject, audience FederatedAudience) holding
 // Policy.ReadWrite.AuthenticationMethod, UserAuthenticationMethod.ReadWrite.All, User.Read.All
-// and GroupMember.Read.All; the read-only app ReadOnlyClientID (ReadOnlyClientSecret) holding
-// Policy.Read.AuthenticationMethod, UserAuthenticationMethod.Read.All, User.Read.All and
-// GroupMember.Read.All; the managed identity ManagedIdentityClientID with the admin's
-// permissions. Users: alice (AliceID, AliceUPN), bob, carol (members) and an external guest
-// (GuestUPN, userType Guest). Group "TAP Onboarding" (OnboardingGroupID) holds alice. The TAP
-// policy starts at DefaultPolicy, which is disabled. Options.Seed (or --seed FILE, a Seed as
-// JSON) replaces all of it.
+// and GroupMember.Read.All; the least-privileged app LeastPrivilegedClientID
+// (LeastPrivilegedClientSecret) holding UserAuthMethod-TAP.ReadWrite.All, User.Read.All and
+// Policy.Read.AuthenticationMethod, what a security team grants; the read-only app
+// ReadOnlyClientID (ReadOnlyClientSecret) holding Policy.Read.AuthenticationMethod,
+// UserAuthenticationMethod.Read.All, User.Read.All and GroupMember.Read.All; the managed identity
+// ManagedIdentityClientID with the admin's permissions. Users: alice (AliceID, AliceUPN), bob,
+// carol, nora (members), an external guest (GuestUPN: userType Guest, creationType Invitation,
+// externalUserState Accepted) and an internal guest (InternalGuestUPN: userType Guest, no
+// invitation). Group "TAP Onboarding" (OnboardingGroupID) holds alice and the nested group "New
+// hires" (NewHiresGroupID), which holds nora. The TAP policy starts at DefaultPolicy, which is
+// disabled. Options.Seed (or --seed FILE, a Seed as JSON) replaces all of it.
 //
 // # State
 //

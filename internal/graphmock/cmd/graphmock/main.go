@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	latency := fs.Int("fault-latency-ms", 0, "latency added to every Graph request, in ms")
 	lagReads := fs.Int("fault-replication-lag-reads", 0, "reads of a just-created object that answer 404")
 	dropRate := fs.Float64("fault-drop-after-commit-rate", 0, "share (0-1) of writes whose response is dropped after the change")
+	claims := fs.Int("fault-claims-challenges", 0, "Graph requests answered with a CAE claims challenge (401 insufficient_claims) that revokes their token")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault generator")
 	quota := fs.Bool("quota", false, "enforce Graph's published throttling limits (resource units per 10 s, writes per 2 min 30 s and per 5 min)")
 	quotaSize := fs.String("quota-tenant-size", "medium", "tenant size for the resource-unit budget: small (3,500), medium (5,000), large (8,000) per 10 s")
@@ -82,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	faults := graphmock.Faults{Rate: *rate, LatencyMs: *latency, ReplicationLagReads: *lagReads, DropAfterCommitRate: *dropRate}
+	faults := graphmock.Faults{Rate: *rate, LatencyMs: *latency, ReplicationLagReads: *lagReads, DropAfterCommitRate: *dropRate, ClaimsChallenges: *claims}
 	for _, s := range strings.Split(*statuses, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
