@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -85,13 +87,27 @@ func (r *passResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 }
 
-// Read keeps the state (the framework starts the response from it): nothing remote.
-func (r *passResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read keeps the state (the framework starts the response from it) and, as entratap_pass does, sets the identity.
+func (r *passResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	setIdentity(ctx, req.State.GetAttribute, resp.Identity, &resp.Diagnostics)
+}
+
+// setIdentity records user_id and id from the state, as entratap_pass does on every read and write.
+func setIdentity(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil {
+		return
+	}
+	var id passIdentity
+	diags.Append(get(ctx, path.Root("user_id"), &id.UserID)...)
+	diags.Append(get(ctx, path.Root("id"), &id.ID)...)
+	diags.Append(identity.Set(ctx, id)...)
+}
 
 func (r *passResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m types.Object
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	setIdentity(ctx, req.Plan.GetAttribute, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *passResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
