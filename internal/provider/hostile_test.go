@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -319,4 +320,76 @@ func TestAccHostile_importWrongUser(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Item 9: the small validation gaps, one error each, at validate time.
+func TestAccHostile_smallValidationGaps(t *testing.T) {
+	m := newMock(t)
+	pass := func(attrs string) string {
+		return providerBlock(m) + "resource \"entratap_pass\" \"p\" {\n" + attrs + "\n}\n"
+	}
+	policy := func(attrs string) string {
+		return providerBlock(m) + "resource \"entratap_policy\" \"p\" {\n" + attrs + "\n}\n"
+	}
+	one := func(config, re string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
+	}
+	huge := strings.Repeat("t", 100<<10)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		ErrorCheck: func(err error) error {
+			if err == nil {
+				return nil
+			}
+			msg := err.Error()
+			// One error per mistake; never a 100 KB value echoed.
+			if n := strings.Count(msg, "Error: "); n != 1 {
+				t.Errorf("%d errors, want 1:\n%s", n, msg)
+			}
+			// Terraform prints the configuration line itself; our message holds a prefix only.
+			if n := strings.Count(msg, huge[:1000]); n > 1 {
+				t.Errorf("the 100 KB tenant_id is echoed %d times", n)
+			}
+			return err
+		},
+		Steps: []resource.TestStep{
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "2030-01-01T00:00:00+24:00"`), `(?s)UTC offset \+24:00`),
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "2030-01-01T00:00:00+14:01"`), `(?s)UTC offset \+14:01`),
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "9999-12-31T00:00:00Z"`), `(?s)could\s+expire\s+after\s+the\s+year\s+9999`),
+			one(pass(`user_id = ".."`), `(?s)Invalid user_id.*"\.\." is not a user`),
+			one(pass(`user_id = "."`), `(?s)Invalid user_id`),
+			one(pass(`user_id = "alice/../bob"`), `(?s)Invalid user_id`),
+			one(policy(`default_lifetime_in_minutes = 9`), `(?s)default_lifetime_in_minutes`),
+			one(policy(`include_targets = [{ id = "all_users", target_type = "User" }]`), `(?s)target_type`),
+			one("provider \"entratap\" {\n  tenant_id = \""+huge+"\"\n}\n"+readPolicy, `(?s)tenant_id must be a GUID.*t… \(102400\s+bytes\)`),
+		},
+	})
+}
+
+// Item 9: include_targets = [] with the policy enabled warns that it targets nobody.
+func TestAccHostile_policyTargetsNobody(t *testing.T) {
+	m := newMock(t)
+	srv, schemas := passProtocolServer(t, m)
+	sch := schemas.ResourceSchemas["entratap_policy"]
+	elem := sch.ValueType().(tftypes.Object).AttributeTypes["include_targets"].(tftypes.Set).ElementType
+	for _, enabled := range []bool{true, false} {
+		cfg := passDynamicValue(t, sch, map[string]tftypes.Value{
+			"include_targets": tftypes.NewValue(tftypes.Set{ElementType: elem}, []tftypes.Value{}),
+			"enabled":         tftypes.NewValue(tftypes.Bool, enabled),
+		})
+		resp, err := srv.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "entratap_policy", Config: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, d := range resp.Diagnostics {
+			warned = warned || (d.Severity == tfprotov6.DiagnosticSeverityWarning && strings.Contains(d.Summary, "targets nobody"))
+		}
+		if warned != enabled {
+			t.Errorf("enabled = %t: warned %t, want %t (%v)", enabled, warned, enabled, resp.Diagnostics)
+		}
+	}
 }

@@ -74,7 +74,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: passDocs["user_id"],
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 			},
 			"start_date_time": schema.StringAttribute{
 				Optional:            true,

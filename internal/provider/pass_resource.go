@@ -79,7 +79,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"start_date_time": schema.StringAttribute{

@@ -38,7 +38,10 @@ func TestAccHostile_manyTargets(t *testing.T) {
 		ProtoV6ProviderFactories: hostileFast,
 		Steps: []resource.TestStep{
 			{PreConfig: mark, Config: cfg},
-			{PreConfig: func() { t.Logf("FIGURES %d targets: apply step %s", n, time.Since(start).Round(time.Millisecond)); mark() }, Config: cfg, PlanOnly: true},
+			{PreConfig: func() {
+				t.Logf("FIGURES %d targets: apply step %s", n, time.Since(start).Round(time.Millisecond))
+				mark()
+			}, Config: cfg, PlanOnly: true},
 			{PreConfig: func() { t.Logf("FIGURES %d targets: plan step %s", n, time.Since(start).Round(time.Millisecond)) }, Config: providerBlock(m)},
 		},
 	})
