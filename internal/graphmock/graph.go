@@ -102,10 +102,12 @@ func (m *Mock) authenticate(c *call) (*principal, *graphError) {
 // graphAudienceID is Microsoft Graph's application id, also a valid audience.
 const graphAudienceID = "00000003-0000-0000-c000-000000000000"
 
-// audienceAllowed accepts Microsoft Graph's audiences and the mock's own base URL.
-func (m *Mock) audienceAllowed(aud, requestBase string) bool {
+// audienceAllowed accepts Microsoft Graph's audiences and the mock's own base
+// URL as configured (Start/SetBaseURL), never one taken from the request's
+// Host header: a spoofed Host must not get a token for itself.
+func (m *Mock) audienceAllowed(aud, _ string) bool {
 	aud = strings.TrimSuffix(strings.TrimSuffix(aud, "/.default"), "/")
-	for _, ok := range []string{"https://graph.microsoft.com", graphAudienceID, requestBase, m.baseURL()} {
+	for _, ok := range []string{"https://graph.microsoft.com", graphAudienceID, m.baseURL()} {
 		if strings.EqualFold(aud, ok) {
 			return true
 		}

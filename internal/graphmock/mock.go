@@ -1,6 +1,7 @@
 package graphmock
 
 import (
+	"mime"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -26,6 +27,9 @@ type Options struct {
 	Logf          func(format string, args ...any)
 	// CAFile is where Start writes the CA PEM; "": a file in a temporary directory.
 	CAFile string
+	// ReadTimeout bounds reading a whole request, body included (a body that
+	// trickles in is cut); 0: 30 s.
+	ReadTimeout time.Duration
 }
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
@@ -140,7 +144,8 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
 	rec := &statusRecorder{ResponseWriter: w}
-	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC()}
+	// The path as sent (escaped), with its query: what a client really asked for.
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.RequestURI(), Time: time.Now().UTC()}
 	defer func() {
 		p := recover()
 		if p != nil && !errAbort(p) {
@@ -221,6 +226,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
 		}
+		if err := checkContentType(c); err != nil {
+			return rt, reply{}, err
+		}
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if rt.user {
@@ -231,6 +239,25 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 	}
 	rep, err := rt.handle(c)
 	return rt, rep, err
+}
+
+// checkContentType refuses a Graph write whose body is not declared JSON,
+// with 415 as Graph does.
+func checkContentType(c *call) error {
+	if c.outOfBand || len(c.body) == 0 {
+		return nil
+	}
+	switch c.r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut:
+	default:
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if err == nil && strings.EqualFold(mt, "application/json") {
+		return nil
+	}
+	return &graphError{Status: http.StatusUnsupportedMediaType, Code: "UnsupportedMediaType",
+		Message: fmt.Sprintf("The content type '%s' is not supported: send application/json.", c.r.Header.Get("Content-Type"))}
 }
 
 // reply is a handler's answer.

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -391,5 +393,72 @@ func TestAccHostile_policyTargetsNobody(t *testing.T) {
 		if warned != enabled {
 			t.Errorf("enabled = %t: warned %t, want %t (%v)", enabled, warned, enabled, resp.Diagnostics)
 		}
+	}
+}
+
+// Item 2: two pass resources for one user (here the same UPN in another
+// case) are a plan-time error, not a dead pass in state after apply.
+func TestAccHostile_twoPassesForOneUser(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"a\" {\n  user_id = %q\n}\nresource \"entratap_pass\" \"b\" {\n  user_id = %q\n}\n",
+				graphmock.AliceUPN, strings.ToUpper(graphmock.AliceUPN)),
+			ExpectError: regexp.MustCompile(`(?s)Two passes planned for one user`),
+		}},
+	})
+	if n := len(m.Snapshot().Passes); n != 0 {
+		t.Fatalf("the tenant holds %d passes, want none: nothing may be created", n)
+	}
+}
+
+// Item 2: within one process, creates for one user take turns: with Graph
+// slow to answer, two at once give one pass and one clear error, never two
+// "successful" creates of which Graph kept one.
+func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	m.SetFaults(graphmock.Faults{LatencyMs: 200})
+	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
+	c, _, err := buildClient(t.Context(), providerModel{
+		TenantID: types.StringValue(graphmock.TenantID), ClientID: types.StringValue(graphmock.AdminClientID),
+		ClientSecret: types.StringValue(graphmock.AdminClientSecret), GraphEndpoint: types.StringValue(m.URL),
+		AuthorityHost: types.StringValue(m.URL), UseCLI: types.BoolValue(false),
+	}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		p     *graph.Pass
+		diags diag.Diagnostics
+	}
+	results := make(chan result, 2)
+	for _, upn := range []string{graphmock.AliceUPN, strings.ToUpper(graphmock.AliceUPN)} {
+		go func() {
+			in := passInputs{UserID: types.StringValue(upn), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(),
+				IsUsableOnce: types.BoolNull(), ReplaceExisting: types.BoolValue(false)}
+			_, p, d := issuePass(t.Context(), c, in, passOwnerResource)
+			results <- result{p, d}
+		}()
+	}
+	var created []*graph.Pass
+	refused := 0
+	for range 2 {
+		r := <-results
+		if r.p != nil {
+			created = append(created, r.p)
+		} else if r.diags.HasError() && strings.Contains(r.diags[0].Summary(), "already has a Temporary Access Pass") {
+			refused++
+		} else {
+			t.Errorf("unexpected outcome: %v", r.diags)
+		}
+	}
+	if len(created) != 1 || refused != 1 {
+		t.Fatalf("%d creates succeeded and %d were refused, want 1 and 1", len(created), refused)
+	}
+	if p := passOf(m, graphmock.AliceID); p == nil || !strings.EqualFold(p.ID, created[0].ID) {
+		t.Fatalf("the tenant's pass is %v, want the one created (%s)", p, created[0].ID)
 	}
 }

@@ -153,6 +153,7 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
 		return nil, nil, diags
 	}
+	defer lockUser(user.ID)()
 	existing, err := c.ListPasses(ctx, user.ID)
 	if err != nil {
 		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.UserPrincipalName), err))
@@ -178,7 +179,26 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 		diags.Append(graphDiag(summary, err))
 		return nil, nil, diags
 	}
+	// Another process (a second workspace) may have created a pass for the
+	// user at the same moment, silently replacing this one: check it is still
+	// the user's pass before handing out its code.
+	if now, err := c.ListPasses(ctx, user.ID); err == nil && !holdsPass(now, p.ID) {
+		diags.AddAttributeError(path.Root("user_id"), "The new Temporary Access Pass was replaced at once",
+			fmt.Sprintf("Pass %s was created for user %s (%s), but the user no longer holds it: a pass created at the same moment elsewhere "+
+				"(another workspace or run for the same user) replaced it, since a user holds one pass. Its code is useless and is not stored. "+
+				"Make sure one configuration manages this user's pass, then run terraform apply again.", p.ID, user.UserPrincipalName, user.ID))
+		return nil, nil, diags
+	}
 	return user, p, diags
+}
+
+func holdsPass(ps []*graph.Pass, id string) bool {
+	for _, p := range ps {
+		if strings.EqualFold(p.ID, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // ambiguous reports whether a failed create may still have been committed:

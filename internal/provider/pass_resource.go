@@ -159,6 +159,17 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			return
 		}
 		resp.Diagnostics.Append(checkNewPass(ctx, r.client, plan.inputs(), true)...)
+		if r.client != nil && !plan.UserID.IsNull() && !plan.UserID.IsUnknown() && !resp.Diagnostics.HasError() {
+			// LookupUser answers from the cache checkNewPass just filled.
+			if u, err := r.client.GetUser(ctx, plan.UserID.ValueString()); err == nil {
+				if other, dup := planUser(r.client, u, plan.UserID.ValueString()); dup {
+					resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Two passes planned for one user",
+						fmt.Sprintf("user_id %q and user_id %q of another entratap_pass in this configuration are the same user, %s (%s). "+
+							"A user holds one Temporary Access Pass: the second create would silently replace the first, leaving a dead code in state. "+
+							"Keep one entratap_pass per user.", plan.UserID.ValueString(), other, u.UserPrincipalName, u.ID))
+				}
+			}
+		}
 		return
 	}
 
