@@ -1,12 +1,12 @@
 package graphmock
 
 import (
-	"mime"
 	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
