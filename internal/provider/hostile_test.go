@@ -462,3 +462,44 @@ func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
 		t.Fatalf("the tenant's pass is %v, want the one created (%s)", p, created[0].ID)
 	}
 }
+
+// Items 3 and 4: the error that meets a pass left by an interrupted run says
+// how to adopt it (the exact import id, the list resource for many), warns
+// off replace_existing on a whole for_each, and for a revoked-on-close
+// ephemeral pass names the interrupted run, not revoke_on_close = false.
+func TestHostile_orphanAdvice(t *testing.T) {
+	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
+	res := existingPassDetail(u, p, passOwnerResource, false)
+	for _, want := range []string{"terraform import 'ADDRESS' a11ce000-0000-4000-8000-000000000001/pass-1", `entratap_pass.NAME["alice@contoso.example"]`,
+		"list resource entratap_pass", "terraform query -generate-config-out", "Do not set replace_existing on a whole for_each"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("resource message lacks %q:\n%s", want, res)
+		}
+	}
+	eph := existingPassDetail(u, p, passOwnerEphemeral, true)
+	if strings.Contains(eph, "revoke_on_close = false") || !strings.Contains(eph, "interrupted") || !strings.Contains(eph, "2026-01-02T04:04:05Z") {
+		t.Errorf("ephemeral message (revoke on close):\n%s", eph)
+	}
+}
+
+// Item 4: an ephemeral pass revoked on close lives only the policy's minimum
+// lifetime, so that its exposure is bounded when Close never runs.
+func TestAccHostile_ephemeralPassBoundedLifetime(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	passPatchPolicy(t, m, map[string]any{"minimumLifetimeInMinutes": 15, "defaultLifetimeInMinutes": 120})
+	srv, schemas := passProtocolServer(t, m)
+	sch := schemas.EphemeralResourceSchemas["entratap_pass"]
+	resp, err := srv.OpenEphemeralResource(t.Context(), &tfprotov6.OpenEphemeralResourceRequest{TypeName: "entratap_pass",
+		Config: passDynamicValue(t, sch, map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, graphmock.AliceUPN)})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passNoErrors(t, "OpenEphemeralResource", resp.Diagnostics)
+	// Close is never called: the pass left behind must be the short one.
+	if p := passOf(m, graphmock.AliceID); p == nil || p.LifetimeInMinutes != 15 {
+		t.Fatalf("the pass left behind is %+v, want a lifetime of 15 minutes (the policy's minimum)", p)
+	}
+}

@@ -101,6 +101,7 @@ type passInputs struct {
 	LifetimeInMinutes types.Int64
 	IsUsableOnce      types.Bool
 	ReplaceExisting   types.Bool
+	RevokeOnClose     types.Bool // the ephemeral pass only
 }
 
 // newPass turns fully known inputs into Graph's request; unset values are left to the policy.
@@ -162,7 +163,7 @@ func issuePass(ctx context.Context, c *graph.Client, in passInputs, owner passOw
 	if !in.ReplaceExisting.ValueBool() {
 		for _, p := range existing {
 			if p.Live() {
-				diags.AddAttributeError(path.Root("replace_existing"), "The user already has a Temporary Access Pass", existingPassDetail(user, p, owner))
+				diags.AddAttributeError(path.Root("replace_existing"), "The user already has a Temporary Access Pass", existingPassDetail(user, p, owner, in.RevokeOnClose.ValueBool()))
 				return nil, nil, diags
 			}
 		}
@@ -238,7 +239,7 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.UserPrincipalName)
 }
 
-func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
+func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s (%s) already has a Temporary Access Pass that is not managed here: id %s, created %s, valid from %s until %s (%s). ",
 		u.UserPrincipalName, u.ID, p.ID, passTime(p.CreatedDateTime), passTime(p.StartDateTime), passTime(p.ExpirationDateTime()), p.MethodUsabilityReason)
@@ -247,10 +248,22 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
 		"/users/" + u.ID + "/authentication/temporaryAccessPassMethods/" + p.ID + " in Microsoft Graph). Expired and used passes are replaced without this check.")
 	switch owner {
 	case passOwnerResource:
-		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true.")
+		fmt.Fprintf(&b, "\n\nIf an earlier apply was interrupted (Terraform or the provider killed while creating passes), this pass may be one it created "+
+			"but could not record: an orphan. Adopt it rather than replace it, so the user keeps the code already handed out:\n\n"+
+			"  terraform import 'ADDRESS' %s/%s\n\n"+
+			"where ADDRESS is the address of the entratap_pass whose user_id names this user (for a for_each over users: entratap_pass.NAME[\"%s\"]). "+
+			"For many orphans at once (Terraform 1.14+), list them with the list resource entratap_pass and `terraform query -generate-config-out=orphans.tf`. "+
+			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.UserPrincipalName)
+		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true on that resource.")
 	case passOwnerEphemeral:
-		b.WriteString("\n\nTerraform opens an ephemeral resource during plan and again during apply: with revoke_on_close = false, " +
-			"the pass found may be the one this run's own plan issued. Set replace_existing = true for that pattern.")
+		if revoke {
+			fmt.Fprintf(&b, "\n\nThis ephemeral pass is revoked on close, so the pass found is not this run's: most likely an earlier run was interrupted "+
+				"(Terraform or the provider killed) before it could revoke its pass. That pass expires on its own at %s. "+
+				"Delete it, wait for it to expire, or set replace_existing = true to replace it now.", passTime(p.ExpirationDateTime()))
+		} else {
+			b.WriteString("\n\nTerraform opens an ephemeral resource during plan and again during apply: with revoke_on_close = false, " +
+				"the pass found may be the one this run's own plan issued. Set replace_existing = true for that pattern.")
+		}
 	}
 	return b.String()
 }
