@@ -88,7 +88,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 				Computed: true,
 				MarkdownDescription: passDocs["lifetime_in_minutes"] +
 					" With `revoke_on_close = true` (the default) it defaults to the policy's **minimum** lifetime instead, which bounds the pass's life when Close never runs.",
-				Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+				Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
 			},
 			"is_usable_once": schema.BoolAttribute{
 				Optional:            true,
