@@ -29,6 +29,10 @@ type Faults struct {
 	// DropAfterCommitRate is the share (0–1) of successful writes whose response is dropped
 	// after the change was committed: the connection is closed with no answer.
 	DropAfterCommitRate float64 `json:"dropAfterCommitRate"`
+	// HoldAfterCommitMs holds the answer of every successful write for this
+	// long after the change was committed: a client killed meanwhile (kill -9
+	// mid-apply) never learns of a change the tenant holds.
+	HoldAfterCommitMs int `json:"holdAfterCommitMs"`
 }
 
 var faultStatuses = map[int]bool{
@@ -57,6 +61,8 @@ func (f Faults) validate() string {
 		return "latencyMs must be between 0 and 60000"
 	case f.ReplicationLagReads < 0 || f.ReplicationLagReads > 1000:
 		return "replicationLagReads must be between 0 and 1000"
+	case f.HoldAfterCommitMs < 0 || f.HoldAfterCommitMs > 600000:
+		return "holdAfterCommitMs must be between 0 and 600000"
 	}
 	for _, s := range f.Statuses {
 		if !faultStatuses[s] {
@@ -134,6 +140,10 @@ func (fi *faultInjector) injected() *graphError {
 }
 
 // dropAfterCommit reports whether to drop the response of a committed write.
+func (fi *faultInjector) holdAfterCommit() time.Duration {
+	return time.Duration(fi.get().HoldAfterCommitMs) * time.Millisecond
+}
+
 func (fi *faultInjector) dropAfterCommit() bool { return fi.chance(fi.get().DropAfterCommitRate) }
 
 // lagReads is how many reads a just-created object will miss.

@@ -3,11 +3,13 @@ package graphmock
 // Issue 18.10: the mock refuses what Graph and Entra refuse.
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -105,4 +107,41 @@ func TestHostile_requestLogRawPath(t *testing.T) {
 		}
 	}
 	t.Fatalf("request not logged: %+v", s.Requests())
+}
+
+// holdAfterCommitMs: the change is in the tenant while its answer is held,
+// and a client that gives up (dies) never gets it.
+func TestHostile_holdAfterCommit(t *testing.T) {
+	s := startServer(t, Options{})
+	enablePolicy(t, s.Mock, nil)
+	s.SetFaults(Faults{HoldAfterCommitMs: 600000})
+	tok := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/v1.0/users/"+AliceID+"/authentication/temporaryAccessPassMethods", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := httpClient(t, s).Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	// Wait for the commit (the tenant holds the pass), not for a time.
+	for len(s.Snapshot().Passes) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("answered before the hold: %v", err)
+		default:
+			runtime.Gosched()
+		}
+	}
+	cancel() // the client dies
+	if err := <-done; err == nil {
+		t.Fatal("the held answer arrived")
+	}
+	if len(s.Snapshot().Passes) != 1 {
+		t.Fatal("the committed pass is gone")
+	}
 }

@@ -191,6 +191,14 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // write may instead lose its answer (dropAfterCommit).
 func (m *Mock) dispatch(c *call, a *area) {
 	rt, rep, err := m.run(c, a)
+	if d := m.faults.holdAfterCommit(); d > 0 && err == nil && rt.write && rep.status < 300 && !c.outOfBand {
+		// Committed, answer held (the lock is released): the client may die meanwhile.
+		c.entry.Fault = "holdAfterCommit"
+		select {
+		case <-time.After(d):
+		case <-c.r.Context().Done():
+		}
+	}
 	switch {
 	case errors.Is(err, errClientGone):
 	case err != nil:
