@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 	rtdebug "runtime/debug"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -29,6 +30,10 @@ func main() {
 	// CPU (the live heap is ~34 MB, so the GC runs almost continuously).
 	if os.Getenv("GOMEMLIMIT") == "" {
 		rtdebug.SetMemoryLimit(48 << 20)
+	}
+
+	if !debug {
+		go watchParent(os.Getppid, time.NewTicker(time.Second).C, func() { os.Exit(1) })
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
