@@ -60,15 +60,16 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 }
 
 // CheckUserKey refuses a user id or UPN that would not stay one path segment
-// of /users/{id}: empty, "." or "..", or holding "/", "\\", "?" or "#".
+// of /users/{id}: empty, "." or ".." (dot segments, which no escaping
+// hides), or holding "/" or "\\". ("#" is legal: guests' UPNs hold #EXT#.)
 func CheckUserKey(idOrUPN string) error {
 	switch {
 	case idOrUPN == "":
 		return errors.New("a user id must not be empty")
 	case idOrUPN == "." || idOrUPN == "..":
 		return fmt.Errorf("%q is not a user: it must be an object id (GUID) or a user principal name such as alice@contoso.com", idOrUPN)
-	case strings.ContainsAny(idOrUPN, "/\\?#"):
-		return fmt.Errorf("%q is not a user: object ids and user principal names hold no /, \\, ? or #", Truncate(idOrUPN, 120))
+	case strings.ContainsAny(idOrUPN, "/\\"):
+		return fmt.Errorf("%q is not a user: object ids and user principal names hold no / or \\", Truncate(idOrUPN, 120))
 	}
 	return nil
 }

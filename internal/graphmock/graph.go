@@ -112,7 +112,20 @@ func (m *Mock) audienceAllowed(aud, _ string) bool {
 			return true
 		}
 	}
-	return false
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.audiences[strings.ToLower(aud)]
+}
+
+// AllowAudience accepts baseURL as a token audience too: for a proxy of the
+// mock's own in front of it (tests that hold or count requests there).
+func (m *Mock) AllowAudience(baseURL string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.audiences == nil {
+		m.audiences = map[string]bool{}
+	}
+	m.audiences[strings.ToLower(strings.TrimSuffix(baseURL, "/"))] = true
 }
 
 // lagged consumes one replication-lag read of an object (m.mu held) and reports whether

@@ -100,8 +100,8 @@ func TestHostile_requestLogRawPath(t *testing.T) {
 	do(t, httpClient(t, s), http.MethodGet, s.URL+"/v1.0/users/a%2Fb?$select=id", tok, nil)
 	for _, e := range s.Requests() {
 		if strings.HasPrefix(e.Path, "/v1.0/users/a") {
-			if e.Path != "/v1.0/users/a%2Fb?$select=id" {
-				t.Fatalf("logged %q, want the raw path with its query", e.Path)
+			if e.URI != "/v1.0/users/a%2Fb?$select=id" {
+				t.Fatalf("logged %q, want the raw path with its query", e.URI)
 			}
 			return
 		}

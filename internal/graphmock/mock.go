@@ -37,8 +37,9 @@ type Mock struct {
 	opts      Options
 	mu        sync.Mutex // guards t, lag and base
 	t         *tenant
-	lag       map[string]int // object key ("user:ID", "pass:ID") -> reads still to answer 404
-	base      string         // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	lag       map[string]int  // object key ("user:ID", "pass:ID") -> reads still to answer 404
+	base      string          // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	audiences map[string]bool // more accepted token audiences (AllowAudience), lower case
 	faults    *faultInjector
 	log       *requestLog
 	tokens    *signer // signs access tokens (jwks_uri)
@@ -144,8 +145,8 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
 	rec := &statusRecorder{ResponseWriter: w}
-	// The path as sent (escaped), with its query: what a client really asked for.
-	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.RequestURI(), Time: time.Now().UTC()}
+	// URI: the path as sent (escaped), with its query: what a client really asked for.
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, URI: r.URL.RequestURI(), Time: time.Now().UTC()}
 	defer func() {
 		p := recover()
 		if p != nil && !errAbort(p) {
@@ -369,11 +370,14 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 // RequestLogEntry is one served request, as /_mock/requests lists it.
 type RequestLogEntry struct {
-	Method string    `json:"method"`
-	Path   string    `json:"path"`
+	Method string `json:"method"`
+	Path   string `json:"path"` // decoded, without the query
+	// URI is the request target as sent: the escaped path and the query string.
+	URI    string    `json:"uri"`
 	Status int       `json:"status"`
 	Time   time.Time `json:"time"`
-	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), or empty.
+	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped),
+	// "holdAfterCommit" (answer held), or empty.
 	Fault string `json:"fault,omitempty"`
 }
 
