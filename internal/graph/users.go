@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,6 +49,9 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 	if u, ok := c.cachedUser(idOrUPN); ok {
 		return u, nil
 	}
+	if err := CheckUserKey(idOrUPN); err != nil {
+		return nil, &Error{Kind: KindUnknown, Op: "read user", Message: err.Error()}
+	}
 	var out *User
 	err := c.retry(ctx, retryOn{transport: true}, func() error {
 		// A request of our own with $select and a four-field model: the SDK's
@@ -68,6 +73,21 @@ func (c *Client) GetUser(ctx context.Context, idOrUPN string) (*User, error) {
 		return nil
 	})
 	return out, err
+}
+
+// CheckUserKey refuses a user id or UPN that would not stay one path segment
+// of /users/{id}: empty, "." or ".." (dot segments, which no escaping
+// hides), or holding "/" or "\\". ("#" is legal: guests' UPNs hold #EXT#.)
+func CheckUserKey(idOrUPN string) error {
+	switch {
+	case idOrUPN == "":
+		return errors.New("a user id must not be empty")
+	case idOrUPN == "." || idOrUPN == "..":
+		return fmt.Errorf("%q is not a user: it must be an object id (GUID) or a user principal name such as alice@contoso.com", idOrUPN)
+	case strings.ContainsAny(idOrUPN, "/\\"):
+		return fmt.Errorf("%q is not a user: object ids and user principal names hold no / or \\", Truncate(idOrUPN, 120))
+	}
+	return nil
 }
 
 // WaitForUser is GetUser, waiting out a 404 until ctx ends: a user created

@@ -30,10 +30,25 @@ func (m *Mock) Faults() Faults { return m.faults.get() }
 
 // AdvanceClock moves the tenant clock (passes' validity, never token expiry) forward by d.
 func (m *Mock) AdvanceClock(d time.Duration) {
+	_ = m.advanceClock(d)
+}
+
+// MaxClockOffset bounds the tenant clock's distance from wall time: far
+// beyond any pass lifetime, far below where time.Duration overflows.
+const MaxClockOffset = 100 * 365 * 24 * time.Hour
+
+// advanceClock moves the clock unless that would take it more than
+// MaxClockOffset from wall time (or overflow): then it refuses, unchanged.
+func (m *Mock) advanceClock(d time.Duration) *graphError {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.t.clockOffset += d
+	next := m.t.clockOffset + d
+	if d > MaxClockOffset || d < -MaxClockOffset || next > MaxClockOffset || next < -MaxClockOffset {
+		return badRequest("Cannot move the clock by %s: it would end more than %s from wall time.", d, MaxClockOffset)
+	}
+	m.t.clockOffset = next
 	m.commitLocked()
+	return nil
 }
 
 // Now is the tenant clock.

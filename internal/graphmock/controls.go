@@ -45,7 +45,9 @@ func handleAdvanceClock(c *call) (reply, error) {
 	if gerr != nil {
 		return reply{}, gerr
 	}
-	c.m.AdvanceClock(d)
+	if gerr := c.m.advanceClock(d); gerr != nil {
+		return reply{}, gerr
+	}
 	return handleGetClock(c)
 }
 

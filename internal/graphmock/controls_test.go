@@ -242,6 +242,7 @@ func TestControls_Faults(t *testing.T) {
 	h1.Transport.(*http.Transport).TLSClientConfig.NextProtos = []string{"http/1.1"}
 	req, _ := http.NewRequest("PATCH", s.URL+policyPath, strings.NewReader(`{"@odata.type":"`+policyODataType+`","defaultLength":30}`))
 	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set("Content-Type", "application/json")
 	if resp, err := h1.Do(req); err == nil {
 		_ = resp.Body.Close()
 		t.Fatalf("dropped PATCH answered %d", resp.StatusCode)

@@ -190,9 +190,9 @@
 //     signs the user in now (a one-time pass becomes OneTimeUsed); 401 with the reason as the
 //     error code otherwise: NoPass, WrongCode, Expired, NotYetValid, OneTimeUsed, DisabledByPolicy
 //     (404 UserNotFound for an unknown user). Go: Mock.SignIn.
-//   - GET|POST /_mock/clock {"advance":"90m"}: read or move the tenant clock forward. Go: AdvanceClock, Now.
+//   - GET|POST /_mock/clock {"advance":"90m"}: read or move the tenant clock forward (at most MaxClockOffset from wall time). Go: AdvanceClock, Now.
 //   - GET|POST /_mock/faults {"rate":0.2,"statuses":[429,503],"retryAfterSeconds":0,"latencyMs":5,
-//     "replicationLagReads":2,"dropAfterCommitRate":0,"claimsChallenges":1}: see Faults. Each POST replaces the whole
+//     "replicationLagReads":2,"dropAfterCommitRate":0,"claimsChallenges":1,"holdAfterCommitMs":0}: see Faults. Each POST replaces the whole
 //     setting (fields left out are off; {"rate":0} turns everything off). Faults apply to Graph (/v1.0/, /beta/)
 //     only; randomness is seeded by Options.FaultSeed. Go: SetFaults, Faults.
 //   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10}:

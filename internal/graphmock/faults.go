@@ -33,6 +33,10 @@ type Faults struct {
 	// Evaluation claims challenge (401, WWW-Authenticate error="insufficient_claims") and revoke
 	// their token: the token keeps answering the challenge; a new one is accepted.
 	ClaimsChallenges int `json:"claimsChallenges"`
+	// HoldAfterCommitMs holds the answer of every successful write for this
+	// long after the change was committed: a client killed meanwhile (kill -9
+	// mid-apply) never learns of a change the tenant holds.
+	HoldAfterCommitMs int `json:"holdAfterCommitMs"`
 }
 
 var faultStatuses = map[int]bool{
@@ -63,6 +67,8 @@ func (f Faults) validate() string {
 		return "replicationLagReads must be between 0 and 1000"
 	case f.ClaimsChallenges < 0 || f.ClaimsChallenges > 1000:
 		return "claimsChallenges must be between 0 and 1000"
+	case f.HoldAfterCommitMs < 0 || f.HoldAfterCommitMs > 600000:
+		return "holdAfterCommitMs must be between 0 and 600000"
 	}
 	for _, s := range f.Statuses {
 		if !faultStatuses[s] {
@@ -151,6 +157,10 @@ func (fi *faultInjector) claimsChallenge() bool {
 }
 
 // dropAfterCommit reports whether to drop the response of a committed write.
+func (fi *faultInjector) holdAfterCommit() time.Duration {
+	return time.Duration(fi.get().HoldAfterCommitMs) * time.Millisecond
+}
+
 func (fi *faultInjector) dropAfterCommit() bool { return fi.chance(fi.get().DropAfterCommitRate) }
 
 // lagReads is how many reads a just-created object will miss.

@@ -131,15 +131,30 @@ func (m *Mock) authenticate(c *call) (*principal, *graphError) {
 // graphAudienceID is Microsoft Graph's application id, also a valid audience.
 const graphAudienceID = "00000003-0000-0000-c000-000000000000"
 
-// audienceAllowed accepts Microsoft Graph's audiences and the mock's own base URL.
-func (m *Mock) audienceAllowed(aud, requestBase string) bool {
+// audienceAllowed accepts Microsoft Graph's audiences and the mock's own base
+// URL as configured (Start/SetBaseURL), never one taken from the request's
+// Host header: a spoofed Host must not get a token for itself.
+func (m *Mock) audienceAllowed(aud, _ string) bool {
 	aud = strings.TrimSuffix(strings.TrimSuffix(aud, "/.default"), "/")
-	for _, ok := range []string{"https://graph.microsoft.com", graphAudienceID, requestBase, m.baseURL()} {
+	for _, ok := range []string{"https://graph.microsoft.com", graphAudienceID, m.baseURL()} {
 		if strings.EqualFold(aud, ok) {
 			return true
 		}
 	}
-	return false
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.audiences[strings.ToLower(aud)]
+}
+
+// AllowAudience accepts baseURL as a token audience too: for a proxy of the
+// mock's own in front of it (tests that hold or count requests there).
+func (m *Mock) AllowAudience(baseURL string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.audiences == nil {
+		m.audiences = map[string]bool{}
+	}
+	m.audiences[strings.ToLower(strings.TrimSuffix(baseURL, "/"))] = true
 }
 
 // root is the Graph service root of the request's version: https://HOST/v1.0 or https://HOST/beta.

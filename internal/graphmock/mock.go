@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,6 +31,9 @@ type Options struct {
 	// CA signs the server certificate and lends its keys; nil: a CA and keys of the mock's own.
 	CA    *CA
 	Quota Quota // Graph's throttling limits; the zero value: none
+	// ReadTimeout bounds reading a whole request, body included (a body that
+	// trickles in is cut); 0: 30 s.
+	ReadTimeout time.Duration
 }
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
@@ -40,6 +44,7 @@ type Mock struct {
 	lag       map[string]int  // object key ("user:ID", "pass:ID") -> reads still to answer 404
 	revoked   map[string]bool // access-token ids (uti) revoked by a CAE claims challenge
 	base      string          // https://HOST[:PORT], set by Start/SetBaseURL or learned from the first request
+	audiences map[string]bool // more accepted token audiences (AllowAudience), lower case
 	faults    *faultInjector
 	quota     *quotaMeter
 	log       *requestLog
@@ -149,7 +154,8 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
 	rec := &statusRecorder{ResponseWriter: w}
-	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, Time: time.Now().UTC(), Batched: inBatch(r)}
+	// URI: the path as sent (escaped), with its query: what a client really asked for.
+	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, URI: r.URL.RequestURI(), Time: time.Now().UTC(), Batched: inBatch(r)}
 	defer func() {
 		p := recover()
 		if p != nil && !errAbort(p) {
@@ -197,6 +203,14 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // write may instead lose its answer (dropAfterCommit).
 func (m *Mock) dispatch(c *call, a *area) {
 	rt, rep, err := m.run(c, a)
+	if d := m.faults.holdAfterCommit(); d > 0 && err == nil && rt.write && rep.status < 300 && !c.outOfBand {
+		// Committed, answer held (the lock is released): the client may die meanwhile.
+		c.entry.Fault = "holdAfterCommit"
+		select {
+		case <-time.After(d):
+		case <-c.r.Context().Done():
+		}
+	}
 	switch {
 	case errors.Is(err, errClientGone):
 	case err != nil:
@@ -235,6 +249,9 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 		if !c.principal.hasAny(rt.perms) {
 			return rt, reply{}, forbidden(rt.perms)
 		}
+		if err := checkContentType(c); err != nil {
+			return rt, reply{}, err
+		}
 		if err := checkQuery(c, rt); err != nil {
 			return rt, reply{}, err
 		}
@@ -251,6 +268,25 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 	}
 	rep, err := rt.handle(c)
 	return rt, rep, err
+}
+
+// checkContentType refuses a Graph write whose body is not declared JSON,
+// with 415 as Graph does.
+func checkContentType(c *call) error {
+	if c.outOfBand || len(c.body) == 0 {
+		return nil
+	}
+	switch c.r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut:
+	default:
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if err == nil && strings.EqualFold(mt, "application/json") {
+		return nil
+	}
+	return &graphError{Status: http.StatusUnsupportedMediaType, Code: "UnsupportedMediaType",
+		Message: fmt.Sprintf("The content type '%s' is not supported: send application/json.", c.r.Header.Get("Content-Type"))}
 }
 
 // reply is a handler's answer.
@@ -354,12 +390,14 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 // RequestLogEntry is one served request, as /_mock/requests lists it.
 type RequestLogEntry struct {
-	Method string    `json:"method"`
-	Path   string    `json:"path"`
+	Method string `json:"method"`
+	Path   string `json:"path"` // decoded, without the query
+	// URI is the request target as sent: the escaped path and the query string.
+	URI    string    `json:"uri"`
 	Status int       `json:"status"`
 	Time   time.Time `json:"time"`
-	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped), "throttled"
-	// (the quota's 429), or empty.
+	// Fault is "injected" (a fault status), "dropAfterCommit" (response dropped),
+	// "holdAfterCommit" (answer held), "throttled" (the quota's 429), or empty.
 	Fault string `json:"fault,omitempty"`
 	// Batched: a request inside a $batch (the batch itself is logged too).
 	Batched bool `json:"batched,omitempty"`

@@ -76,10 +76,15 @@ func Start(addr string, opts Options) (*Server, error) {
 		}
 	}
 	m.SetBaseURL(s.URL)
+	readTimeout := opts.ReadTimeout
+	if readTimeout <= 0 {
+		readTimeout = 30 * time.Second
+	}
 	s.srv = &http.Server{
 		Handler:           m,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       readTimeout,
 		ErrorLog:          log.New(io.Discard, "", 0), // dropped connections (faults) are expected
 	}
 	go func() {

@@ -7,6 +7,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -238,9 +239,12 @@ func FuzzPassConfig(f *testing.F) {
 		if lifetimeSet {
 			vals["lifetime_in_minutes"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(lifetime))
 		}
-		_, parseErr := time.Parse(time.RFC3339, start)
+		st, parseErr := time.Parse(time.RFC3339, start)
+		if _, off := st.Zone(); parseErr == nil && (off > 14*3600 || off < -14*3600 || st.Add(30*24*time.Hour).After(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC))) {
+			parseErr = errors.New("no real offset, or too late to expire before the year 10000")
+		}
 		want := map[string]bool{
-			"user_id":             userID == "",
+			"user_id":             userID == "" || userID == "." || userID == ".." || strings.ContainsAny(userID, "/\\"),
 			"start_date_time":     startSet && parseErr != nil,
 			"lifetime_in_minutes": lifetimeSet && (lifetime < minLifetime || lifetime > maxLifetime),
 		}

@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -319,4 +322,184 @@ func TestAccHostile_importWrongUser(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Item 9: the small validation gaps, one error each, at validate time.
+func TestAccHostile_smallValidationGaps(t *testing.T) {
+	m := newMock(t)
+	pass := func(attrs string) string {
+		return providerBlock(m) + "resource \"entratap_pass\" \"p\" {\n" + attrs + "\n}\n"
+	}
+	policy := func(attrs string) string {
+		return providerBlock(m) + "resource \"entratap_policy\" \"p\" {\n" + attrs + "\n}\n"
+	}
+	one := func(config, re string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
+	}
+	huge := strings.Repeat("t", 100<<10)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		ErrorCheck: func(err error) error {
+			if err == nil {
+				return nil
+			}
+			msg := err.Error()
+			// One error per mistake; never a 100 KB value echoed.
+			if n := strings.Count(msg, "Error: "); n != 1 {
+				t.Errorf("%d errors, want 1:\n%s", n, msg)
+			}
+			// Terraform prints the configuration line itself; our message holds a prefix only.
+			if n := strings.Count(msg, huge[:1000]); n > 1 {
+				t.Errorf("the 100 KB tenant_id is echoed %d times", n)
+			}
+			return err
+		},
+		Steps: []resource.TestStep{
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "2030-01-01T00:00:00+24:00"`), `(?s)UTC offset \+24:00`),
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "2030-01-01T00:00:00+14:01"`), `(?s)UTC offset \+14:01`),
+			one(pass(`user_id = "alice@contoso.example"
+start_date_time = "9999-12-31T00:00:00Z"`), `(?s)could\s+expire\s+after\s+the\s+year\s+9999`),
+			one(pass(`user_id = ".."`), `(?s)Invalid user_id.*"\.\." is not a user`),
+			one(pass(`user_id = "."`), `(?s)Invalid user_id`),
+			one(pass(`user_id = "alice/../bob"`), `(?s)Invalid user_id`),
+			one(policy(`default_lifetime_in_minutes = 9`), `(?s)default_lifetime_in_minutes`),
+			one(policy(`include_targets = [{ id = "all_users", target_type = "User" }]`), `(?s)target_type`),
+			one("provider \"entratap\" {\n  tenant_id = \""+huge+"\"\n}\n"+readPolicy, `(?s)tenant_id must be a GUID.*t… \(102400\s+bytes\)`),
+		},
+	})
+}
+
+// Item 9: include_targets = [] with the policy enabled warns that it targets nobody.
+func TestAccHostile_policyTargetsNobody(t *testing.T) {
+	m := newMock(t)
+	srv, schemas := passProtocolServer(t, m)
+	sch := schemas.ResourceSchemas["entratap_policy"]
+	elem := sch.ValueType().(tftypes.Object).AttributeTypes["include_targets"].(tftypes.Set).ElementType
+	for _, enabled := range []bool{true, false} {
+		cfg := passDynamicValue(t, sch, map[string]tftypes.Value{
+			"include_targets": tftypes.NewValue(tftypes.Set{ElementType: elem}, []tftypes.Value{}),
+			"enabled":         tftypes.NewValue(tftypes.Bool, enabled),
+		})
+		resp, err := srv.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "entratap_policy", Config: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, d := range resp.Diagnostics {
+			warned = warned || (d.Severity == tfprotov6.DiagnosticSeverityWarning && strings.Contains(d.Summary, "targets nobody"))
+		}
+		if warned != enabled {
+			t.Errorf("enabled = %t: warned %t, want %t (%v)", enabled, warned, enabled, resp.Diagnostics)
+		}
+	}
+}
+
+// Item 2: two pass resources for one user (here the same UPN in another
+// case) are a plan-time error, not a dead pass in state after apply.
+func TestAccHostile_twoPassesForOneUser(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"a\" {\n  user_id = %q\n}\nresource \"entratap_pass\" \"b\" {\n  user_id = %q\n}\n",
+				graphmock.AliceUPN, strings.ToUpper(graphmock.AliceUPN)),
+			ExpectError: regexp.MustCompile(`(?s)Two passes planned for one user`),
+		}},
+	})
+	if n := len(m.Snapshot().Passes); n != 0 {
+		t.Fatalf("the tenant holds %d passes, want none: nothing may be created", n)
+	}
+}
+
+// Item 2: within one process, creates for one user take turns: with Graph
+// slow to answer, two at once give one pass and one clear error, never two
+// "successful" creates of which Graph kept one.
+func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	m.SetFaults(graphmock.Faults{LatencyMs: 200})
+	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
+	c, _, err := buildClient(t.Context(), providerModel{
+		TenantID: types.StringValue(graphmock.TenantID), ClientID: types.StringValue(graphmock.AdminClientID),
+		ClientSecret: types.StringValue(graphmock.AdminClientSecret), GraphEndpoint: types.StringValue(m.URL),
+		AuthorityHost: types.StringValue(m.URL), UseCLI: types.BoolValue(false),
+	}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		p     *graph.Pass
+		diags diag.Diagnostics
+	}
+	results := make(chan result, 2)
+	for _, upn := range []string{graphmock.AliceUPN, strings.ToUpper(graphmock.AliceUPN)} {
+		go func() {
+			in := passInputs{UserID: types.StringValue(upn), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(),
+				IsUsableOnce: types.BoolNull(), ReplaceExisting: types.BoolValue(false)}
+			_, p, d := issuePass(t.Context(), c, &runState{}, in, nil, passOwnerResource)
+			results <- result{p, d}
+		}()
+	}
+	var created []*graph.Pass
+	refused := 0
+	for range 2 {
+		r := <-results
+		if r.p != nil {
+			created = append(created, r.p)
+		} else if r.diags.HasError() && strings.Contains(r.diags[0].Summary(), "already has a Temporary Access Pass") {
+			refused++
+		} else {
+			t.Errorf("unexpected outcome: %v", r.diags)
+		}
+	}
+	if len(created) != 1 || refused != 1 {
+		t.Fatalf("%d creates succeeded and %d were refused, want 1 and 1", len(created), refused)
+	}
+	if p := passOf(m, graphmock.AliceID); p == nil || !strings.EqualFold(p.ID, created[0].ID) {
+		t.Fatalf("the tenant's pass is %v, want the one created (%s)", p, created[0].ID)
+	}
+}
+
+// Items 3 and 4: the error that meets a pass left by an interrupted run says
+// how to adopt it (the exact import id, the list resource for many), warns
+// off replace_existing on a whole for_each, and for a revoked-on-close
+// ephemeral pass names the interrupted run, not revoke_on_close = false.
+func TestHostile_orphanAdvice(t *testing.T) {
+	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
+	res := existingPassDetail(u, p, passOwnerResource, false)
+	for _, want := range []string{"terraform import 'ADDRESS' a11ce000-0000-4000-8000-000000000001/pass-1", `entratap_pass.NAME["alice@contoso.example"]`,
+		"list resource entratap_pass", "terraform query -generate-config-out", "Do not set replace_existing on a whole for_each"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("resource message lacks %q:\n%s", want, res)
+		}
+	}
+	eph := existingPassDetail(u, p, passOwnerEphemeral, true)
+	if strings.Contains(eph, "revoke_on_close = false") || !strings.Contains(eph, "interrupted") || !strings.Contains(eph, "2026-01-02T04:04:05Z") {
+		t.Errorf("ephemeral message (revoke on close):\n%s", eph)
+	}
+}
+
+// Item 4: an ephemeral pass revoked on close lives only the policy's minimum
+// lifetime, so that its exposure is bounded when Close never runs.
+func TestAccHostile_ephemeralPassBoundedLifetime(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	passPatchPolicy(t, m, map[string]any{"minimumLifetimeInMinutes": 15, "defaultLifetimeInMinutes": 120})
+	srv, schemas := passProtocolServer(t, m)
+	sch := schemas.EphemeralResourceSchemas["entratap_pass"]
+	resp, err := srv.OpenEphemeralResource(t.Context(), &tfprotov6.OpenEphemeralResourceRequest{TypeName: "entratap_pass",
+		Config: passDynamicValue(t, sch, map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, graphmock.AliceUPN)})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passNoErrors(t, "OpenEphemeralResource", resp.Diagnostics)
+	// Close is never called: the pass left behind must be the short one.
+	if p := passOf(m, graphmock.AliceID); p == nil || p.LifetimeInMinutes != 15 {
+		t.Fatalf("the pass left behind is %+v, want a lifetime of 15 minutes (the policy's minimum)", p)
+	}
 }

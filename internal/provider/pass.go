@@ -101,6 +101,7 @@ type passInputs struct {
 	LifetimeInMinutes types.Int64
 	IsUsableOnce      types.Bool
 	ReplaceExisting   types.Bool
+	RevokeOnClose     types.Bool // the ephemeral pass only
 }
 
 // newPass turns fully known inputs into Graph's request; unset values are left to the policy.
@@ -156,6 +157,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 			return nil, nil, diags
 		}
 	}
+	defer lockUser(user.ID)() // one create per user at a time in this process
 	existing, listed := run.takeList(user.ID)
 	if !listed {
 		existing, err = c.ListPasses(ctx, user.ID)
@@ -167,7 +169,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	if !in.ReplaceExisting.ValueBool() {
 		for _, p := range existing {
 			if p.Live() {
-				diags.AddAttributeError(path.Root("replace_existing"), "The user already has a Temporary Access Pass", existingPassDetail(user, p, owner))
+				diags.AddAttributeError(path.Root("replace_existing"), "The user already has a Temporary Access Pass", existingPassDetail(user, p, owner, in.RevokeOnClose.ValueBool()))
 				return nil, nil, diags
 			}
 		}
@@ -189,6 +191,16 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 			return nil, nil, diags
 		}
 		diags.Append(graphDiag(summary, err))
+		return nil, nil, diags
+	}
+	// Another process (a second workspace) may have created a pass for the
+	// user at the same moment, silently replacing this one: check it is still
+	// the user's pass before handing out its code.
+	if now, err := c.ListPasses(ctx, user.ID); err == nil && !holdsPass(now, p.ID) {
+		diags.AddAttributeError(path.Root("user_id"), "The new Temporary Access Pass was replaced at once",
+			fmt.Sprintf("Pass %s was created for user %s (%s), but the user no longer holds it: a pass created at the same moment elsewhere "+
+				"(another workspace or run for the same user) replaced it, since a user holds one pass. Its code is useless and is not stored. "+
+				"Make sure one configuration manages this user's pass, then run terraform apply again.", p.ID, user.UserPrincipalName, user.ID))
 		return nil, nil, diags
 	}
 	return user, p, diags
@@ -263,6 +275,15 @@ func policyTargets(ctx context.Context, c *graph.Client, p effectivePolicy, user
 	return userTargeted(ctx, c, &p.Policy, userID)
 }
 
+func holdsPass(ps []*graph.Pass, id string) bool {
+	for _, p := range ps {
+		if strings.EqualFold(p.ID, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // ambiguous reports whether a failed create may still have been committed:
 // no answer, a cancelled or expired context, or a server error.
 func ambiguous(ctx context.Context, err error) bool {
@@ -300,7 +321,7 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.UserPrincipalName)
 }
 
-func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
+func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s (%s) already has a Temporary Access Pass that is not managed here: id %s, created %s, valid from %s until %s (%s). ",
 		u.UserPrincipalName, u.ID, p.ID, passTime(p.CreatedDateTime), passTime(p.StartDateTime), passTime(p.ExpirationDateTime()), p.MethodUsabilityReason)
@@ -309,10 +330,22 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner) string {
 		"/users/" + u.ID + "/authentication/temporaryAccessPassMethods/" + p.ID + " in Microsoft Graph). Expired and used passes are replaced without this check.")
 	switch owner {
 	case passOwnerResource:
-		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true.")
+		fmt.Fprintf(&b, "\n\nIf an earlier apply was interrupted (Terraform or the provider killed while creating passes), this pass may be one it created "+
+			"but could not record: an orphan. Adopt it rather than replace it, so the user keeps the code already handed out:\n\n"+
+			"  terraform import 'ADDRESS' %s/%s\n\n"+
+			"where ADDRESS is the address of the entratap_pass whose user_id names this user (for a for_each over users: entratap_pass.NAME[\"%s\"]). "+
+			"For many orphans at once (Terraform 1.14+), list them with the list resource entratap_pass and `terraform query -generate-config-out=orphans.tf`. "+
+			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.UserPrincipalName)
+		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true on that resource.")
 	case passOwnerEphemeral:
-		b.WriteString("\n\nTerraform opens an ephemeral resource during plan and again during apply: with revoke_on_close = false, " +
-			"the pass found may be the one this run's own plan issued. Set replace_existing = true for that pattern.")
+		if revoke {
+			fmt.Fprintf(&b, "\n\nThis ephemeral pass is revoked on close, so the pass found is not this run's: most likely an earlier run was interrupted "+
+				"(Terraform or the provider killed) before it could revoke its pass. That pass expires on its own at %s. "+
+				"Delete it, wait for it to expire, or set replace_existing = true to replace it now.", passTime(p.ExpirationDateTime()))
+		} else {
+			b.WriteString("\n\nTerraform opens an ephemeral resource during plan and again during apply: with revoke_on_close = false, " +
+				"the pass found may be the one this run's own plan issued. Set replace_existing = true for that pattern.")
+		}
 	}
 	return b.String()
 }
@@ -482,6 +515,31 @@ func asWarning(d diag.Diagnostic) diag.Diagnostic {
 	return diag.NewWarningDiagnostic(d.Summary(), d.Detail())
 }
 
+const maxUTCOffset = 14 * 60 * 60
+
+// lastTime is the last instant an RFC 3339 timestamp can hold.
+var lastTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// userKeyValidator refuses user ids that would change the request's path:
+// "." and ".." are dot segments, and a "/" starts another segment. Neither
+// an object id nor a user principal name can hold them.
+type userKeyValidator struct{}
+
+func (userKeyValidator) Description(context.Context) string {
+	return "must be a user's object id or user principal name"
+}
+
+func (v userKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (userKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := graph.CheckUserKey(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user_id", fmt.Sprintf("%s: %v", req.Path, err))
+	}
+}
+
 // rfc3339Validator refuses a start_date_time that is not an RFC 3339 timestamp.
 type rfc3339Validator struct{}
 
@@ -497,8 +555,21 @@ func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+	t, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString())
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%s must be an RFC 3339 timestamp such as 2025-09-01T07:30:00Z or 2025-09-01T09:30:00+02:00, got %q.", req.Path, req.ConfigValue.ValueString()))
+			fmt.Sprintf("%s must be an RFC 3339 timestamp such as 2025-09-01T07:30:00Z or 2025-09-01T09:30:00+02:00, got %q.", req.Path, graph.Truncate(req.ConfigValue.ValueString(), 80)))
+		return
+	}
+	if _, off := t.Zone(); off > maxUTCOffset || off < -maxUTCOffset {
+		// Go parses any two-digit offset; no place on Earth is beyond ±14:00.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
+			fmt.Sprintf("%s has the UTC offset %s, outside what exists (-14:00 to +14:00), got %q.", req.Path, t.Format("-07:00"), req.ConfigValue.ValueString()))
+		return
+	}
+	if t.Add(maxLifetime * time.Minute).After(lastTime) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
+			fmt.Sprintf("%s = %q is too late: a pass starting then could expire after the year 9999, which RFC 3339 timestamps cannot hold. Choose a start before %s.",
+				req.Path, req.ConfigValue.ValueString(), lastTime.Add(-maxLifetime*time.Minute).Format(time.RFC3339)))
 	}
 }

@@ -47,7 +47,7 @@ func (d *PassDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The user whose pass to read: an object id (GUID) or a user principal name.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 			},
 			"exists":                  dataBool("Whether the user has a pass (usable or not)."),
 			"id":                      dataString(passDocs["id"] + passNone),

@@ -60,7 +60,8 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"**Each run issues a pass, and usually two.** Terraform opens ephemeral resources during `plan` and again during `apply` " +
 			"(and during `destroy`, refresh and every other command that needs them), and each opening creates a new pass. " +
 			"With `revoke_on_close = true` (the default), each pass is deleted when Terraform closes the resource at the end of that command, " +
-			"so a run-scoped pass never outlives the run. Since a user holds at most one pass, a new opening also replaces any pass the user had " +
+			"so a run-scoped pass does not outlive the run. If Close never runs (Terraform or the provider killed), the pass expires on its own: " +
+			"with `revoke_on_close = true` and no `lifetime_in_minutes`, a pass lives only the policy's minimum lifetime (60 minutes by default), not its default. Since a user holds at most one pass, a new opening also replaces any pass the user had " +
 			"(see `replace_existing`).\n\n" +
 			"Patterns:\n\n" +
 			"* **Use the code during the run**: configure another provider with it, or pass it to a provisioner (`local-exec` `environment`), " +
@@ -80,7 +81,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: passDocs["user_id"],
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 			},
 			"start_date_time": schema.StringAttribute{
 				Optional:            true,
@@ -89,10 +90,11 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 				Validators:          []validator.String{rfc3339Validator{}},
 			},
 			"lifetime_in_minutes": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: passDocs["lifetime_in_minutes"],
-				Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: passDocs["lifetime_in_minutes"] +
+					" With `revoke_on_close = true` (the default) it defaults to the policy's **minimum** lifetime instead, which bounds the pass's life when Close never runs.",
+				Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
 			},
 			"is_usable_once": schema.BoolAttribute{
 				Optional:            true,
@@ -155,6 +157,15 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	revoke := m.RevokeOnClose.IsNull() || m.RevokeOnClose.ValueBool()
+	in.RevokeOnClose = types.BoolValue(revoke)
+	if revoke && in.LifetimeInMinutes.IsNull() {
+		// Close may never run (Terraform or the provider killed): the
+		// shortest lifetime the policy (as this run leaves it) allows bounds how long the pass lives then.
+		if live, err := e.client.GetPolicyCached(ctx); err == nil {
+			in.LifetimeInMinutes = types.Int64Value(int64(e.run.effective(live).MinimumLifetimeInMinutes))
+		}
 	}
 	user, p, diags := issuePass(ctx, e.client, e.run, in, user, passOwnerEphemeral)
 	resp.Diagnostics.Append(diags...)

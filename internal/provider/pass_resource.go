@@ -88,7 +88,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"start_date_time": schema.StringAttribute{
@@ -170,6 +170,14 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
 		resp.Diagnostics.Append(diags...)
+		if user != nil && !resp.Diagnostics.HasError() {
+			if other, dup := planUser(r.client, user, plan.UserID.ValueString()); dup {
+				resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Two passes planned for one user",
+					fmt.Sprintf("user_id %q and user_id %q of another entratap_pass in this configuration are the same user, %s (%s). "+
+						"A user holds one Temporary Access Pass: the second create would silently replace the first, leaving a dead code in state. "+
+						"Keep one entratap_pass per user.", plan.UserID.ValueString(), other, user.UserPrincipalName, user.ID))
+			}
+		}
 		if user != nil {
 			// Known at plan, shown in it, and used by Create: no second lookup.
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_object_id"), user.ID)...)

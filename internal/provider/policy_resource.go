@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 )
@@ -154,7 +155,36 @@ func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.Valida
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(validatePolicy(ctx, m.policyModel)...)
+	resp.Diagnostics.Append(dedupePolicyDiags(m.policyModel, validatePolicy(ctx, m.policyModel))...)
+	if !m.IncludeTargets.IsNull() && !m.IncludeTargets.IsUnknown() && len(m.IncludeTargets.Elements()) == 0 &&
+		(m.Enabled.IsNull() || (!m.Enabled.IsUnknown() && m.Enabled.ValueBool())) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("include_targets"), "The policy targets nobody",
+			"include_targets is empty and the policy is enabled: no user can sign in with a Temporary Access Pass. "+
+				"Omit include_targets for everyone, list groups or users, or set enabled = false to say so.")
+	}
+}
+
+// dedupePolicyDiags drops what the schema's own validators already report:
+// a target_type other than user or group, and range checks between
+// lifetimes one of which lies outside Graph's range: one error each.
+func dedupePolicyDiags(m policyModel, diags diag.Diagnostics) diag.Diagnostics {
+	outside := func(v types.Int64) bool {
+		return !v.IsNull() && !v.IsUnknown() && (v.ValueInt64() < minLifetime || v.ValueInt64() > maxLifetime)
+	}
+	anyOutside := outside(m.MinimumLifetimeInMinutes) || outside(m.DefaultLifetimeInMinutes) || outside(m.MaximumLifetimeInMinutes)
+	var out diag.Diagnostics
+	for _, d := range diags {
+		switch d.Summary() {
+		case "Invalid target type":
+			continue
+		case "Invalid lifetime range", "Invalid default lifetime":
+			if anyOutside {
+				continue
+			}
+		}
+		out.Append(d)
+	}
+	return out
 }
 
 func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
