@@ -130,7 +130,7 @@ func (c *Client) ListPasses(ctx context.Context, userID string) ([]*Pass, error)
 // LookupUser does.
 func (c *Client) LookupPasses(ctx context.Context, userID string) ([]*Pass, error) {
 	var out []*Pass
-	err := c.retry(ctx, retryOn{notFound: true, grace: c.cfg.ReplicationGrace}, func() error {
+	err := c.retry(ctx, retryOn{notFound: true, server: true, grace: c.cfg.ReplicationGrace}, func() error {
 		p, err := c.ListPasses(ctx, userID)
 		out = p
 		return err

@@ -112,6 +112,10 @@ type retryOn struct {
 	// policyRefused: a pass refused for the policy's scope, waited out like
 	// a 404 because a policy change takes a while to replicate.
 	policyRefused bool
+	// server: a 5xx the middleware gave up on (it does not retry a 500). Only
+	// for reads whose answer must not change between a plan and its apply
+	// (a value the plan showed): a lost read there fails the whole apply.
+	server bool
 	// grace bounds the 404 wait: no wait ends later than this after the
 	// first attempt (0: only ctx's deadline).
 	grace time.Duration
@@ -139,7 +143,7 @@ func (c *Client) retry(ctx context.Context, on retryOn, fn func() error) error {
 		}
 		kind := kindOf(err)
 		switch {
-		case on.transport && kind == KindTransport:
+		case on.transport && kind == KindTransport, on.server && kind == KindServer:
 			failures++
 		case on.notFound && kind == KindNotFound, on.policyRefused && kind == KindPolicyRefused:
 			if !bounded {

@@ -106,7 +106,7 @@ func (c *Client) LookupUser(ctx context.Context, idOrUPN string) (*User, error) 
 
 func (c *Client) waitForUser(ctx context.Context, idOrUPN string, grace time.Duration) (*User, error) {
 	var out *User
-	err := c.retry(ctx, retryOn{notFound: true, grace: grace}, func() error {
+	err := c.retry(ctx, retryOn{notFound: true, server: true, grace: grace}, func() error {
 		u, err := c.GetUser(ctx, idOrUPN)
 		out = u
 		return err

@@ -178,9 +178,14 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 						"Keep one entratap_pass per user.", plan.UserID.ValueString(), other, user.UserPrincipalName, user.ID))
 			}
 		}
-		if user != nil {
+		switch {
+		case user != nil:
 			// Known at plan, shown in it, and used by Create: no second lookup.
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_object_id"), user.ID)...)
+		case !plan.UserID.IsNull() && !plan.UserID.IsUnknown() && guidRE.MatchString(plan.UserID.ValueString()):
+			// An object id is its own user_object_id, lookup or not: the plan
+			// Terraform makes again during apply must show the same value.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_object_id"), strings.ToLower(plan.UserID.ValueString()))...)
 		}
 		return
 	}
