@@ -87,7 +87,7 @@ func behind(t testing.TB, wrap func(next http.Handler) http.Handler) string {
 	t.Helper()
 	s := httptest.NewTLSServer(wrap(srv.Mock))
 	t.Cleanup(s.Close)
-	srv.Mock.AllowAudience(s.URL) // tokens are asked for this URL's audience
+	srv.AllowAudience(s.URL) // tokens are asked for this URL's audience
 	return s.URL
 }
 

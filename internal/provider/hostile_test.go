@@ -210,17 +210,17 @@ func TestAccSecret_hostileInputs(t *testing.T) {
 				PreConfig: func() {
 					fails.expect = regexp.MustCompile(`environment[\s│]+"mars"`)
 					fails.expected++
-					os.Setenv("TF_VAR_secret", lineSecret)
-					os.Setenv("ARM_TENANT_ID", graphmock.TenantID)
-					os.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
-					os.Setenv("ARM_ENVIRONMENT", "mars")
+					t.Setenv("TF_VAR_secret", lineSecret)
+					t.Setenv("ARM_TENANT_ID", graphmock.TenantID)
+					t.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
+					t.Setenv("ARM_ENVIRONMENT", "mars")
 				},
 				Config: "variable \"secret\" {\n  type = string\n  sensitive = true\n}\nprovider \"entratap\" { client_secret = var.secret }\n" + readPolicy,
 			},
 			{
 				PreConfig: func() {
 					for _, e := range []string{"TF_VAR_secret", "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_ENVIRONMENT"} {
-						os.Unsetenv(e)
+						t.Setenv(e, "") // empty counts as unset
 					}
 				},
 				Config: block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", pfxFile, certPassword)),

@@ -13,9 +13,10 @@ import (
 var userLocks sync.Map // lower-case object id -> *sync.Mutex
 
 func lockUser(objectID string) func() {
-	mu, _ := userLocks.LoadOrStore(strings.ToLower(objectID), &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	return mu.(*sync.Mutex).Unlock
+	v, _ := userLocks.LoadOrStore(strings.ToLower(objectID), &sync.Mutex{})
+	mu, _ := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // plannedUsers records, per configured client (one per Terraform walk), the
@@ -32,7 +33,7 @@ type userPlans struct {
 // another pass resource of this plan wrote for the same user, if any.
 func planUser(c *graph.Client, u *graph.User, written string) (other string, dup bool) {
 	v, _ := plannedUsers.LoadOrStore(c, &userPlans{users: map[string]string{}})
-	p := v.(*userPlans)
+	p, _ := v.(*userPlans)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	key := strings.ToLower(u.ID)
