@@ -219,7 +219,8 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.UserPrincipalName)
 	live, err := c.GetPolicy(ctx) // afresh: the cached one may predate this run's change
 	if err != nil {
-		return nil, graphDiag(summary, refusal), nil
+		// Nothing to explain it with: the refusal itself, and why.
+		return nil, graphDiag(summary, fmt.Errorf("%w (reading the policy to explain it failed too: %v)", refusal, err)), nil
 	}
 	eff := run.effective(live)
 	planned, written := run.snapshot()
