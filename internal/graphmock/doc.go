@@ -136,7 +136,8 @@
 //   - Policy resource, defaults, ranges, PATCH 204 with @odata.type, DELETE: docs-contrib
 //     api-reference/v1.0/resources/temporaryaccesspassauthenticationmethodconfiguration.md and
 //     api-reference/v1.0/api/temporaryaccesspassauthenticationmethodconfiguration-update.md; targetType
-//     non-nullable: microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadataWithDescriptionsv1.0.xml.
+//     non-nullable, so a target without it is a 400: microsoftgraph/msgraph-metadata
+//     clean_v10_metadata/cleanMetadataWithDescriptionsv1.0.xml.
 //   - Policy permissions (Policy.Read.All too): docs-contrib api-reference/v1.0/api/authenticationmethodconfiguration-get.md
 //     and includes/permissions/authenticationmethodconfiguration-get-permissions.md.
 //   - Pass create/list/get/delete, one pass per user, code only in the 201, lifetime 400 text,
@@ -178,8 +179,8 @@
 //
 // Unverified choices (each in one place): the 400 for a multi-use pass under a one-time policy
 // (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id (errors.go
-// codeItemNotFound), targetType defaulting to group when omitted (rules.go; msgraph-metadata
-// says it is non-nullable, so Graph likely answers 400), 400 for a target that does not exist,
+// codeItemNotFound), the text of the 400 for a target without targetType (rules.go
+// validateTarget; the refusal itself follows the non-nullable property), 400 for a target that does not exist,
 // the texts of the query-option 400s (query.go, OData WebAPI's), "Invalid version" for a path
 // outside /v1.0 and /beta, the 401 invalid_client status of the federated mismatches, and the
 // CAE challenge message text.

@@ -225,7 +225,6 @@ func handlePatchPolicy(c *call) (reply, error) {
 	setIf(&p.IsUsableOnce, patch.IsUsableOnce)
 	setIf(&p.IncludeTargets, patch.IncludeTargets)
 	setIf(&p.ExcludeTargets, patch.ExcludeTargets)
-	defaultTargetTypes(&p)
 	if gerr := validatePolicy(p, c.m.t); gerr != nil {
 		return reply{}, gerr
 	}

@@ -65,21 +65,6 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// defaultTargetTypes gives a target without targetType the type group (unverified: Graph
-// documents no default).
-func defaultTargetTypes(p *Policy) {
-	for i := range p.IncludeTargets {
-		if p.IncludeTargets[i].TargetType == "" {
-			p.IncludeTargets[i].TargetType = targetTypeGroup
-		}
-	}
-	for i := range p.ExcludeTargets {
-		if p.ExcludeTargets[i].TargetType == "" {
-			p.ExcludeTargets[i].TargetType = targetTypeGroup
-		}
-	}
-}
-
 // validatePolicy checks a whole policy (after a PATCH is merged into the current one).
 func validatePolicy(p Policy, t *tenant) *graphError {
 	if p.State != stateEnabled && p.State != stateDisabled {
@@ -127,6 +112,10 @@ func validateTarget(list, id, targetType string, t *tenant, seen map[string]bool
 	}
 	seen[strings.ToLower(id)] = true
 	switch targetType {
+	case "":
+		// targetType is non-nullable in the v1.0 schema (msgraph-metadata, authenticationMethodTarget
+		// and excludeTarget): a target without it is refused, not given a default (GRAPH-NOTES).
+		return badRequest("The property 'targetType' is required on every entry of %s: 'user' or 'group'.", list)
 	case targetTypeGroup:
 		if strings.EqualFold(id, allUsersTarget) || t.group(id) != nil {
 			return nil
