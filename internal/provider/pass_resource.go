@@ -87,7 +87,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
+				MarkdownDescription: passDocs["user_id"] + " Naming another user replaces the pass; the same user written another way (object id or UPN) is updated in place.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
 				PlanModifiers:       []planmodifier.String{sameUserReplace{}},
 			},
