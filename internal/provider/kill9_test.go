@@ -232,7 +232,9 @@ func testKill9(t *testing.T, bin, victim string) {
 		if err := apply.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		<-applyDone
+		if err := <-applyDone; err == nil {
+			t.Fatal("terraform ended well after SIGKILL")
+		}
 		// Nothing else ends the provider (main.go watchParent): it must notice its parent is gone.
 		for _, pid := range providers {
 			if !poll(600, func() bool { return !alive(pid) }) {
