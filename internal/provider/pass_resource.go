@@ -87,9 +87,9 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: passDocs["user_id"] + " Changing it replaces the pass.",
+				MarkdownDescription: passDocs["user_id"] + " Naming another user replaces the pass; the same user written another way (object id or UPN) is updated in place.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), userKeyValidator{}},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{sameUserReplace{}},
 			},
 			"start_date_time": schema.StringAttribute{
 				Optional:            true,
@@ -199,6 +199,7 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.userReplace(ctx, req, resp)
 	if reason.ValueString() == reasonUserGone {
 		resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "The user no longer exists",
 			fmt.Sprintf("User %s no longer exists in the tenant, and neither does its Temporary Access Pass %s. "+
@@ -302,8 +303,8 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	setPassIdentity(ctx, resp.Identity, userID, p.ID, &resp.Diagnostics)
 }
 
-// Update only ever changes replace_when_unusable, replace_existing or
-// timeouts: everything else replaces the pass.
+// Update only ever changes replace_when_unusable, replace_existing, timeouts
+// or how user_id names the same user: everything else replaces the pass.
 func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state passResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -311,6 +312,7 @@ func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	state.UserID = plan.UserID // the same user written another way, see sameUserReplace
 	state.ReplaceWhenUnusable = plan.ReplaceWhenUnusable
 	state.ReplaceExisting = plan.ReplaceExisting
 	state.Timeouts = plan.Timeouts
