@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -90,4 +91,33 @@ func (v targetSet) SetSemanticEquals(ctx context.Context, prior basetypes.SetVal
 		seen[k]--
 	}
 	return true, diags
+}
+
+// Validate is SetType.Validate's duplicate check in one pass: the embedded one compares every
+// element with every other, and the framework calls it on each read of the attribute.
+// Elements are bucketed by their text and confirmed with Equal, so a look-alike is never a duplicate.
+func (t targetSetType) Validate(ctx context.Context, in tftypes.Value, p path.Path) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if in.Type() == nil || !in.Type().Is(tftypes.Set{}) || !in.IsKnown() || in.IsNull() {
+		return t.SetType.Validate(ctx, in, p)
+	}
+	var elems []tftypes.Value
+	if err := in.As(&elems); err != nil {
+		return t.SetType.Validate(ctx, in, p)
+	}
+	seen := make(map[string][]tftypes.Value, len(elems))
+	for _, e := range elems {
+		if !e.IsFullyKnown() {
+			continue
+		}
+		k := e.String()
+		for _, o := range seen[k] {
+			if o.Equal(e) {
+				diags.AddAttributeError(p, "Duplicate Set Element", fmt.Sprintf("This attribute contains duplicate values of: %s", e))
+				break
+			}
+		}
+		seen[k] = append(seen[k], e)
+	}
+	return diags
 }
