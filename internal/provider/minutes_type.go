@@ -12,7 +12,7 @@ import (
 )
 
 // wholeMinutesType is Int64 on the wire; it exists so that a fraction such as 1.5 is refused
-// with the attribute's name, instead of the framework's "Value %!s(*big.Float=1.5) is not an integer."
+// with the attribute's name, instead of the framework's "Value %!s(*big.Float=1.5) is not an integer" text.
 type wholeMinutesType struct{ basetypes.Int64Type }
 
 var _ basetypes.Int64Typable = wholeMinutesType{}
