@@ -141,12 +141,12 @@ func FuzzPolicyValidate(f *testing.F) {
 			MinimumLifetimeInMinutes: lifetime(minL, 0),
 			DefaultLifetimeInMinutes: lifetime(defL, 1),
 			MaximumLifetimeInMinutes: lifetime(maxL, 2),
-			IncludeTargets:           types.SetValueMust(includeTargetType, inc),
-			ExcludeTargets:           types.SetValueMust(excludeTargetType, exc),
+			IncludeTargets:           newTargetSet(types.SetValueMust(includeTargetType, inc)),
+			ExcludeTargets:           newTargetSet(types.SetValueMust(excludeTargetType, exc)),
 		}
 		targetsKnown := mask&(1<<7) == 0
 		if !targetsKnown {
-			m.IncludeTargets, m.ExcludeTargets = types.SetUnknown(includeTargetType), types.SetUnknown(excludeTargetType)
+			m.IncludeTargets, m.ExcludeTargets = newTargetSet(types.SetUnknown(includeTargetType)), newTargetSet(types.SetUnknown(excludeTargetType))
 		}
 		got := fuzzErrorPaths(t, validatePolicy(ctx, m))
 

@@ -90,8 +90,9 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 				Validators:          []validator.String{rfc3339Validator{}},
 			},
 			"lifetime_in_minutes": schema.Int64Attribute{
-				Optional: true,
-				Computed: true,
+				CustomType: wholeMinutesType{},
+				Optional:   true,
+				Computed:   true,
 				MarkdownDescription: passDocs["lifetime_in_minutes"] +
 					" With `revoke_on_close = true` (the default) it defaults to the policy's **minimum** lifetime instead, which bounds the pass's life when Close never runs.",
 				Validators: []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},

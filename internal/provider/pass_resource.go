@@ -99,6 +99,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"lifetime_in_minutes": schema.Int64Attribute{
+				CustomType:          wholeMinutesType{},
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: passDocs["lifetime_in_minutes"] + " Changing it replaces the pass.",

@@ -117,6 +117,7 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 							Validators:          []validator.String{rfc3339Validator{}},
 						},
 						"lifetime_in_minutes": schema.Int64Attribute{
+							CustomType:          wholeMinutesType{},
 							Optional:            true,
 							MarkdownDescription: passDocs["lifetime_in_minutes"],
 							Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},

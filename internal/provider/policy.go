@@ -39,8 +39,8 @@ type policyModel struct {
 	MaximumLifetimeInMinutes types.Int64  `tfsdk:"maximum_lifetime_in_minutes"`
 	DefaultLength            types.Int64  `tfsdk:"default_length"`
 	IsUsableOnce             types.Bool   `tfsdk:"is_usable_once"`
-	IncludeTargets           types.Set    `tfsdk:"include_targets"`
-	ExcludeTargets           types.Set    `tfsdk:"exclude_targets"`
+	IncludeTargets           targetSet    `tfsdk:"include_targets"`
+	ExcludeTargets           targetSet    `tfsdk:"exclude_targets"`
 }
 
 type includeTargetModel struct {
@@ -107,8 +107,8 @@ func flattenPolicy(p *graph.Policy) policyModel {
 		MaximumLifetimeInMinutes: types.Int64Value(int64(p.MaximumLifetimeInMinutes)),
 		DefaultLength:            types.Int64Value(int64(p.DefaultLength)),
 		IsUsableOnce:             types.BoolValue(p.IsUsableOnce),
-		IncludeTargets:           types.SetValueMust(includeTargetType, inc),
-		ExcludeTargets:           types.SetValueMust(excludeTargetType, exc),
+		IncludeTargets:           newTargetSet(types.SetValueMust(includeTargetType, inc)),
+		ExcludeTargets:           newTargetSet(types.SetValueMust(excludeTargetType, exc)),
 	}
 }
 
@@ -123,8 +123,8 @@ func expandPolicy(ctx context.Context, m policyModel) (graph.Policy, diag.Diagno
 		DefaultLength:            int32(m.DefaultLength.ValueInt64()),
 		IsUsableOnce:             m.IsUsableOnce.ValueBool(),
 	}
-	p.IncludeTargets, diags = expandIncludeTargets(ctx, m.IncludeTargets)
-	exc, d := expandExcludeTargets(ctx, m.ExcludeTargets)
+	p.IncludeTargets, diags = expandIncludeTargets(ctx, m.IncludeTargets.SetValue)
+	exc, d := expandExcludeTargets(ctx, m.ExcludeTargets.SetValue)
 	diags.Append(d...)
 	p.ExcludeTargets = exc
 	return p, diags

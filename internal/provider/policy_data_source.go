@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -40,6 +41,7 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"is_usable_once":              dataBool(policyDocs["is_usable_once"]),
 			"include_targets": schema.SetNestedAttribute{
 				Computed:            true,
+				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: includeTargetType}},
 				MarkdownDescription: policyDocs["include_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -51,6 +53,7 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			},
 			"exclude_targets": schema.SetNestedAttribute{
 				Computed:            true,
+				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: excludeTargetType}},
 				MarkdownDescription: policyDocs["exclude_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{

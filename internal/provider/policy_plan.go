@@ -180,11 +180,11 @@ func planPolicy(ctx context.Context, m policyModel) (*plannedPolicy, diag.Diagno
 	}
 	p.MinimumLifetimeInMinutes = i32(m.MinimumLifetimeInMinutes)
 	p.MaximumLifetimeInMinutes = i32(m.MaximumLifetimeInMinutes)
-	if fullyKnown(ctx, m.IncludeTargets) && fullyKnown(ctx, m.ExcludeTargets) {
+	if fullyKnown(ctx, m.IncludeTargets.SetValue) && fullyKnown(ctx, m.ExcludeTargets.SetValue) {
 		var d diag.Diagnostics
-		p.IncludeTargets, d = expandIncludeTargets(ctx, m.IncludeTargets)
+		p.IncludeTargets, d = expandIncludeTargets(ctx, m.IncludeTargets.SetValue)
 		diags.Append(d...)
-		p.ExcludeTargets, d = expandExcludeTargets(ctx, m.ExcludeTargets)
+		p.ExcludeTargets, d = expandExcludeTargets(ctx, m.ExcludeTargets.SetValue)
 		diags.Append(d...)
 		p.targetsKnown = true
 	}

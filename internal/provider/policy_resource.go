@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"reflect"
 	"strings"
 
@@ -89,7 +90,8 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"include_targets": schema.SetNestedAttribute{
 				Optional:            true,
 				Computed:            true,
-				Default:             setdefault.StaticValue(ms.IncludeTargets),
+				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: includeTargetType}},
+				Default:             setdefault.StaticValue(ms.IncludeTargets.SetValue),
 				MarkdownDescription: policyDocs["include_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -110,7 +112,8 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"exclude_targets": schema.SetNestedAttribute{
 				Optional:            true,
 				Computed:            true,
-				Default:             setdefault.StaticValue(ms.ExcludeTargets),
+				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: excludeTargetType}},
+				Default:             setdefault.StaticValue(ms.ExcludeTargets.SetValue),
 				MarkdownDescription: policyDocs["exclude_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
