@@ -233,21 +233,7 @@ func answerError(op, permission string, a batchAnswer) error {
 			out.RequestID = body.Error.InnerError.RequestID
 		}
 	}
-	switch s := a.status; {
-	case s == http.StatusNotFound:
-		out.Kind = KindNotFound
-	case s == http.StatusBadRequest:
-		out.Kind = KindBadRequest
-	case s == http.StatusUnauthorized:
-		out.Kind = KindUnauthorized
-	case s == http.StatusForbidden:
-		out.Kind = KindPermissionDenied
-		out.Permission = permission
-	case s == http.StatusTooManyRequests:
-		out.Kind = KindThrottled
-	case s >= 500:
-		out.Kind = KindServer
-	}
+	out.setKind(permission)
 	return out
 }
 

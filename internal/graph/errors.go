@@ -181,24 +181,30 @@ func classify(op, permission string, err error) error {
 		out.Kind = KindTransport
 		return out
 	}
-	switch s := out.StatusCode; {
-	case s == http.StatusNotFound:
-		out.Kind = KindNotFound
-	case s == http.StatusBadRequest && strings.Contains(out.Message, policyRefusalText):
-		out.Kind = KindPolicyRefused
-	case s == http.StatusBadRequest:
-		out.Kind = KindBadRequest
-	case s == http.StatusUnauthorized:
-		out.Kind = KindUnauthorized
-	case s == http.StatusForbidden:
-		out.Kind = KindPermissionDenied
-		out.Permission = permission
-	case s == http.StatusTooManyRequests:
-		out.Kind = KindThrottled
-	case s >= 500:
-		out.Kind = KindServer
-	}
+	out.setKind(permission)
 	return out
+}
+
+// setKind types an HTTP error answer by its status (and, for a 400, by
+// Graph's message): one mapping for direct calls and requests in a $batch.
+func (e *Error) setKind(permission string) {
+	switch s := e.StatusCode; {
+	case s == http.StatusNotFound:
+		e.Kind = KindNotFound
+	case s == http.StatusBadRequest && strings.Contains(e.Message, policyRefusalText):
+		e.Kind = KindPolicyRefused
+	case s == http.StatusBadRequest:
+		e.Kind = KindBadRequest
+	case s == http.StatusUnauthorized:
+		e.Kind = KindUnauthorized
+	case s == http.StatusForbidden:
+		e.Kind = KindPermissionDenied
+		e.Permission = permission
+	case s == http.StatusTooManyRequests:
+		e.Kind = KindThrottled
+	case s >= 500:
+		e.Kind = KindServer
+	}
 }
 
 func firstHeader(h *abstractions.ResponseHeaders, name string) string {
