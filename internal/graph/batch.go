@@ -294,17 +294,7 @@ func (c *Client) CreatePasses(ctx context.Context, userIDs []string, in []NewPas
 	}
 	out := make([]PassResult, len(ops))
 	c.runBatch(ctx, "create Temporary Access Passes", ops, func(i int, a batchAnswer) {
-		op := "create a Temporary Access Pass for user " + userIDs[i]
-		if err := answerError(op, permPassWrite, a); err != nil {
-			out[i].Err = err
-			return
-		}
-		var w passWire
-		if err := json.Unmarshal(a.body, &w); err != nil || w.ID == "" {
-			out[i].Err = &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass"}
-			return
-		}
-		out[i].Pass = w.pass(userIDs[i])
+		out[i] = passAnswer("create a Temporary Access Pass for user "+userIDs[i], permPassWrite, userIDs[i], a)
 	})
 	return out
 }
@@ -321,18 +311,21 @@ func (c *Client) GetPasses(ctx context.Context, refs []PassRef) []PassResult {
 	out := make([]PassResult, len(ops))
 	c.runBatch(ctx, "read Temporary Access Passes", ops, func(i int, a batchAnswer) {
 		op := fmt.Sprintf("read Temporary Access Pass %s of user %s", refs[i].PassID, refs[i].UserID)
-		if err := answerError(op, permPassRead, a); err != nil {
-			out[i].Err = err
-			return
-		}
-		var w passWire
-		if err := json.Unmarshal(a.body, &w); err != nil || w.ID == "" {
-			out[i].Err = &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass"}
-			return
-		}
-		out[i].Pass = w.pass(refs[i].UserID)
+		out[i] = passAnswer(op, permPassRead, refs[i].UserID, a)
 	})
 	return out
+}
+
+// passAnswer is the pass a batched create or read answered, or why there is none.
+func passAnswer(op, permission, userID string, a batchAnswer) PassResult {
+	if err := answerError(op, permission, a); err != nil {
+		return PassResult{Err: err}
+	}
+	var w passWire
+	if err := json.Unmarshal(a.body, &w); err != nil || w.ID == "" {
+		return PassResult{Err: &Error{Kind: KindUnknown, Op: op, Message: "Graph answered with no pass"}}
+	}
+	return PassResult{Pass: w.pass(userID)}
 }
 
 // ListPassesOf lists the passes of many users through $batch, in the order of userIDs.
