@@ -141,12 +141,12 @@ func FuzzPolicyValidate(f *testing.F) {
 			MinimumLifetimeInMinutes: lifetime(minL, 0),
 			DefaultLifetimeInMinutes: lifetime(defL, 1),
 			MaximumLifetimeInMinutes: lifetime(maxL, 2),
-			IncludeTargets:           newTargetSet(types.SetValueMust(includeTargetType, inc)),
-			ExcludeTargets:           newTargetSet(types.SetValueMust(excludeTargetType, exc)),
+			IncludeTargets:           types.ListValueMust(includeTargetType, inc),
+			ExcludeTargets:           types.ListValueMust(excludeTargetType, exc),
 		}
 		targetsKnown := mask&(1<<7) == 0
 		if !targetsKnown {
-			m.IncludeTargets, m.ExcludeTargets = newTargetSet(types.SetUnknown(includeTargetType)), newTargetSet(types.SetUnknown(excludeTargetType))
+			m.IncludeTargets, m.ExcludeTargets = types.ListUnknown(includeTargetType), types.ListUnknown(excludeTargetType)
 		}
 		got := fuzzErrorPaths(t, validatePolicy(ctx, m))
 

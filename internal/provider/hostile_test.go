@@ -376,10 +376,10 @@ func TestAccHostile_policyTargetsNobody(t *testing.T) {
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
 	sch := schemas.ResourceSchemas["entratap_policy"]
-	elem := sch.ValueType().(tftypes.Object).AttributeTypes["include_targets"].(tftypes.Set).ElementType
+	elem := sch.ValueType().(tftypes.Object).AttributeTypes["include_targets"].(tftypes.List).ElementType
 	for _, enabled := range []bool{true, false} {
 		cfg := passDynamicValue(t, sch, map[string]tftypes.Value{
-			"include_targets": tftypes.NewValue(tftypes.Set{ElementType: elem}, []tftypes.Value{}),
+			"include_targets": tftypes.NewValue(tftypes.List{ElementType: elem}, []tftypes.Value{}),
 			"enabled":         tftypes.NewValue(tftypes.Bool, enabled),
 		})
 		resp, err := srv.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "entratap_policy", Config: cfg})

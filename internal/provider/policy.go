@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -39,8 +38,8 @@ type policyModel struct {
 	MaximumLifetimeInMinutes types.Int64  `tfsdk:"maximum_lifetime_in_minutes"`
 	DefaultLength            types.Int64  `tfsdk:"default_length"`
 	IsUsableOnce             types.Bool   `tfsdk:"is_usable_once"`
-	IncludeTargets           targetSet    `tfsdk:"include_targets"`
-	ExcludeTargets           targetSet    `tfsdk:"exclude_targets"`
+	IncludeTargets           types.List   `tfsdk:"include_targets"`
+	ExcludeTargets           types.List   `tfsdk:"exclude_targets"`
 }
 
 type includeTargetModel struct {
@@ -77,12 +76,16 @@ var policyDocs = map[string]string{
 		minLength, maxLength, policyDefaults.DefaultLength),
 	"is_usable_once": fmt.Sprintf("When `true`, every pass in the tenant is one-time: it signs its user in once. Defaults to `%t`.",
 		policyDefaults.IsUsableOnce),
-	"include_targets":                 "Who may sign in with a pass: groups or users, or the group `all_users` for everyone. Defaults to everyone. Order does not matter.",
-	"exclude_targets":                 "Groups or users who may never sign in with a pass, even when included. Defaults to none.",
+	"include_targets":                 "Who may sign in with a pass: groups or users, or the group `all_users` for everyone. Defaults to everyone. " + targetsOrderDoc,
+	"exclude_targets":                 "Groups or users who may never sign in with a pass, even when included. Defaults to none. " + targetsOrderDoc,
 	"target.id":                       "The object id (GUID) of the group or user; `all_users` (with `target_type = \"group\"`) means everyone.",
 	"target.target_type":              "`group` or `user`.",
 	"target.is_registration_required": "Whether the targeted users are required to register the method. Defaults to `false`.",
 }
+
+// targetsOrderDoc is what the target lists' docs say of order and duplicates.
+const targetsOrderDoc = "The order is kept as written; Entra ignores it, so reordering the list shows as an update in place that writes no targets. " +
+	"A target may be listed once (ids compared case-insensitively)."
 
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
@@ -107,8 +110,8 @@ func flattenPolicy(p *graph.Policy) policyModel {
 		MaximumLifetimeInMinutes: types.Int64Value(int64(p.MaximumLifetimeInMinutes)),
 		DefaultLength:            types.Int64Value(int64(p.DefaultLength)),
 		IsUsableOnce:             types.BoolValue(p.IsUsableOnce),
-		IncludeTargets:           newTargetSet(types.SetValueMust(includeTargetType, inc)),
-		ExcludeTargets:           newTargetSet(types.SetValueMust(excludeTargetType, exc)),
+		IncludeTargets:           types.ListValueMust(includeTargetType, inc),
+		ExcludeTargets:           types.ListValueMust(excludeTargetType, exc),
 	}
 }
 
@@ -123,37 +126,91 @@ func expandPolicy(ctx context.Context, m policyModel) (graph.Policy, diag.Diagno
 		DefaultLength:            int32(m.DefaultLength.ValueInt64()),
 		IsUsableOnce:             m.IsUsableOnce.ValueBool(),
 	}
-	p.IncludeTargets, diags = expandIncludeTargets(ctx, m.IncludeTargets.SetValue)
-	exc, d := expandExcludeTargets(ctx, m.ExcludeTargets.SetValue)
+	p.IncludeTargets, diags = expandIncludeTargets(ctx, m.IncludeTargets)
+	exc, d := expandExcludeTargets(ctx, m.ExcludeTargets)
 	diags.Append(d...)
 	p.ExcludeTargets = exc
 	return p, diags
 }
 
-func expandIncludeTargets(ctx context.Context, s types.Set) ([]graph.Target, diag.Diagnostics) {
+// expandIncludeTargets keeps the list's order: the order Graph is sent and the state keeps.
+func expandIncludeTargets(ctx context.Context, s types.List) ([]graph.Target, diag.Diagnostics) {
 	var ms []includeTargetModel
 	diags := s.ElementsAs(ctx, &ms, false)
 	out := make([]graph.Target, 0, len(ms))
 	for _, t := range ms {
 		out = append(out, graph.Target{ID: t.ID.ValueString(), TargetType: t.TargetType.ValueString(), IsRegistrationRequired: t.IsRegistrationRequired.ValueBool()})
 	}
-	sortTargets(out)
 	return out, diags
 }
 
-func expandExcludeTargets(ctx context.Context, s types.Set) ([]graph.Target, diag.Diagnostics) {
+func expandExcludeTargets(ctx context.Context, s types.List) ([]graph.Target, diag.Diagnostics) {
 	var ms []excludeTargetModel
 	diags := s.ElementsAs(ctx, &ms, false)
 	out := make([]graph.Target, 0, len(ms))
 	for _, t := range ms {
 		out = append(out, graph.Target{ID: t.ID.ValueString(), TargetType: t.TargetType.ValueString()})
 	}
-	sortTargets(out)
 	return out, diags
 }
 
-func sortTargets(ts []graph.Target) {
-	sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
+// targetKey is how a target is matched between the config, the state and Graph:
+// object ids are GUIDs, which Graph compares case-insensitively; all_users is a literal.
+func targetKey(id string) string {
+	if guidRE.MatchString(id) {
+		return strings.ToLower(id)
+	}
+	return id
+}
+
+// orderLike returns got (Graph's answer) in prior's order: the targets prior
+// lists first, in its order, then the others in Graph's order. Terraform needs
+// the state of a configured list to keep the config's order, and Entra keeps none.
+// A new slice: got may be shared (the policy cache).
+func orderLike(prior, got []graph.Target) []graph.Target {
+	if len(prior) == 0 || len(got) == 0 {
+		return got
+	}
+	rank := make(map[string]int, len(prior))
+	for i, t := range prior {
+		if _, dup := rank[targetKey(t.ID)]; !dup {
+			rank[targetKey(t.ID)] = i
+		}
+	}
+	byRank := make([]*graph.Target, len(prior))
+	out := make([]graph.Target, 0, len(got))
+	var rest []graph.Target
+	for i := range got {
+		if r, ok := rank[targetKey(got[i].ID)]; ok && byRank[r] == nil {
+			byRank[r] = &got[i]
+			continue
+		}
+		rest = append(rest, got[i])
+	}
+	for _, t := range byRank {
+		if t != nil {
+			out = append(out, *t)
+		}
+	}
+	return append(out, rest...)
+}
+
+// sameTargets reports whether a and b hold the same targets, in any order.
+func sameTargets(a, b []graph.Target) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	count := make(map[graph.Target]int, len(a))
+	for _, t := range a {
+		count[t]++
+	}
+	for _, t := range b {
+		if count[t] == 0 {
+			return false
+		}
+		count[t]--
+	}
+	return true
 }
 
 // validatePolicy checks what the API would refuse, on whatever is known at

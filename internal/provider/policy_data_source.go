@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -39,9 +38,8 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"maximum_lifetime_in_minutes": dataInt64(policyDocs["maximum_lifetime_in_minutes"]),
 			"default_length":              dataInt64(policyDocs["default_length"]),
 			"is_usable_once":              dataBool(policyDocs["is_usable_once"]),
-			"include_targets": schema.SetNestedAttribute{
+			"include_targets": schema.ListNestedAttribute{
 				Computed:            true,
-				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: includeTargetType}},
 				MarkdownDescription: policyDocs["include_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -51,9 +49,8 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 					},
 				},
 			},
-			"exclude_targets": schema.SetNestedAttribute{
+			"exclude_targets": schema.ListNestedAttribute{
 				Computed:            true,
-				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: excludeTargetType}},
 				MarkdownDescription: policyDocs["exclude_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{

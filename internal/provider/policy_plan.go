@@ -180,11 +180,11 @@ func planPolicy(ctx context.Context, m policyModel) (*plannedPolicy, diag.Diagno
 	}
 	p.MinimumLifetimeInMinutes = i32(m.MinimumLifetimeInMinutes)
 	p.MaximumLifetimeInMinutes = i32(m.MaximumLifetimeInMinutes)
-	if fullyKnown(ctx, m.IncludeTargets.SetValue) && fullyKnown(ctx, m.ExcludeTargets.SetValue) {
+	if fullyKnown(ctx, m.IncludeTargets) && fullyKnown(ctx, m.ExcludeTargets) {
 		var d diag.Diagnostics
-		p.IncludeTargets, d = expandIncludeTargets(ctx, m.IncludeTargets.SetValue)
+		p.IncludeTargets, d = expandIncludeTargets(ctx, m.IncludeTargets)
 		diags.Append(d...)
-		p.ExcludeTargets, d = expandExcludeTargets(ctx, m.ExcludeTargets.SetValue)
+		p.ExcludeTargets, d = expandExcludeTargets(ctx, m.ExcludeTargets)
 		diags.Append(d...)
 		p.targetsKnown = true
 	}
@@ -198,7 +198,7 @@ func plannedDefaults() *plannedPolicy {
 		IsUsableOnce: &d.IsUsableOnce, IncludeTargets: d.IncludeTargets, ExcludeTargets: d.ExcludeTargets, targetsKnown: true}
 }
 
-func fullyKnown(ctx context.Context, s types.Set) bool {
+func fullyKnown(ctx context.Context, s types.List) bool {
 	if s.IsNull() {
 		return true
 	}

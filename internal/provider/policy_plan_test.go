@@ -20,7 +20,7 @@ func TestRunStateEffectivePolicy(t *testing.T) {
 	m.Enabled = types.BoolValue(true)
 	m.MaximumLifetimeInMinutes = types.Int64Value(720)
 	m.MinimumLifetimeInMinutes = types.Int64Unknown()
-	m.IncludeTargets = newTargetSet(types.SetUnknown(includeTargetType))
+	m.IncludeTargets = types.ListUnknown(includeTargetType)
 	p, diags := planPolicy(context.Background(), m)
 	if diags.HasError() {
 		t.Fatal(diags)

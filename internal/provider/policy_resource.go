@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"reflect"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -15,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -87,11 +85,10 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Default:             booldefault.StaticBool(policyDefaults.IsUsableOnce),
 				MarkdownDescription: policyDocs["is_usable_once"],
 			},
-			"include_targets": schema.SetNestedAttribute{
+			"include_targets": schema.ListNestedAttribute{
 				Optional:            true,
 				Computed:            true,
-				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: includeTargetType}},
-				Default:             setdefault.StaticValue(ms.IncludeTargets.SetValue),
+				Default:             listdefault.StaticValue(ms.IncludeTargets),
 				MarkdownDescription: policyDocs["include_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -109,11 +106,10 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"exclude_targets": schema.SetNestedAttribute{
+			"exclude_targets": schema.ListNestedAttribute{
 				Optional:            true,
 				Computed:            true,
-				CustomType:          targetSetType{SetType: basetypes.SetType{ElemType: excludeTargetType}},
-				Default:             setdefault.StaticValue(ms.ExcludeTargets.SetValue),
+				Default:             listdefault.StaticValue(ms.ExcludeTargets),
 				MarkdownDescription: policyDocs["exclude_targets"],
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -290,14 +286,30 @@ func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
 }
 
-// readInto reads the policy from Graph into the model and sets the state.
+// readInto reads the policy from Graph into the model and sets the state,
+// with the targets in the model's order (the plan's, or the prior state's);
+// targets the model does not hold follow in Graph's order.
 func (r *PolicyResource) readInto(ctx context.Context, m *policyResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	var priorInc, priorExc []graph.Target
+	if fullyKnown(ctx, m.IncludeTargets) && fullyKnown(ctx, m.ExcludeTargets) {
+		var d diag.Diagnostics
+		priorInc, d = expandIncludeTargets(ctx, m.IncludeTargets)
+		diags.Append(d...)
+		priorExc, d = expandExcludeTargets(ctx, m.ExcludeTargets)
+		diags.Append(d...)
+		if diags.HasError() {
+			return
+		}
+	}
 	p, err := r.client.GetPolicy(ctx)
 	if err != nil {
 		diags.Append(graphDiag("Reading the Temporary Access Pass policy failed", err))
 		return
 	}
-	m.policyModel = flattenPolicy(p)
+	ordered := *p
+	ordered.IncludeTargets = orderLike(priorInc, p.IncludeTargets)
+	ordered.ExcludeTargets = orderLike(priorExc, p.ExcludeTargets)
+	m.policyModel = flattenPolicy(&ordered)
 	diags.Append(state.Set(ctx, m)...)
 }
 
@@ -331,10 +343,11 @@ func changedFields(have, want graph.Policy) graph.PolicyUpdate {
 	if have.IsUsableOnce != want.IsUsableOnce {
 		u.IsUsableOnce = &want.IsUsableOnce
 	}
-	if !reflect.DeepEqual(have.IncludeTargets, want.IncludeTargets) {
+	// Entra keeps no order: a reordered list writes nothing.
+	if !sameTargets(have.IncludeTargets, want.IncludeTargets) {
 		u.IncludeTargets = &want.IncludeTargets
 	}
-	if !reflect.DeepEqual(have.ExcludeTargets, want.ExcludeTargets) {
+	if !sameTargets(have.ExcludeTargets, want.ExcludeTargets) {
 		u.ExcludeTargets = &want.ExcludeTargets
 	}
 	return u

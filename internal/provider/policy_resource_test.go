@@ -125,12 +125,12 @@ func TestAccPolicy_defaults(t *testing.T) {
 				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("maximum_lifetime_in_minutes"), knownvalue.Int64Exact(480)),
 				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("default_length"), knownvalue.Int64Exact(8)),
 				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("is_usable_once"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("include_targets"), knownvalue.SetExact([]knownvalue.Check{
+				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("include_targets"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id": knownvalue.StringExact("all_users"), "target_type": knownvalue.StringExact("group"), "is_registration_required": knownvalue.Bool(false),
 					}),
 				})),
-				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("exclude_targets"), knownvalue.SetSizeExact(0)),
+				statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("exclude_targets"), knownvalue.ListSizeExact(0)),
 			},
 			Check: checkMockPolicy(t, m, map[string]any{"state": "enabled"}),
 		}},
@@ -180,12 +180,12 @@ func TestAccPolicy_allFieldsUpdateImport(t *testing.T) {
 					"maximumLifetimeInMinutes": 600, "defaultLength": 12, "isUsableOnce": true,
 				}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("include_targets"), knownvalue.SetExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("include_targets"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id": knownvalue.StringExact(graphmock.OnboardingGroupID), "target_type": knownvalue.StringExact("group"), "is_registration_required": knownvalue.Bool(true),
 						}),
 					})),
-					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("exclude_targets"), knownvalue.SetExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("exclude_targets"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": knownvalue.StringExact(bob), "target_type": knownvalue.StringExact("user")}),
 					})),
 				},
