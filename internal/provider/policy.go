@@ -76,16 +76,19 @@ var policyDocs = map[string]string{
 		minLength, maxLength, policyDefaults.DefaultLength),
 	"is_usable_once": fmt.Sprintf("When `true`, every pass in the tenant is one-time: it signs its user in once. Defaults to `%t`.",
 		policyDefaults.IsUsableOnce),
-	"include_targets":                 "Who may sign in with a pass: groups or users, or the group `all_users` for everyone. Defaults to everyone. " + targetsOrderDoc,
-	"exclude_targets":                 "Groups or users who may never sign in with a pass, even when included. Defaults to none. " + targetsOrderDoc,
+	"include_targets":                 "Who may sign in with a pass: groups or users, or the group `all_users` for everyone. Defaults to everyone.",
+	"exclude_targets":                 "Groups or users who may never sign in with a pass, even when included. Defaults to none.",
 	"target.id":                       "The object id (GUID) of the group or user; `all_users` (with `target_type = \"group\"`) means everyone.",
 	"target.target_type":              "`group` or `user`.",
 	"target.is_registration_required": "Whether the targeted users are required to register the method. Defaults to `false`.",
 }
 
-// targetsOrderDoc is what the target lists' docs say of order and duplicates.
-const targetsOrderDoc = "The order is kept as written; Entra ignores it, so reordering the list shows as an update in place that writes no targets. " +
-	"A target may be listed once (ids compared case-insensitively)."
+// What the target lists' docs add, in the resource and in the data source.
+const (
+	targetsOrderDoc = " The order is kept as written and means nothing to Entra: reordering the list shows as an update in place that writes no targets. " +
+		"A target may be listed once (ids compared case-insensitively)."
+	targetsOrderDataDoc = " In the order Graph answers."
+)
 
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 

@@ -40,7 +40,7 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"is_usable_once":              dataBool(policyDocs["is_usable_once"]),
 			"include_targets": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: policyDocs["include_targets"],
+				MarkdownDescription: policyDocs["include_targets"] + targetsOrderDataDoc,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id":                       dataString(policyDocs["target.id"]),
@@ -51,7 +51,7 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			},
 			"exclude_targets": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: policyDocs["exclude_targets"],
+				MarkdownDescription: policyDocs["exclude_targets"] + targetsOrderDataDoc,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id":          dataString(policyDocs["target.id"]),

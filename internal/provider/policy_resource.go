@@ -89,7 +89,7 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Optional:            true,
 				Computed:            true,
 				Default:             listdefault.StaticValue(ms.IncludeTargets),
-				MarkdownDescription: policyDocs["include_targets"],
+				MarkdownDescription: policyDocs["include_targets"] + targetsOrderDoc,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id": schema.StringAttribute{
@@ -110,7 +110,7 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Optional:            true,
 				Computed:            true,
 				Default:             listdefault.StaticValue(ms.ExcludeTargets),
-				MarkdownDescription: policyDocs["exclude_targets"],
+				MarkdownDescription: policyDocs["exclude_targets"] + targetsOrderDoc,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id": schema.StringAttribute{
