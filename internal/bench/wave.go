@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -57,6 +58,34 @@ type waveRun struct {
 	TerraformCPU float64 `json:"terraform_cpu_seconds"`
 	PeakRSSMB    float64 `json:"provider_peak_rss_mb"`
 	ExitCode     int     `json:"exit_code"`
+	// The timeline, in seconds from the command's start: where the wall time goes.
+	FirstRequestS float64 `json:"first_graph_request_s"`
+	FirstWriteS   float64 `json:"first_write_s"`
+	LastWriteS    float64 `json:"last_write_s"`
+	LastRequestS  float64 `json:"last_graph_request_s"`
+}
+
+// timeline fills the run's timeline from the request log of a command started at t0.
+func (wr *waveRun) timeline(log []graphmock.RequestLogEntry, t0 time.Time) {
+	since := func(t time.Time) float64 { return math.Round(t.Sub(t0).Seconds()*10) / 10 }
+	for _, e := range log {
+		if !strings.HasPrefix(e.Path, "/v1.0/") || e.Batched {
+			continue
+		}
+		if wr.FirstRequestS == 0 {
+			wr.FirstRequestS = since(e.Time)
+		}
+		wr.LastRequestS = since(e.Time)
+	}
+	for _, e := range log {
+		if !e.Batched || e.Method == http.MethodGet || e.Status == http.StatusTooManyRequests {
+			continue
+		}
+		if wr.FirstWriteS == 0 {
+			wr.FirstWriteS = since(e.Time)
+		}
+		wr.LastWriteS = since(e.Time)
+	}
 }
 
 // waveFloor is the quota floor of what the log shows was served (429s excluded).
@@ -120,6 +149,7 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 		{phaseDestroy, []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
 	} {
 		b.srv.SetQuota(q) // fresh windows for each command
+		t0 := time.Now()
 		r, err := b.terraform(ctx, c, 0, ph.phase, ph.args...)
 		if err != nil {
 			return err
@@ -127,6 +157,7 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 		log := b.srv.Requests()
 		wr := waveRun{Phase: ph.phase, Seconds: r.Seconds, FloorSeconds: waveFloor(log, q), ExitCode: r.ExitCode,
 			ProviderCPU: r.ProviderCPUSeconds, TerraformCPU: r.CPUSeconds - r.ProviderCPUSeconds, PeakRSSMB: float64(r.PeakRSSKB) / 1024}
+		wr.timeline(log, t0)
 		for _, e := range log {
 			if !strings.HasPrefix(e.Path, "/v1.0/") {
 				continue
@@ -155,8 +186,9 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 		if err := b.waveMatchesTenant(c.dir, want); err != nil {
 			b.fail("wave: after %s: %v", ph.phase, err)
 		}
-		b.progress("wave n=%d %s %.1fs (quota floor %.1fs), %d HTTP requests, %d Graph requests, %d x 429, provider cpu %.1fs, peak RSS %.1f MB",
-			len(b.users), ph.phase, wr.Seconds, wr.FloorSeconds, wr.HTTPRequests, wr.GraphCalls, wr.Throttled, wr.ProviderCPU, wr.PeakRSSMB)
+		b.progress("wave n=%d %s %.1fs (quota floor %.1fs), %d HTTP requests, %d Graph requests, %d x 429, provider cpu %.1fs, terraform cpu %.1fs, peak RSS %.1f MB; Graph requests from %.1fs to %.1fs, writes from %.1fs to %.1fs",
+			len(b.users), ph.phase, wr.Seconds, wr.FloorSeconds, wr.HTTPRequests, wr.GraphCalls, wr.Throttled, wr.ProviderCPU, wr.TerraformCPU, wr.PeakRSSMB,
+			wr.FirstRequestS, wr.LastRequestS, wr.FirstWriteS, wr.LastWriteS)
 		runs = append(runs, wr)
 	}
 	b.srv.SetQuota(graphmock.Quota{})

@@ -9,15 +9,12 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -25,9 +22,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &PassesResource{}
-	_ resource.ResourceWithImportState = &PassesResource{}
-	_ resource.ResourceWithModifyPlan  = &PassesResource{}
+	_ resource.ResourceWithConfigure      = &PassesResource{}
+	_ resource.ResourceWithImportState    = &PassesResource{}
+	_ resource.ResourceWithModifyPlan     = &PassesResource{}
+	_ resource.ResourceWithValidateConfig = &PassesResource{}
 )
 
 // PassesResource holds a whole wave of passes in one resource: one pass per map entry, read
@@ -38,7 +36,7 @@ func NewPassesResource() resource.Resource { return &PassesResource{} }
 
 type passesModel struct {
 	ID              types.String   `tfsdk:"id"`
-	Passes          types.Map      `tfsdk:"passes"`
+	Passes          types.Dynamic  `tfsdk:"passes"`
 	ReplaceExisting types.Bool     `tfsdk:"replace_existing"`
 	Codes           types.Map      `tfsdk:"codes"`
 	Issued          types.Map      `tfsdk:"issued"`
@@ -101,33 +99,14 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:            true,
 				MarkdownDescription: "A random identifier of the wave, set at creation.",
 			},
-			"passes": schema.MapNestedAttribute{
-				Required:            true,
-				MarkdownDescription: "The wave: a key of your choice (a student number, an email) to the user and the pass settings. Changing an entry replaces that pass only.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"user_id": schema.StringAttribute{
-							Required:            true,
-							MarkdownDescription: passDocs["user_id"],
-							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-						},
-						"start_date_time": schema.StringAttribute{
-							Optional:            true,
-							MarkdownDescription: passDocs["start_date_time"],
-							Validators:          []validator.String{rfc3339Validator{}},
-						},
-						"lifetime_in_minutes": schema.Int64Attribute{
-							CustomType:          wholeMinutesType{},
-							Optional:            true,
-							MarkdownDescription: passDocs["lifetime_in_minutes"],
-							Validators:          []validator.Int64{int64validator.Between(minLifetime, maxLifetime)},
-						},
-						"is_usable_once": schema.BoolAttribute{
-							Optional:            true,
-							MarkdownDescription: passDocs["is_usable_once"],
-						},
-					},
-				},
+			// Dynamic, decoded by the provider (passes_entries.go): the framework's nested map is
+			// quadratic in the number of entries.
+			"passes": schema.DynamicAttribute{
+				Required: true,
+				MarkdownDescription: "The wave: a map from keys of your choice (a student number, an email) to entries. Each entry is an object that sets `user_id` " +
+					"(required: an object id or a user principal name) and may set `start_date_time`, `lifetime_in_minutes` and `is_usable_once`, with the meaning, " +
+					"ranges and plan-time checks of the attributes of the same names on `entratap_pass`; any other setting is an error. Changing an entry replaces that pass only. " +
+					"(The attribute is dynamic so that a wave of thousands plans in linear time; write it as a map or object literal, or a `for` expression.)",
 			},
 			"replace_existing": schema.BoolAttribute{
 				Optional:            true,
@@ -159,31 +138,21 @@ func (r *PassesResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// entries decodes the passes map; nil when unknown. By hand, not by reflection: a wave holds thousands.
-func entries(_ context.Context, m types.Map, diags *diag.Diagnostics) map[string]waveEntry {
-	if m.IsNull() || m.IsUnknown() {
-		return nil
+// ValidateConfig checks the shape and settings of every entry (passes is dynamic: the
+// framework checks nothing inside it).
+func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var v types.Dynamic
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("passes"), &v)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	out := make(map[string]waveEntry, len(m.Elements()))
-	for k, v := range m.Elements() {
-		o, ok := v.(basetypes.ObjectValue)
-		if !ok {
-			diags.AddError("Unexpected value in passes", fmt.Sprintf("Entry %q is a %T. This is a bug in the provider; please report it.", k, v))
-			continue
-		}
-		a := o.Attributes()
-		e := waveEntry{UserID: types.StringUnknown(), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(), IsUsableOnce: types.BoolNull()}
-		if o.IsUnknown() {
-			out[k] = e
-			continue
-		}
-		e.UserID, _ = a["user_id"].(types.String)
-		e.StartDateTime, _ = a["start_date_time"].(types.String)
-		e.LifetimeInMinutes, _ = a["lifetime_in_minutes"].(types.Int64)
-		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
-		out[k] = e
-	}
-	return out
+	decodeWave(ctx, v, &resp.Diagnostics)
+}
+
+// entries decodes the passes value, already validated; nil when its entries are not known yet.
+func entries(ctx context.Context, v types.Dynamic, _ *diag.Diagnostics) map[string]waveEntry {
+	var ignored diag.Diagnostics // reported once, by ValidateConfig
+	return decodeWave(ctx, v, &ignored)
 }
 
 func issuedOf(_ context.Context, m types.Map, _ *diag.Diagnostics) map[string]issuedEntry {
@@ -288,7 +257,7 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // checkNewPass does for one pass; the policy is read once (cached) for the whole wave.
 func checkWave(ctx context.Context, c *graph.Client, want map[string]waveEntry, keys []string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	at := func(k, attr string) path.Path { return path.Root("passes").AtMapKey(k).AtName(attr) }
+	at := waveAt
 	for _, k := range keys {
 		if s := want[k].StartDateTime; !s.IsNull() && !s.IsUnknown() {
 			if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
@@ -643,7 +612,7 @@ const importedWaveID = "imported"
 
 // ImportState takes <key>=<user_id>/<pass_id>,...; Read fills in the passes.
 func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	want := map[string]waveEntry{}
+	users := map[string]string{}
 	issued := map[string]attr.Value{}
 	codes := map[string]attr.Value{}
 	for _, part := range strings.Split(req.ID, ",") {
@@ -654,21 +623,17 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 				fmt.Sprintf("Import a wave with <key>=<user_id>/<pass_id>, comma-separated, e.g. alice=USER_ID/PASS_ID,bob=USER_ID/PASS_ID. Got %q.", part))
 			return
 		}
-		want[k] = waveEntry{UserID: types.StringValue(user), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(), IsUsableOnce: types.BoolNull()}
+		users[k] = user
 		e := notIssued(user)
 		e.ID = types.StringValue(pass)
 		issued[k], codes[k] = issuedValue(e), types.StringNull()
 	}
-	passesType := types.ObjectType{AttrTypes: map[string]attr.Type{
-		"user_id": types.StringType, "start_date_time": types.StringType, "lifetime_in_minutes": types.Int64Type, "is_usable_once": types.BoolType}}
-	pm, d := types.MapValueFrom(ctx, passesType, want)
-	resp.Diagnostics.Append(d...)
 	im, d := types.MapValue(issuedType, issued)
 	resp.Diagnostics.Append(d...)
 	cm, d := types.MapValue(types.StringType, codes)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importedWaveID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("passes"), pm)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("passes"), waveValue(users))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("issued"), im)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("codes"), cm)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
