@@ -209,14 +209,16 @@ func TestAccPassesResource_partialFailureAndGuard(t *testing.T) {
 	})
 }
 
-// A wave that outlives its tokens renews them mid-apply: no error, several tokens.
+// A wave that outlives its tokens renews them mid-apply: with 2-second tokens, the write
+// batches that start after the first ones have answered run on tokens fetched after the
+// first write; no request is refused for its token.
 func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
 	m := newMock(t)
 	m.SetTokenLifetime(2 * time.Second)
 	t.Cleanup(func() { m.SetTokenLifetime(0) })
 	var users []string
-	for i := range 60 {
-		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("renew%02d@%s", i, graphmock.Domain), DisplayName: "Renew", UserType: "Member"})
+	for i := range 120 { // 6 write batches of 20, 4 in flight: the last ones start mid-create
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("renew%03d@%s", i, graphmock.Domain), DisplayName: "Renew", UserType: "Member"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,16 +226,10 @@ func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
 	}
 	entries := map[string][2]string{}
 	for i, u := range users {
-		entries[fmt.Sprintf("u%02d", i)] = [2]string{u, ""}
+		entries[fmt.Sprintf("u%03d", i)] = [2]string{u, ""}
 	}
-	tokens := func() int {
-		n := 0
-		for _, e := range m.Requests() {
-			if e.Method == http.MethodPost && strings.HasSuffix(e.Path, "/oauth2/v2.0/token") && e.Status == http.StatusOK {
-				n++
-			}
-		}
-		return n
+	isToken := func(e graphmock.RequestLogEntry) bool {
+		return e.Method == http.MethodPost && strings.HasSuffix(e.Path, "/oauth2/v2.0/token") && e.Status == http.StatusOK
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
@@ -241,15 +237,30 @@ func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: wavePasses(m, entries),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("entratap_passes.wave", issuedAt("u59", "id"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("entratap_passes.wave", issuedAt("u119", "id"), knownvalue.NotNull()),
 				passTenantCheck(func() error {
-					for _, e := range m.Requests() {
+					log := m.Requests()
+					var firstWrite, lastWrite time.Time
+					for _, e := range log {
 						if e.Status == http.StatusUnauthorized {
 							return fmt.Errorf("a request was refused for its token: %s %s", e.Method, e.Path)
 						}
+						if e.Batched && e.Method == http.MethodPost {
+							if firstWrite.IsZero() {
+								firstWrite = e.Time
+							}
+							lastWrite = e.Time
+						}
 					}
-					if n := tokens(); n < 2 {
-						return fmt.Errorf("%d tokens fetched with a 2 s lifetime, want a renewal", n)
+					renewed := 0
+					for _, e := range log {
+						if isToken(e) && e.Time.After(firstWrite) && e.Time.Before(lastWrite) {
+							renewed++
+						}
+					}
+					if renewed == 0 {
+						return fmt.Errorf("no token fetched between the first write (%s) and the last (%s) of the wave: the create ran on one token",
+							firstWrite.Format(time.StampMicro), lastWrite.Format(time.StampMicro))
 					}
 					return nil
 				}),
