@@ -394,6 +394,47 @@ func failedDiag(failed []string, warning bool) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
+// waveChunk is how many entries are guarded, then issued, at a time: ten batches.
+const waveChunk = 10 * graph.MaxBatch
+
+// guardedChunk is a chunk of entries to issue, with why each blocked one may not be.
+type guardedChunk struct {
+	keys    []string
+	blocked map[string]string
+}
+
+// guard is the existing-pass guard for the users of keys this wave does not already hold
+// a pass for: a user with a live pass not managed here is blocked, with why.
+func (r *PassesResource) guard(ctx context.Context, keys []string, want map[string]waveEntry, held map[string]bool, replaceExisting bool) map[string]string {
+	blocked := map[string]string{}
+	if replaceExisting {
+		return blocked
+	}
+	var guardKeys, guardUsers []string
+	for _, k := range keys {
+		if u := want[k].UserID.ValueString(); !held[strings.ToLower(u)] {
+			guardKeys, guardUsers = append(guardKeys, k), append(guardUsers, u)
+		}
+	}
+	if len(guardUsers) == 0 {
+		return blocked
+	}
+	lists, errs := r.client.ListPassesOf(ctx, guardUsers)
+	for i, k := range guardKeys {
+		if errs[i] != nil {
+			blocked[k] = errs[i].Error()
+			continue
+		}
+		for _, p := range lists[i] {
+			if p.Live() {
+				blocked[k] = fmt.Sprintf("the user already has a live Temporary Access Pass not managed here (id %s, valid until %s); "+
+					"set replace_existing = true to replace it, or delete it first", p.ID, passTime(p.ExpirationDateTime()))
+			}
+		}
+	}
+	return blocked
+}
+
 // converge brings the tenant to plan from prior (nil on create): it deletes the passes of
 // removed entries and of entries moved to another user, checks the users of new entries for
 // live passes not managed here, and issues the passes of new and changed entries, all
@@ -436,54 +477,43 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	}
 	sort.Strings(issueKeys)
 
-	// The existing-pass guard, for users this wave does not already hold a pass for.
-	var guardKeys, guardUsers []string
-	for _, k := range issueKeys {
-		if u := want[k].UserID.ValueString(); !held[strings.ToLower(u)] && !plan.ReplaceExisting.ValueBool() {
-			guardKeys, guardUsers = append(guardKeys, k), append(guardUsers, u)
+	// The existing-pass guard and the creates, pipelined by chunks: the guard of one chunk
+	// reads while the chunk before it is written, so the writes (Graph's scarcest quota)
+	// start after the first chunk's reads, not after every user's.
+	guarded := make(chan guardedChunk, 1)
+	go func() {
+		defer close(guarded)
+		for start := 0; start < len(issueKeys); start += waveChunk {
+			keys := issueKeys[start:min(start+waveChunk, len(issueKeys))]
+			guarded <- guardedChunk{keys: keys, blocked: r.guard(ctx, keys, want, held, plan.ReplaceExisting.ValueBool())}
 		}
-	}
-	blocked := map[string]string{}
-	if len(guardUsers) > 0 {
-		lists, errs := r.client.ListPassesOf(ctx, guardUsers)
-		for i, k := range guardKeys {
-			switch {
-			case errs[i] != nil:
-				blocked[k] = errs[i].Error()
-			default:
-				for _, p := range lists[i] {
-					if p.Live() {
-						blocked[k] = fmt.Sprintf("the user already has a live Temporary Access Pass not managed here (id %s, valid until %s); "+
-							"set replace_existing = true to replace it, or delete it first", p.ID, passTime(p.ExpirationDateTime()))
-					}
-				}
+	}()
+	for chunk := range guarded {
+		var users []string
+		var news []graph.NewPass
+		var sent []string
+		for _, k := range chunk.keys {
+			e := want[k]
+			if why, ok := chunk.blocked[k]; ok {
+				failed = append(failed, fmt.Sprintf("%s (user %s): %s", k, e.UserID.ValueString(), why))
+				continue
 			}
+			np, err := passInputs{UserID: e.UserID, StartDateTime: e.StartDateTime, LifetimeInMinutes: e.LifetimeInMinutes, IsUsableOnce: e.IsUsableOnce}.newPass()
+			if err != nil {
+				failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, e.UserID.ValueString(), err))
+				continue
+			}
+			users, news, sent = append(users, e.UserID.ValueString()), append(news, np), append(sent, k)
 		}
-	}
-	var users []string
-	var news []graph.NewPass
-	var sent []string
-	for _, k := range issueKeys {
-		e := want[k]
-		if why, ok := blocked[k]; ok {
-			failed = append(failed, fmt.Sprintf("%s (user %s): %s", k, e.UserID.ValueString(), why))
-			continue
+		for i, res := range r.client.CreatePasses(ctx, users, news) {
+			k := sent[i]
+			if res.Err != nil {
+				failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, users[i], res.Err))
+				continue
+			}
+			issued[k] = issuedFromPass(users[i], res.Pass)
+			codes[k] = types.StringValue(res.Pass.Code)
 		}
-		np, err := passInputs{UserID: e.UserID, StartDateTime: e.StartDateTime, LifetimeInMinutes: e.LifetimeInMinutes, IsUsableOnce: e.IsUsableOnce}.newPass()
-		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, e.UserID.ValueString(), err))
-			continue
-		}
-		users, news, sent = append(users, e.UserID.ValueString()), append(news, np), append(sent, k)
-	}
-	for i, res := range r.client.CreatePasses(ctx, users, news) {
-		k := sent[i]
-		if res.Err != nil {
-			failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, users[i], res.Err))
-			continue
-		}
-		issued[k] = issuedFromPass(users[i], res.Pass)
-		codes[k] = types.StringValue(res.Pass.Code)
 	}
 	for _, k := range issueKeys {
 		if _, ok := issued[k]; ok {

@@ -268,3 +268,61 @@ func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
 		}},
 	})
 }
+
+// A wave of more than one chunk guards and issues chunk by chunk: writes start before the
+// last chunk's guard reads, and a user with a pass not managed here is blocked wherever it sits.
+func TestAccPassesResource_pipelinedChunks(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_passes.wave"
+	n := 2*waveChunk + 30
+	entries := map[string][2]string{}
+	var blockedUser string
+	for i := range n {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("chunk%03d@%s", i, graphmock.Domain), DisplayName: "Chunk", UserType: "Member"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[fmt.Sprintf("u%03d", i)] = [2]string{u.ID, ""}
+		if i == 2*waveChunk+10 {
+			blockedUser = u.ID
+		}
+	}
+	var outOfBand string
+	last := fmt.Sprintf("u%03d", n-1)
+	blockedKey := fmt.Sprintf("u%03d", 2*waveChunk+10)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck: func() {
+			passEnablePolicy(t, m)
+			outOfBand = passCreateOutOfBand(t, m, blockedUser, map[string]any{})
+			m.ResetRequests()
+		},
+		Steps: []resource.TestStep{{
+			Config: wavePasses(m, entries),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, issuedAt(last, "id"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(addr, issuedAt(blockedKey, "id"), knownvalue.Null()),
+				passTenantCheck(func() error {
+					if p := passOf(m, blockedUser); p == nil || p.ID != outOfBand {
+						return fmt.Errorf("the blocked user's own pass was touched: %+v", p)
+					}
+					var firstWrite, lastGuard time.Time
+					for _, e := range m.Requests() {
+						switch {
+						case e.Batched && e.Method == http.MethodPost && firstWrite.IsZero():
+							firstWrite = e.Time
+						case e.Batched && e.Method == http.MethodGet && strings.HasSuffix(e.Path, "/temporaryAccessPassMethods"): // a guard's list, not a refresh's read
+							lastGuard = e.Time
+						}
+					}
+					if !firstWrite.Before(lastGuard) {
+						return fmt.Errorf("the first write (%s) came after the last guard read (%s): not pipelined",
+							firstWrite.Format(time.StampMicro), lastGuard.Format(time.StampMicro))
+					}
+					return nil
+				}),
+			},
+			ExpectNonEmptyPlan: true, // the blocked entry is still to issue
+		}},
+	})
+}
