@@ -16,6 +16,10 @@ import (
 	"github.com/google/uuid"
 )
 
+// HeldAfterCommit receives once for each committed write whose answer the holdAfterCommitMs
+// fault holds, as it is held: a test waits on it instead of polling the tenant.
+func (m *Mock) HeldAfterCommit() <-chan struct{} { return m.held }
+
 // SetFaults replaces the whole fault setting (the zero Faults turns every fault off).
 // It panics on an invalid setting, as a test helper should.
 func (m *Mock) SetFaults(f Faults) {

@@ -204,6 +204,7 @@
 //   - POST /v1.0/$batch: JSON batching (batch.go), at most 20 requests, each through the whole
 //     pipeline and the quota, dependsOn answered 424 after a failure.
 //   - Go only: SetTokenLifetime makes access tokens minted from then on short-lived.
+//   - Go only: HeldAfterCommit signals each committed write whose answer holdAfterCommitMs holds.
 //   - GET /_mock/requests: the request log [{"method","path","status","time","fault","batched"}], every
 //     request including login and failures (the newest 100,000); DELETE empties it. Go: Requests, ResetRequests.
 //   - GET /_mock/state: the tenant (State): policy, users, groups with members, passes without codes. Go: Snapshot.

@@ -52,7 +52,9 @@ type Mock struct {
 	oidc      *signer // the mock OIDC issuer for federated tokens (/_mock/oidc)
 	adminCert *clientCertificate
 	gates     gates
-	devices   deviceCodes // device-code sign-ins under way (delegated.go)
+	// held signals each committed write whose answer holdAfterCommitMs holds (HeldAfterCommit).
+	held    chan struct{}
+	devices deviceCodes // device-code sign-ins under way (delegated.go)
 	// tokenLifetime overrides opts.TokenLifetime when set (SetTokenLifetime), in nanoseconds.
 	tokenLifetime atomic.Int64
 }
@@ -76,6 +78,7 @@ func New(opts Options) (*Mock, error) {
 		lag:     map[string]int{},
 		revoked: map[string]bool{},
 		faults:  newFaultInjector(opts.FaultSeed),
+		held:    make(chan struct{}, gateBuffer),
 		quota:   newQuotaMeter(opts.Quota),
 		log:     newRequestLog(),
 	}
@@ -206,6 +209,7 @@ func (m *Mock) dispatch(c *call, a *area) {
 	if d := m.faults.holdAfterCommit(); d > 0 && err == nil && rt.write && rep.status < 300 && !c.outOfBand {
 		// Committed, answer held (the lock is released): the client may die meanwhile.
 		c.entry.Fault = "holdAfterCommit"
+		signal(m.held, struct{}{})
 		select {
 		case <-time.After(d):
 		case <-c.r.Context().Done():

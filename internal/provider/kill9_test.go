@@ -1,3 +1,5 @@
+//go:build linux
+
 package provider
 
 import (
@@ -154,16 +156,20 @@ func alive(pid int) bool {
 	return true
 }
 
-// poll checks cond every 50 ms up to limit tries: a bound on a wait for another process,
-// not a measurement.
-func poll(limit int, cond func() bool) bool {
-	for i := 0; i < limit; i++ {
-		if cond() {
-			return true
-		}
-		time.Sleep(50 * time.Millisecond)
+// exited waits until pid has ended, at most d: a pidfd (Linux 5.3+) becomes readable when
+// its process terminates, so nothing polls. A process already gone has ended.
+func exited(pid int, d time.Duration) bool {
+	const sysPidfdOpen = 434 // the same number on every Linux architecture
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), 0, 0)
+	if errno != 0 {
+		return !alive(pid)
 	}
-	return cond()
+	defer func() { _ = syscall.Close(int(fd)) }()
+	var set syscall.FdSet
+	set.Bits[fd/64] |= 1 << (fd % 64)
+	tv := syscall.NsecToTimeval(d.Nanoseconds())
+	n, err := syscall.Select(int(fd)+1, &set, nil, nil, &tv)
+	return (err == nil && n > 0) || !alive(pid)
 }
 
 var importLine = regexp.MustCompile(`terraform import 'ADDRESS' (\S+/\S+)`)
@@ -218,9 +224,16 @@ func testKill9(t *testing.T, bin, victim string) {
 	applyDone := make(chan error, 1)
 	go func() { applyDone <- apply.Wait() }()
 	// Ten creates (the parallelism) committed and held: the mock holds 35 passes.
-	if !poll(1200, func() bool { return len(e.tenantPasses()) >= kill9Healthy+10 }) {
-		_ = apply.Process.Kill()
-		t.Fatalf("creates never reached the mock (%d passes):\n%s", len(e.tenantPasses()), applyOut.String())
+	deadline := time.After(time.Minute)
+	for held := 0; held < 10; held++ {
+		select {
+		case <-e.m.HeldAfterCommit():
+		case err := <-applyDone:
+			t.Fatalf("apply ended (%v) before ten creates were held:\n%s", err, applyOut.String())
+		case <-deadline:
+			_ = apply.Process.Kill()
+			t.Fatalf("creates never reached the mock (%d held, %d passes):\n%s", held, len(e.tenantPasses()), applyOut.String())
+		}
 	}
 	providers := childProviders(apply.Process.Pid)
 	if len(providers) == 0 {
@@ -237,7 +250,7 @@ func testKill9(t *testing.T, bin, victim string) {
 		}
 		// Nothing else ends the provider (main.go watchParent): it must notice its parent is gone.
 		for _, pid := range providers {
-			if !poll(600, func() bool { return !alive(pid) }) {
+			if !exited(pid, 30*time.Second) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 				t.Errorf("provider %d still runs after terraform was killed", pid)
 			}
