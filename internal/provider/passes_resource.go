@@ -150,7 +150,7 @@ func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.Valida
 }
 
 // entries decodes the passes value, already validated; nil when its entries are not known yet.
-func entries(ctx context.Context, v types.Dynamic, _ *diag.Diagnostics) map[string]waveEntry {
+func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
 	var ignored diag.Diagnostics // reported once, by ValidateConfig
 	return decodeWave(ctx, v, &ignored)
 }
@@ -221,7 +221,7 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	want := entries(ctx, plan.Passes, &resp.Diagnostics)
+	want := entries(ctx, plan.Passes)
 	if want == nil {
 		plan.Codes, plan.Issued = types.MapUnknown(types.StringType), types.MapUnknown(issuedType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -257,11 +257,10 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // checkNewPass does for one pass; the policy is read once (cached) for the whole wave.
 func checkWave(ctx context.Context, c *graph.Client, want map[string]waveEntry, keys []string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	at := waveAt
 	for _, k := range keys {
 		if s := want[k].StartDateTime; !s.IsNull() && !s.IsUnknown() {
 			if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
-				diags.AddAttributeError(at(k, "start_date_time"), "start_date_time is in the past",
+				diags.AddAttributeError(waveAt(k, "start_date_time"), "start_date_time is in the past",
 					fmt.Sprintf("passes[%q].start_date_time %s lies in the past (it is now %s). Omit it for a pass usable at once, or set a time in the future.",
 						k, s.ValueString(), passTime(time.Now())))
 			}
@@ -280,13 +279,13 @@ func checkWave(ctx context.Context, c *graph.Client, want map[string]waveEntry, 
 		e := want[k]
 		if l := e.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
 			if v := l.ValueInt64(); v < int64(pol.MinimumLifetimeInMinutes) || v > int64(pol.MaximumLifetimeInMinutes) {
-				diags.AddAttributeError(at(k, "lifetime_in_minutes"), "Lifetime outside the tenant's policy",
+				diags.AddAttributeError(waveAt(k, "lifetime_in_minutes"), "Lifetime outside the tenant's policy",
 					fmt.Sprintf("passes[%q].lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s. "+
 						"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range first.", k, v, policyRange, pol.DefaultLifetimeInMinutes))
 			}
 		}
 		if o := e.IsUsableOnce; !o.IsNull() && !o.IsUnknown() && !o.ValueBool() && pol.IsUsableOnce {
-			diags.AddAttributeError(at(k, "is_usable_once"), "Multi-use pass under a one-time policy",
+			diags.AddAttributeError(waveAt(k, "is_usable_once"), "Multi-use pass under a one-time policy",
 				fmt.Sprintf("passes[%q].is_usable_once = false, but the tenant's Temporary Access Pass policy requires one-time passes. Set it to true or omit it, or change the policy first.", k))
 		}
 	}
@@ -352,7 +351,7 @@ func (r *PassesResource) Create(ctx context.Context, req resource.CreateRequest,
 	plan.ID = types.StringValue(uuid.NewString())
 	state, failed, diags := r.converge(ctx, nil, plan)
 	resp.Diagnostics.Append(diags...)
-	if len(failed) > 0 && len(failed) == len(entries(ctx, plan.Passes, &resp.Diagnostics)) {
+	if len(failed) > 0 && len(failed) == len(entries(ctx, plan.Passes)) {
 		resp.Diagnostics.Append(failedDiag(failed, false))
 		return // nothing made: no state
 	}
@@ -441,7 +440,7 @@ func (r *PassesResource) guard(ctx context.Context, keys []string, want map[stri
 // through $batch. failed lists one line per entry that could not be issued or deleted.
 func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan passesModel) (passesModel, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	want := entries(ctx, plan.Passes, &diags)
+	want := entries(ctx, plan.Passes)
 	had := map[string]issuedEntry{}
 	priorCodes := map[string]attr.Value{}
 	if prior != nil {
