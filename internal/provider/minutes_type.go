@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -51,6 +53,12 @@ var _ xattr.ValidateableAttribute = notWholeMinutes{}
 func (v notWholeMinutes) Type(context.Context) attr.Type { return wholeMinutesType{} }
 
 func (v notWholeMinutes) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
-	resp.Diagnostics.AddAttributeError(req.Path, "Lifetime is not a whole number of minutes",
-		fmt.Sprintf("%s = %s: a pass's lifetime must be a whole number of minutes, e.g. %d or 90.", req.Path, v.text, minLifetime))
+	resp.Diagnostics.Append(notWholeMinutesDiag(req.Path, v.text))
+}
+
+// notWholeMinutesDiag is the one message for a fractional lifetime, of entratap_pass and of
+// an entry of entratap_passes.
+func notWholeMinutesDiag(p path.Path, text string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "Lifetime is not a whole number of minutes",
+		fmt.Sprintf("%s = %s: a pass's lifetime must be a whole number of minutes, e.g. %d or 90.", p, text, minLifetime))
 }

@@ -10,9 +10,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -124,7 +124,7 @@ func decodeWave(ctx context.Context, v types.Dynamic, diags *diag.Diagnostics) m
 			out[k] = e
 			continue
 		}
-		for _, name := range sortedKeys(settings) {
+		for _, name := range slices.Sorted(maps.Keys(settings)) {
 			if !slices.Contains(waveSettings, name) {
 				diags.AddAttributeError(path.Root("passes").AtMapKey(k), "Unsupported setting in passes",
 					fmt.Sprintf("passes[%q] has a setting %q; an entry may set %s.", k, name, strings.Join(waveSettings, ", ")))
@@ -213,8 +213,7 @@ func waveMinutes(k string, v attr.Value, diags *diag.Diagnostics) types.Int64 {
 	}
 	i, acc := f.Int64()
 	if !f.IsInt() || acc != big.Exact {
-		diags.AddAttributeError(waveAt(k, name), "Lifetime is not a whole number of minutes",
-			fmt.Sprintf("passes[%q].lifetime_in_minutes = %s: a pass's lifetime must be a whole number of minutes between %d and %d, e.g. 60 or 90.", k, f.Text('g', 10), minLifetime, maxLifetime))
+		diags.Append(notWholeMinutesDiag(waveAt(k, name), f.Text('g', 10)))
 		return types.Int64Null()
 	}
 	return types.Int64Value(i)
@@ -272,13 +271,4 @@ func waveValue(users map[string]string) types.Dynamic {
 		vals[k] = types.ObjectValueMust(entryType, map[string]attr.Value{"user_id": types.StringValue(u)})
 	}
 	return types.DynamicValue(types.ObjectValueMust(attrTypes, vals))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
