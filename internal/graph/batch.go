@@ -29,6 +29,14 @@ const batchConcurrency = 4
 type batchOp struct {
 	method, url string
 	body        any
+	reads       bool // a POST that only reads (checkMemberGroups): paced as a read
+}
+
+func (o batchOp) class() paceClass {
+	if o.reads {
+		return paceRead
+	}
+	return classOfMethod(o.method)
 }
 
 // batchAnswer is the answer to one batchOp, or err when none came (the batch failed, the
@@ -150,7 +158,7 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 		if o.body != nil {
 			reqs[k].Headers = map[string]string{"Content-Type": "application/json"}
 		}
-		if classOfMethod(o.method) == paceWrite {
+		if o.class() == paceWrite {
 			class = paceWrite
 		}
 	}
@@ -190,7 +198,7 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 		}
 		k--
 		got[k] = true
-		c.pacer.observe(classOfMethod(ops[idx[k]].method), r.Status, r.header)
+		c.pacer.observe(ops[idx[k]].class(), r.Status, r.header)
 		a := batchAnswer{status: r.Status, body: r.Body, requestID: r.header("request-id")}
 		if r.Status == http.StatusTooManyRequests && r.header("x-ms-throttle-scope") == "" {
 			if d, ok := retryAfter(r.header("Retry-After"), time.Now()); ok {

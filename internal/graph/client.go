@@ -242,3 +242,13 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// decodeObject decodes a JSON body (a batched answer) with the kiota model the direct call
+// uses: one decoder per Graph entity.
+func decodeObject(body []byte, model func() serialization.Parsable) (serialization.Parsable, error) {
+	n, err := jsonserialization.NewJsonParseNode(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.GetObjectValue(func(serialization.ParseNode) (serialization.Parsable, error) { return model(), nil })
+}

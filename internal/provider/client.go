@@ -38,3 +38,20 @@ func runFrom(data any) *runState {
 	}
 	return nil
 }
+
+// providerData is what the provider hands its objects: the Graph client and the run state
+// (run_state.go), one per configured provider.
+type providerData struct {
+	client *graph.Client
+	run    *runState
+}
+
+// clientReady is the one check for a missing client where an object must reach Graph: the
+// framework configures the provider before any CRUD call, so its absence is a bug.
+func clientReady(c *graph.Client, diags *diag.Diagnostics) bool {
+	if c != nil {
+		return true
+	}
+	diags.AddError("Provider not configured", "The entratap provider has no Microsoft Graph client; this is a bug in the provider, please report it.")
+	return false
+}

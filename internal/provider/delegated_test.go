@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -322,11 +323,8 @@ func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			az.as(t, tc.caller, tc.scopes...)
 			c := client(t)
-			user, err := c.LookupUser(ctx, tc.target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			diags := checkCallerForPass(ctx, c, tc.target, user)
+			pc := newPassCheck(ctx, c, newRunState())
+			diags := pc.checkCaller(tc.target, pc.gather(ctx, c, newRunState(), tc.target), path.Root)
 			if tc.severity == 0 {
 				if len(diags) != 0 {
 					t.Fatalf("want no diagnostic, got %v", diags)
@@ -347,7 +345,8 @@ func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diags := checkCallerForPass(ctx, c, graphmock.BobUPN, &graph.User{ID: graphmock.BobID}); len(diags) != 0 {
+	pc := newPassCheck(ctx, c, newRunState())
+	if diags := pc.checkCaller(graphmock.BobUPN, passSubject{user: &graph.User{ID: graphmock.BobID}}, path.Root); len(diags) != 0 {
 		t.Fatalf("an application got %v", diags)
 	}
 }

@@ -435,11 +435,12 @@ func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
 		diags diag.Diagnostics
 	}
 	results := make(chan result, 2)
+	run := newRunState() // one provider: its objects share the per-user lock
 	for _, upn := range []string{graphmock.AliceUPN, strings.ToUpper(graphmock.AliceUPN)} {
 		go func() {
 			in := passInputs{UserID: types.StringValue(upn), StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(),
 				IsUsableOnce: types.BoolNull(), ReplaceExisting: types.BoolValue(false)}
-			_, p, d := issuePass(t.Context(), c, &runState{}, in, nil, passOwnerResource)
+			_, p, d := issuePass(t.Context(), c, run, in, nil, passOwnerResource)
 			results <- result{p, d}
 		}()
 	}

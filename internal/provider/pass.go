@@ -131,6 +131,7 @@ type passOwner int
 const (
 	passOwnerResource passOwner = iota
 	passOwnerEphemeral
+	passOwnerWave // an entry of an entratap_passes: the import advice is the wave's own (orphanImport)
 )
 
 // issuePass applies the one-pass-per-user rule and creates the pass: it
@@ -157,7 +158,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 			return nil, nil, diags
 		}
 	}
-	defer lockUser(user.ID)() // one create per user at a time in this process
+	defer run.lockUser(user.ID)() // one create per user at a time in this process
 	existing, listed := run.takeList(user.ID)
 	if !listed {
 		existing, err = c.ListPasses(ctx, user.ID)
@@ -197,13 +198,20 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	// user at the same moment, silently replacing this one: check it is still
 	// the user's pass before handing out its code.
 	if now, err := c.ListPasses(ctx, user.ID); err == nil && !holdsPass(now, p.ID) {
-		diags.AddAttributeError(path.Root("user_id"), "The new Temporary Access Pass was replaced at once",
-			fmt.Sprintf("Pass %s was created for user %s (%s), but the user no longer holds it: a pass created at the same moment elsewhere "+
-				"(another workspace or run for the same user) replaced it, since a user holds one pass. Its code is useless and is not stored. "+
-				"Make sure one configuration manages this user's pass, then run terraform apply again.", p.ID, user.UserPrincipalName, user.ID))
+		diags.AddAttributeError(path.Root("user_id"), replacedAtOnce, replacedAtOnceDetail(user, p.ID))
 		return nil, nil, diags
 	}
 	return user, p, diags
+}
+
+const replacedAtOnce = "The new Temporary Access Pass was replaced at once"
+
+// replacedAtOnceDetail says why a pass just created is not the user's any more: the check
+// after create of every object that issues passes.
+func replacedAtOnceDetail(user *graph.User, passID string) string {
+	return fmt.Sprintf("Pass %s was created for user %s (%s), but the user no longer holds it: a pass created at the same moment elsewhere "+
+		"(another workspace or run for the same user) replaced it, since a user holds one pass. Its code is useless and is not stored. "+
+		"Make sure one configuration manages this user's pass, then run terraform apply again.", passID, user.UserPrincipalName, user.ID)
 }
 
 // createRefused handles Graph refusing a pass for the policy's scope
@@ -230,7 +238,7 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 	if eff.planned {
 		asRun = "The policy as this run leaves it"
 	}
-	if targeted && (liveTargeted || written || (owner == passOwnerResource && planned != nil)) {
+	if targeted && (liveTargeted || written || (owner != passOwnerEphemeral && planned != nil)) {
 		p, err := c.CreatePassAfterPolicyChange(ctx, user.ID, np)
 		if err == nil {
 			return p, nil, nil
@@ -241,6 +249,9 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 			return nil, nil, err
 		}
 		timeouts := "timeouts.create"
+		if owner == passOwnerWave {
+			timeouts = "timeouts.create (timeouts.update for an entry added later)"
+		}
 		if owner == passOwnerEphemeral {
 			timeouts = "timeouts.open"
 		}
@@ -322,6 +333,10 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.UserPrincipalName)
 }
 
+// otherOwnerNote is said wherever a pass not managed here might be another object's.
+const otherOwnerNote = "The pass may instead belong to another object that issues passes for this user: an entratap_pass, an entry of an entratap_passes " +
+	"or an ephemeral entratap_pass, under another provider block or in another workspace. Then keep one of them, and import nothing another resource manages."
+
 func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s (%s) already has a Temporary Access Pass that is not managed here: id %s, created %s, valid from %s until %s (%s). ",
@@ -338,6 +353,7 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bo
 			"For many orphans at once (Terraform 1.14+), list them with the list resource entratap_pass and `terraform query -generate-config-out=orphans.tf`. "+
 			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.UserPrincipalName)
 		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true on that resource.")
+		b.WriteString("\n\n" + otherOwnerNote)
 	case passOwnerEphemeral:
 		if revoke {
 			fmt.Fprintf(&b, "\n\nThis ephemeral pass is revoked on close, so the pass found is not this run's: most likely an earlier run was interrupted "+
@@ -349,167 +365,6 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bo
 		}
 	}
 	return b.String()
-}
-
-// checkNewPass checks a pass about to be created against the clock, the
-// directory and the policy as this run leaves it (policy_plan.go: the live
-// policy with any planned entratap_policy laid over it), on whatever is
-// known. Errors stop the plan before anything is created; what only makes
-// the pass unusable is a warning. A failing read turns a check into a
-// warning: it must not block the plan. userMustExist is false when a 404 is
-// left to issuePass's wait. It returns the user when the lookup found it.
-func checkNewPass(ctx context.Context, c *graph.Client, run *runState, in passInputs, userMustExist bool) (*graph.User, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if s := in.StartDateTime; !s.IsNull() && !s.IsUnknown() {
-		if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
-			diags.AddAttributeError(path.Root("start_date_time"), "start_date_time is in the past",
-				fmt.Sprintf("start_date_time %s lies in the past (it is now %s). Omit it for a pass usable at once, or set a time in the future.",
-					s.ValueString(), passTime(time.Now())))
-		}
-	}
-	if c == nil {
-		return nil, diags // the provider is not configured yet: nothing to ask Graph
-	}
-
-	var user *graph.User
-	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
-		userID := in.UserID.ValueString()
-		// Waits out a 404 for graph.Config.ReplicationGrace: Terraform plans
-		// again during apply, when a user created in the same apply is known
-		// but may not have replicated yet.
-		var u *graph.User
-		var err error
-		if guidRE.MatchString(userID) {
-			// An object id needs no lookup: the list of the user's passes
-			// proves the user exists, and the create takes it (rememberList).
-			var passes []*graph.Pass
-			if passes, err = c.LookupPasses(ctx, userID); err == nil {
-				u = &graph.User{ID: strings.ToLower(userID), UserPrincipalName: userID}
-				run.rememberList(u.ID, passes)
-			}
-		} else {
-			u, err = c.LookupUser(ctx, userID)
-		}
-		switch {
-		case err == nil:
-			user = u
-		case graph.IsNotFound(err) && userMustExist:
-			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(
-				fmt.Sprintf("User %q does not exist in the tenant", userID), err)))
-		case !graph.IsNotFound(err):
-			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userID), err)))
-		}
-	}
-	if !in.UserID.IsNull() && !in.UserID.IsUnknown() {
-		// A caller who may not issue this pass: the policy checks below would only add noise.
-		callerDiags := checkCallerForPass(ctx, c, in.UserID.ValueString(), user)
-		diags.Append(callerDiags...)
-		if callerDiags.HasError() {
-			return user, diags
-		}
-	}
-	if user != nil && user.ExternalGuest() {
-		diags.AddAttributeWarning(path.Root("user_id"), "The user is a guest",
-			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", user.UserPrincipalName))
-	}
-
-	live, err := c.GetPolicyCached(ctx)
-	if err != nil {
-		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", err)))
-		return user, diags
-	}
-	pol := run.effective(live)
-	rangeOf := func(p graph.Policy) string {
-		return fmt.Sprintf("between %d and %d minutes", p.MinimumLifetimeInMinutes, p.MaximumLifetimeInMinutes)
-	}
-	policyRange := rangeOf(pol.Policy)
-	asRun := ""
-	if pol.planned {
-		asRun = " (the policy as this run leaves it)"
-	}
-	if l := in.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
-		v := l.ValueInt64()
-		within := func(p graph.Policy) bool {
-			return v >= int64(p.MinimumLifetimeInMinutes) && v <= int64(p.MaximumLifetimeInMinutes)
-		}
-		switch {
-		case within(pol.Policy):
-		case within(*live):
-			// Only a pass created before the policy changes gets this lifetime.
-			diags.AddAttributeWarning(path.Root("lifetime_in_minutes"), "Lifetime outside the policy this run sets",
-				fmt.Sprintf("lifetime_in_minutes = %d is within what the tenant's Temporary Access Pass policy allows now (%s), but outside what it allows%s: %s. "+
-					"A pass created after the policy changes (one that references the entratap_policy or depends on it) is refused.", v, rangeOf(*live), asRun, policyRange))
-		default:
-			now := ""
-			if rangeOf(*live) != policyRange {
-				now = fmt.Sprintf("; it allows %s now", rangeOf(*live))
-			}
-			diags.AddAttributeError(path.Root("lifetime_in_minutes"), "Lifetime outside the tenant's policy",
-				fmt.Sprintf("lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s%s%s. "+
-					"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range "+
-					"(in an entratap_policy of this configuration, which the pass then uses when it depends on it).", v, policyRange, asRun, now, pol.DefaultLifetimeInMinutes))
-		}
-	}
-	if o := in.IsUsableOnce; !o.IsNull() && !o.IsUnknown() && !o.ValueBool() && pol.IsUsableOnce {
-		diags.AddAttributeError(path.Root("is_usable_once"), "Multi-use pass under a one-time policy",
-			fmt.Sprintf("is_usable_once = false, but the tenant's Temporary Access Pass policy%s requires one-time passes (lifetimes %s). "+
-				"Set is_usable_once = true or omit it, or change the policy's is_usable_once.", asRun, policyRange))
-	}
-	if !pol.Enabled {
-		diags.AddWarning("The Temporary Access Pass policy is disabled",
-			fmt.Sprintf("The tenant's Temporary Access Pass policy%s is disabled: depending on the tenant, Microsoft Graph either refuses the pass "+
-				"or creates it reading DisabledByPolicy, unable to sign anyone in until the policy is enabled. "+
-				"An entratap_policy that enables it counts when the pass depends on it (a reference or depends_on).", asRun))
-	} else if user != nil && pol.targetsKnown {
-		targeted, err := userTargeted(ctx, c, &pol.Policy, user.ID)
-		switch {
-		case err != nil:
-			diags.Append(asWarning(graphDiag("Could not check whether the Temporary Access Pass policy targets the user", err)))
-		case !targeted:
-			diags.AddAttributeWarning(path.Root("user_id"), "The policy does not target the user",
-				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy%s, or is in its exclude targets: "+
-					"depending on the tenant, Microsoft Graph either refuses the pass or creates it reading DisabledByPolicy, unable to sign the user in. "+
-					"Add the user, or a group holding it, to the policy's include targets.", user.UserPrincipalName, asRun))
-		}
-	}
-	return user, diags
-}
-
-// userTargeted reports whether the policy lets the user sign in with a pass:
-// included (all users, the user, or a group holding the user) and not excluded.
-func userTargeted(ctx context.Context, c *graph.Client, pol *graph.Policy, userID string) (bool, error) {
-	var groups []string
-	for _, t := range append(append([]graph.Target{}, pol.IncludeTargets...), pol.ExcludeTargets...) {
-		if t.TargetType == "group" && t.ID != graph.AllUsers {
-			groups = append(groups, t.ID)
-		}
-	}
-	member := map[string]bool{}
-	if len(groups) > 0 {
-		ids, err := c.MemberGroups(ctx, userID, groups)
-		if err != nil {
-			return false, err
-		}
-		for _, id := range ids {
-			member[strings.ToLower(id)] = true
-		}
-	}
-	matches := func(t graph.Target) bool {
-		if t.TargetType == "user" {
-			return strings.EqualFold(t.ID, userID)
-		}
-		return t.ID == graph.AllUsers || member[strings.ToLower(t.ID)]
-	}
-	included := false
-	for _, t := range pol.IncludeTargets {
-		included = included || matches(t)
-	}
-	for _, t := range pol.ExcludeTargets {
-		if matches(t) {
-			return false, nil
-		}
-	}
-	return included, nil
 }
 
 func asWarning(d diag.Diagnostic) diag.Diagnostic {

@@ -172,12 +172,8 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
 		resp.Diagnostics.Append(diags...)
 		if user != nil && !resp.Diagnostics.HasError() {
-			if other, dup := planUser(r.client, user, plan.UserID.ValueString()); dup {
-				resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Two passes planned for one user",
-					fmt.Sprintf("user_id %q and user_id %q of another entratap_pass in this configuration are the same user, %s (%s). "+
-						"A user holds one Temporary Access Pass: the second create would silently replace the first, leaving a dead code in state. "+
-						"Keep one entratap_pass per user.", plan.UserID.ValueString(), other, user.UserPrincipalName, user.ID))
-			}
+			owner := fmt.Sprintf("an entratap_pass with user_id %q", plan.UserID.ValueString())
+			resp.Diagnostics.Append(claimDiag(r.run, user, owner, path.Root("user_id"))...)
 		}
 		switch {
 		case user != nil:

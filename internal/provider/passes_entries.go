@@ -137,6 +137,8 @@ func decodeWave(ctx context.Context, v types.Dynamic, diags *diag.Diagnostics) m
 		if e.UserID.IsNull() || (!e.UserID.IsUnknown() && e.UserID.ValueString() == "") {
 			diags.AddAttributeError(waveAt(k, "user_id"), "Missing user_id in passes",
 				fmt.Sprintf("passes[%q] has no user_id: each entry names its user, by object id or user principal name (alice@contoso.com).", k))
+		} else {
+			validateString(ctx, userKeyValidator{}, waveAt(k, "user_id"), e.UserID, diags)
 		}
 		validateString(ctx, rfc3339Validator{}, waveAt(k, "start_date_time"), e.StartDateTime, diags)
 		validateInt64(ctx, int64validator.Between(minLifetime, maxLifetime), waveAt(k, "lifetime_in_minutes"), e.LifetimeInMinutes, diags)

@@ -3,9 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -30,7 +30,10 @@ var (
 
 // PassesResource holds a whole wave of passes in one resource: one pass per map entry, read
 // and written through Graph's $batch, so that Terraform handles one object instead of thousands.
-type PassesResource struct{ client *graph.Client }
+type PassesResource struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewPassesResource() resource.Resource { return &PassesResource{} }
 
@@ -40,6 +43,7 @@ type passesModel struct {
 	ReplaceExisting types.Bool     `tfsdk:"replace_existing"`
 	Codes           types.Map      `tfsdk:"codes"`
 	Issued          types.Map      `tfsdk:"issued"`
+	NotIssued       types.Map      `tfsdk:"not_issued"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -56,6 +60,7 @@ type waveEntry struct {
 type issuedEntry struct {
 	ID                    types.String `tfsdk:"id"`
 	UserID                types.String `tfsdk:"user_id"`
+	UserObjectID          types.String `tfsdk:"user_object_id"`
 	CreatedDateTime       types.String `tfsdk:"created_date_time"`
 	StartDateTime         types.String `tfsdk:"start_date_time"`
 	ExpirationDateTime    types.String `tfsdk:"expiration_date_time"`
@@ -66,7 +71,7 @@ type issuedEntry struct {
 }
 
 var issuedAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "user_id": types.StringType, "created_date_time": types.StringType,
+	"id": types.StringType, "user_id": types.StringType, "user_object_id": types.StringType, "created_date_time": types.StringType,
 	"start_date_time": types.StringType, "expiration_date_time": types.StringType,
 	"lifetime_in_minutes": types.Int64Type, "is_usable_once": types.BoolType, "is_usable": types.BoolType,
 	"method_usability_reason": types.StringType,
@@ -87,13 +92,25 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"of 5,000 passes is about 250 requests, and calls pace themselves under Graph's throttling.\n\n" +
 			"Use `entratap_pass` for a handful of passes, or when each needs its own lifecycle (`replace_when_unusable`, `triggers`, `create_before_destroy`); " +
 			"use `entratap_passes` from a few hundred passes up, where one resource per pass makes Terraform itself the bottleneck.\n\n" +
-			"The codes are in `codes` (sensitive) and therefore in the state, as with `entratap_pass`. " +
-			"A pass that cannot be issued (an unknown user, a live pass not managed here) is named in the diagnostics; the passes that were issued stay in state, " +
-			"the failed entry keeps a null `id` in `issued`, and the next apply tries it again. " +
-			"At plan time each new entry is checked against the tenant's policy (lifetime range, one-time), as `entratap_pass` does; users are checked when the passes are issued.\n\n" +
-			"Import with `<key>=<user_id>/<pass_id>,<key>=<user_id>/<pass_id>,...`.\n\n" +
-			"Needs the Microsoft Graph permission `UserAuthenticationMethod.ReadWrite.All` (or the TAP-only `UserAuthMethod-TAP.ReadWrite.All`); " +
-			"the plan-time checks read the policy (`Policy.Read.AuthenticationMethod`) and only warn when they cannot.",
+			"Every entry keeps the guarantees of `entratap_pass`. At plan time each new entry is checked as `entratap_pass` checks a pass, with the messages " +
+			"naming the entry (`passes[\"key\"].lifetime_in_minutes`): its user exists (resolved to `issued[key].user_object_id`, shown in the plan), " +
+			"a signed-in caller has a role that covers the user and is not the user, the lifetime and one-time setting fit the policy **as this run leaves it** " +
+			"(an `entratap_policy` the wave depends on counts), and a disabled policy or a user it does not target is a warning. One user is one entry: " +
+			"two entries (or an entry and an `entratap_pass` or ephemeral pass of the same provider) naming one user, however written, are an error. " +
+			"An entry whose `user_id` is rewritten to name the same user another way (object id for UPN) keeps its pass. " +
+			"At apply, right after the creates, the wave checks that each user still holds the pass just created (a pass another workspace replaced " +
+			"at once is an error, never a dead code in state); a refresh waits out Graph's replication for a pass created moments ago; " +
+			"a pass refused while a policy change replicates is retried within `timeouts.create`.\n\n" +
+			"**A wave that could not issue every pass.** What can only fail at apply (Graph refusing or unreachable for some entries) leaves the passes " +
+			"that were issued in state with their codes, never issued again, and lists the others in `not_issued` (key to reason); the next apply tries them again. " +
+			"A later apply (an update) then fails the run. The first apply (a create) reports them as a warning: Terraform taints a resource whose create fails, " +
+			"and a tainted wave would be replaced whole on the next apply, throwing away every good pass. To fail that run too, add a postcondition:\n\n" +
+			"```hcl\nlifecycle {\n  postcondition {\n    condition     = length(self.not_issued) == 0\n    error_message = \"Passes not issued: ${join(\", \", keys(self.not_issued))}\"\n  }\n}\n```\n\n" +
+			"(a failed postcondition fails the run without tainting; `examples/modules/onboarding-wave` has it).\n\n" +
+			"The codes are in `codes` (sensitive) and therefore in the state, as with `entratap_pass`: a wave has no ephemeral form.\n\n" +
+			"Import with `<key>=<user_id>/<pass_id>,<key>=<user_id>/<pass_id>,...` (each key and each user once).\n\n" +
+			"Needs the Microsoft Graph permission `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`; " +
+			"the plan-time checks also read the policy (`Policy.Read.AuthenticationMethod`) and group memberships (`GroupMember.Read.All`), and only warn when they cannot.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -105,7 +122,8 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Required: true,
 				MarkdownDescription: "The wave: a map from keys of your choice (a student number, an email) to entries. Each entry is an object that sets `user_id` " +
 					"(required: an object id or a user principal name) and may set `start_date_time`, `lifetime_in_minutes` and `is_usable_once`, with the meaning, " +
-					"ranges and plan-time checks of the attributes of the same names on `entratap_pass`; any other setting is an error. Changing an entry replaces that pass only. " +
+					"ranges and plan-time checks of the attributes of the same names on `entratap_pass`; any other setting is an error. Changing an entry replaces that pass only, " +
+					"except a `user_id` naming the same user another way. " +
 					"(The attribute is dynamic so that a wave of thousands plans in linear time; write it as a map or object literal, or a `for` expression.)",
 			},
 			"replace_existing": schema.BoolAttribute{
@@ -126,8 +144,14 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:    true,
 				ElementType: issuedType,
 				MarkdownDescription: "Each pass as issued, by key: `id` (null for an entry whose pass could not be issued or was deleted outside Terraform: the next apply issues it), " +
-					"`user_id` (as configured), `created_date_time`, `start_date_time`, `expiration_date_time` (RFC 3339), `lifetime_in_minutes`, `is_usable_once`, " +
+					"`user_id` (as configured), `user_object_id` (resolved at plan time), `created_date_time`, `start_date_time`, `expiration_date_time` (RFC 3339), `lifetime_in_minutes`, `is_usable_once`, " +
 					"and `is_usable` / `method_usability_reason` (" + passDocs["method_usability_reason"] + " Updated on refresh.)",
+			},
+			"not_issued": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The entries whose pass the last apply could not issue, by key, with why; empty when every entry holds its pass. " +
+					"Check it with a postcondition (`length(self.not_issued) == 0`) to fail the run that could not issue them.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
@@ -136,6 +160,7 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 func (r *PassesResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 // ValidateConfig checks the shape and settings of every entry (passes is dynamic: the
@@ -149,62 +174,8 @@ func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.Valida
 	decodeWave(ctx, v, &resp.Diagnostics)
 }
 
-// entries decodes the passes value, already validated; nil when its entries are not known yet.
-func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
-	var ignored diag.Diagnostics // reported once, by ValidateConfig
-	return decodeWave(ctx, v, &ignored)
-}
-
-func issuedOf(_ context.Context, m types.Map, _ *diag.Diagnostics) map[string]issuedEntry {
-	out := map[string]issuedEntry{}
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for k, v := range m.Elements() {
-		o, ok := v.(basetypes.ObjectValue)
-		if !ok || o.IsUnknown() || o.IsNull() {
-			continue
-		}
-		a := o.Attributes()
-		var e issuedEntry
-		e.ID, _ = a["id"].(types.String)
-		e.UserID, _ = a["user_id"].(types.String)
-		e.CreatedDateTime, _ = a["created_date_time"].(types.String)
-		e.StartDateTime, _ = a["start_date_time"].(types.String)
-		e.ExpirationDateTime, _ = a["expiration_date_time"].(types.String)
-		e.LifetimeInMinutes, _ = a["lifetime_in_minutes"].(types.Int64)
-		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
-		e.IsUsable, _ = a["is_usable"].(types.Bool)
-		e.MethodUsabilityReason, _ = a["method_usability_reason"].(types.String)
-		out[k] = e
-	}
-	return out
-}
-
-// keeps reports whether the pass issued for an entry still fits it: same user, and every
-// setting the entry fixes equal to the pass's (an unset setting is the policy's, whatever it was).
-func keeps(e waveEntry, is issuedEntry) bool {
-	if is.ID.IsNull() || is.ID.IsUnknown() || e.UserID.IsUnknown() || e.UserID.ValueString() != is.UserID.ValueString() {
-		return false
-	}
-	if s := e.StartDateTime; !s.IsNull() {
-		want, err1 := time.Parse(time.RFC3339, s.ValueString())
-		have, err2 := time.Parse(time.RFC3339, is.StartDateTime.ValueString())
-		if s.IsUnknown() || err1 != nil || err2 != nil || !want.Equal(have) {
-			return false
-		}
-	}
-	if l := e.LifetimeInMinutes; !l.IsNull() && (l.IsUnknown() || l.ValueInt64() != is.LifetimeInMinutes.ValueInt64()) {
-		return false
-	}
-	if o := e.IsUsableOnce; !o.IsNull() && (o.IsUnknown() || o.ValueBool() != is.IsUsableOnce.ValueBool()) {
-		return false
-	}
-	return true
-}
-
 // ModifyPlan keeps the entries whose pass still fits, marks the others (new or changed) as
-// known after apply, and checks those against the tenant's policy.
+// known after apply, and checks those as entratap_pass checks a new pass (passes_plan.go).
 func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -223,16 +194,16 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	want := entries(ctx, plan.Passes)
 	if want == nil {
-		plan.Codes, plan.Issued = types.MapUnknown(types.StringType), types.MapUnknown(issuedType)
+		plan.Codes, plan.Issued, plan.NotIssued = types.MapUnknown(types.StringType), types.MapUnknown(issuedType), types.MapUnknown(types.StringType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	had := issuedOf(ctx, prior.Issued, &resp.Diagnostics)
+	wp := planWave(ctx, r.client, r.run, want, issuedOf(prior.Issued))
+	resp.Diagnostics.Append(wp.diags...)
 	priorCodes := prior.Codes.Elements()
 	issued, codes := map[string]attr.Value{}, map[string]attr.Value{}
-	var fresh []string
-	for k, e := range want {
-		if is, ok := had[k]; ok && keeps(e, is) {
+	for k := range want {
+		if is, ok := wp.kept[k]; ok {
 			issued[k] = issuedValue(is)
 			codes[k] = types.StringNull()
 			if c, ok := priorCodes[k]; ok {
@@ -240,108 +211,24 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			}
 			continue
 		}
-		issued[k], codes[k] = pendingIssued(e.UserID), types.StringUnknown()
-		fresh = append(fresh, k)
+		issued[k], codes[k] = pendingIssued(want[k].UserID, wp.objectIDs[k]), types.StringUnknown()
 	}
 	var d diag.Diagnostics
 	plan.Issued, d = types.MapValue(issuedType, issued)
 	resp.Diagnostics.Append(d...)
 	plan.Codes, d = types.MapValue(types.StringType, codes)
 	resp.Diagnostics.Append(d...)
+	plan.NotIssued = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	if len(wp.fresh) > 0 {
+		plan.NotIssued = types.MapUnknown(types.StringType)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	sort.Strings(fresh)
-	resp.Diagnostics.Append(checkWave(ctx, r.client, want, fresh)...)
-}
-
-// checkWave checks the entries about to be issued against the clock and the live policy, as
-// checkNewPass does for one pass; the policy is read once (cached) for the whole wave.
-func checkWave(ctx context.Context, c *graph.Client, want map[string]waveEntry, keys []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for _, k := range keys {
-		if s := want[k].StartDateTime; !s.IsNull() && !s.IsUnknown() {
-			if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil && t.Before(time.Now().Add(-passStartSlack)) {
-				diags.AddAttributeError(waveAt(k, "start_date_time"), "start_date_time is in the past",
-					fmt.Sprintf("passes[%q].start_date_time %s lies in the past (it is now %s). Omit it for a pass usable at once, or set a time in the future.",
-						k, s.ValueString(), passTime(time.Now())))
-			}
-		}
-	}
-	if c == nil || len(keys) == 0 {
-		return diags
-	}
-	pol, err := c.GetPolicyCached(ctx)
-	if err != nil {
-		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the passes against it", err)))
-		return diags
-	}
-	policyRange := fmt.Sprintf("between %d and %d minutes", pol.MinimumLifetimeInMinutes, pol.MaximumLifetimeInMinutes)
-	for _, k := range keys {
-		e := want[k]
-		if l := e.LifetimeInMinutes; !l.IsNull() && !l.IsUnknown() {
-			if v := l.ValueInt64(); v < int64(pol.MinimumLifetimeInMinutes) || v > int64(pol.MaximumLifetimeInMinutes) {
-				diags.AddAttributeError(waveAt(k, "lifetime_in_minutes"), "Lifetime outside the tenant's policy",
-					fmt.Sprintf("passes[%q].lifetime_in_minutes = %d is outside what the tenant's Temporary Access Pass policy allows: %s. "+
-						"Choose a lifetime in that range, omit it for the policy's default (%d minutes), or widen the policy's range first.", k, v, policyRange, pol.DefaultLifetimeInMinutes))
-			}
-		}
-		if o := e.IsUsableOnce; !o.IsNull() && !o.IsUnknown() && !o.ValueBool() && pol.IsUsableOnce {
-			diags.AddAttributeError(waveAt(k, "is_usable_once"), "Multi-use pass under a one-time policy",
-				fmt.Sprintf("passes[%q].is_usable_once = false, but the tenant's Temporary Access Pass policy requires one-time passes. Set it to true or omit it, or change the policy first.", k))
-		}
-	}
-	if !pol.Enabled {
-		diags.AddWarning("The Temporary Access Pass policy is disabled",
-			"The tenant's Temporary Access Pass policy is disabled right now: the passes will be created, but they read DisabledByPolicy and cannot sign anyone in until the policy is enabled.")
-	}
-	return diags
-}
-
-// pendingIssued is the plan of an entry to issue: the user, and the rest known after apply.
-func pendingIssued(userID types.String) attr.Value {
-	v := map[string]attr.Value{}
-	for name, t := range issuedAttrTypes {
-		switch t {
-		case types.StringType:
-			v[name] = types.StringUnknown()
-		case types.Int64Type:
-			v[name] = types.Int64Unknown()
-		case types.BoolType:
-			v[name] = types.BoolUnknown()
-		}
-	}
-	v["user_id"] = userID
-	o, _ := types.ObjectValue(issuedAttrTypes, v)
-	return o
-}
-
-func issuedValue(e issuedEntry) attr.Value {
-	return types.ObjectValueMust(issuedAttrTypes, map[string]attr.Value{
-		"id": e.ID, "user_id": e.UserID, "created_date_time": e.CreatedDateTime, "start_date_time": e.StartDateTime,
-		"expiration_date_time": e.ExpirationDateTime, "lifetime_in_minutes": e.LifetimeInMinutes, "is_usable_once": e.IsUsableOnce,
-		"is_usable": e.IsUsable, "method_usability_reason": e.MethodUsabilityReason,
-	})
-}
-
-func issuedFromPass(userID string, p *graph.Pass) issuedEntry {
-	return issuedEntry{
-		ID: types.StringValue(p.ID), UserID: types.StringValue(userID),
-		CreatedDateTime: types.StringValue(passTime(p.CreatedDateTime)), StartDateTime: types.StringValue(passTime(p.StartDateTime)),
-		ExpirationDateTime: types.StringValue(passTime(p.ExpirationDateTime())), LifetimeInMinutes: types.Int64Value(int64(p.LifetimeInMinutes)),
-		IsUsableOnce: types.BoolValue(p.IsUsableOnce), IsUsable: types.BoolValue(p.IsUsable), MethodUsabilityReason: types.StringValue(p.MethodUsabilityReason),
-	}
-}
-
-// notIssued is the entry of a pass that could not be issued: the user, nothing else.
-func notIssued(userID string) issuedEntry {
-	return issuedEntry{ID: types.StringNull(), UserID: types.StringValue(userID), CreatedDateTime: types.StringNull(),
-		StartDateTime: types.StringNull(), ExpirationDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(),
-		IsUsableOnce: types.BoolNull(), IsUsable: types.BoolNull(), MethodUsabilityReason: types.StringNull()}
 }
 
 func (r *PassesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan passesModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if resp.Diagnostics.HasError() || !clientReady(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
@@ -349,238 +236,53 @@ func (r *PassesResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	plan.ID = types.StringValue(uuid.NewString())
-	state, failed, diags := r.converge(ctx, nil, plan)
-	resp.Diagnostics.Append(diags...)
-	if len(failed) > 0 && len(failed) == len(entries(ctx, plan.Passes)) {
-		resp.Diagnostics.Append(failedDiag(failed, false))
+	state, out := r.converge(ctx, nil, plan)
+	resp.Diagnostics.Append(out.diags...)
+	if len(out.failed) > 0 && len(out.failed) == len(entries(ctx, plan.Passes)) {
+		resp.Diagnostics.Append(out.failedDiags(diag.SeverityError)...)
 		return // nothing made: no state
 	}
-	if len(failed) > 0 {
-		// An error here would taint the whole wave (and replace every pass on the next
-		// apply): the passes made stay, the failed entries are named and retried next time.
-		resp.Diagnostics.Append(failedDiag(failed, true))
-	}
+	// An error here would taint the whole wave (and replace every pass on the next apply):
+	// the passes made stay, the failed ones are in not_issued, a warning here, and the
+	// postcondition the docs give fails the run.
+	resp.Diagnostics.Append(out.failedDiags(diag.SeverityWarning)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *PassesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior passesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
-		return
-	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	plan.ID = prior.ID
-	state, failed, diags := r.converge(ctx, &prior, plan)
-	resp.Diagnostics.Append(diags...)
-	if len(failed) > 0 {
-		resp.Diagnostics.Append(failedDiag(failed, false)) // an update's state is kept with its errors
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// failedDiag names the entries whose pass could not be issued, with why.
-func failedDiag(failed []string, warning bool) diag.Diagnostic {
-	summary := fmt.Sprintf("%d Temporary Access Pass(es) of the wave could not be issued", len(failed))
-	detail := strings.Join(failed, "\n") + "\n\nThe other passes were issued and are in state; these entries keep a null id in `issued`, and the next apply tries them again."
-	if warning {
-		return diag.NewWarningDiagnostic(summary, detail)
-	}
-	return diag.NewErrorDiagnostic(summary, detail)
-}
-
-// waveChunk is how many entries are guarded, then issued, at a time: ten batches.
-const waveChunk = 10 * graph.MaxBatch
-
-// guardedChunk is a chunk of entries to issue, with why each blocked one may not be.
-type guardedChunk struct {
-	keys    []string
-	blocked map[string]string
-}
-
-// guard is the existing-pass guard for the users of keys this wave does not already hold
-// a pass for: a user with a live pass not managed here is blocked, with why.
-func (r *PassesResource) guard(ctx context.Context, keys []string, want map[string]waveEntry, held map[string]bool, replaceExisting bool) map[string]string {
-	blocked := map[string]string{}
-	if replaceExisting {
-		return blocked
-	}
-	var guardKeys, guardUsers []string
-	for _, k := range keys {
-		if u := want[k].UserID.ValueString(); !held[strings.ToLower(u)] {
-			guardKeys, guardUsers = append(guardKeys, k), append(guardUsers, u)
-		}
-	}
-	if len(guardUsers) == 0 {
-		return blocked
-	}
-	lists, errs := r.client.ListPassesOf(ctx, guardUsers)
-	for i, k := range guardKeys {
-		if errs[i] != nil {
-			blocked[k] = errs[i].Error()
-			continue
-		}
-		for _, p := range lists[i] {
-			if p.Live() {
-				blocked[k] = fmt.Sprintf("the user already has a live Temporary Access Pass not managed here (id %s, valid until %s); "+
-					"set replace_existing = true to replace it, or delete it first", p.ID, passTime(p.ExpirationDateTime()))
-			}
-		}
-	}
-	return blocked
-}
-
-// converge brings the tenant to plan from prior (nil on create): it deletes the passes of
-// removed entries and of entries moved to another user, checks the users of new entries for
-// live passes not managed here, and issues the passes of new and changed entries, all
-// through $batch. failed lists one line per entry that could not be issued or deleted.
-func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan passesModel) (passesModel, []string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	want := entries(ctx, plan.Passes)
-	had := map[string]issuedEntry{}
-	priorCodes := map[string]attr.Value{}
-	if prior != nil {
-		had = issuedOf(ctx, prior.Issued, &diags)
-		priorCodes = prior.Codes.Elements()
-	}
-	issued, codes := map[string]issuedEntry{}, map[string]attr.Value{}
-	var failed []string
-	var issueKeys []string
-	held := map[string]bool{} // users whose pass this wave holds: their pass is ours to replace
-	var toDelete []graph.PassRef
-	var deleteKeys []string
-	for k, is := range had {
-		if !is.ID.IsNull() {
-			held[strings.ToLower(is.UserID.ValueString())] = true
-		}
-		e, ok := want[k]
-		if !is.ID.IsNull() && (!ok || e.UserID.ValueString() != is.UserID.ValueString()) {
-			toDelete = append(toDelete, graph.PassRef{UserID: is.UserID.ValueString(), PassID: is.ID.ValueString()})
-			deleteKeys = append(deleteKeys, k)
-		}
-	}
-	for k, e := range want {
-		if is, ok := had[k]; ok && keeps(e, is) {
-			issued[k] = is
-			codes[k] = types.StringNull()
-			if c, ok := priorCodes[k]; ok {
-				codes[k] = c
-			}
-			continue
-		}
-		issueKeys = append(issueKeys, k)
-	}
-	sort.Strings(issueKeys)
-
-	// The existing-pass guard and the creates, pipelined by chunks: the guard of one chunk
-	// reads while the chunk before it is written, so the writes (Graph's scarcest quota)
-	// start after the first chunk's reads, not after every user's.
-	guarded := make(chan guardedChunk, 1)
-	go func() {
-		defer close(guarded)
-		for start := 0; start < len(issueKeys); start += waveChunk {
-			keys := issueKeys[start:min(start+waveChunk, len(issueKeys))]
-			guarded <- guardedChunk{keys: keys, blocked: r.guard(ctx, keys, want, held, plan.ReplaceExisting.ValueBool())}
-		}
-	}()
-	for chunk := range guarded {
-		var users []string
-		var news []graph.NewPass
-		var sent []string
-		for _, k := range chunk.keys {
-			e := want[k]
-			if why, ok := chunk.blocked[k]; ok {
-				failed = append(failed, fmt.Sprintf("%s (user %s): %s", k, e.UserID.ValueString(), why))
-				continue
-			}
-			np, err := passInputs{UserID: e.UserID, StartDateTime: e.StartDateTime, LifetimeInMinutes: e.LifetimeInMinutes, IsUsableOnce: e.IsUsableOnce}.newPass()
-			if err != nil {
-				failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, e.UserID.ValueString(), err))
-				continue
-			}
-			users, news, sent = append(users, e.UserID.ValueString()), append(news, np), append(sent, k)
-		}
-		for i, res := range r.client.CreatePasses(ctx, users, news) {
-			k := sent[i]
-			if res.Err != nil {
-				failed = append(failed, fmt.Sprintf("%s (user %s): %v", k, users[i], res.Err))
-				continue
-			}
-			issued[k] = issuedFromPass(users[i], res.Pass)
-			codes[k] = types.StringValue(res.Pass.Code)
-		}
-	}
-	for _, k := range issueKeys {
-		if _, ok := issued[k]; ok {
-			continue
-		}
-		// Not issued. A changed entry for the same user still holds its old pass: keep it.
-		if is, ok := had[k]; ok && !is.ID.IsNull() && is.UserID.ValueString() == want[k].UserID.ValueString() {
-			issued[k] = is
-			codes[k] = types.StringNull()
-			if c, ok := priorCodes[k]; ok {
-				codes[k] = c
-			}
-			continue
-		}
-		issued[k], codes[k] = notIssued(want[k].UserID.ValueString()), types.StringNull()
-	}
-	for i, err := range r.client.DeletePasses(ctx, toDelete) {
-		if err != nil {
-			diags.AddError("A Temporary Access Pass of a removed entry could not be deleted",
-				fmt.Sprintf("Entry %s (user %s, pass %s): %v\n\nThe entry is gone from state; delete the pass in Entra, or import it into an entratap_pass.",
-					deleteKeys[i], toDelete[i].UserID, toDelete[i].PassID, err))
-		}
-	}
-	state := plan
-	iv := map[string]attr.Value{}
-	for k, e := range issued {
-		iv[k] = issuedValue(e)
-	}
-	var d diag.Diagnostics
-	state.Issued, d = types.MapValue(issuedType, iv)
-	diags.Append(d...)
-	state.Codes, d = types.MapValue(types.StringType, codes)
-	diags.Append(d...)
-	sort.Strings(failed)
-	return state, failed, diags
 }
 
 // Read refreshes every issued pass through $batch; a pass gone from the tenant leaves its
-// entry with a null id, so that the next plan issues it again.
+// entry with a null id, so that the next plan issues it again. A 404 for a pass created
+// moments ago is Graph replicating: it is read again, as entratap_pass does.
 func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state passesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if resp.Diagnostics.HasError() || !clientReady(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	had := issuedOf(ctx, state.Issued, &resp.Diagnostics)
+	had := issuedOf(state.Issued)
 	var keys []string
 	var refs []graph.PassRef
 	for k, is := range had {
 		if !is.ID.IsNull() {
 			keys = append(keys, k)
-			refs = append(refs, graph.PassRef{UserID: is.UserID.ValueString(), PassID: is.ID.ValueString()})
+			refs = append(refs, graph.PassRef{UserID: is.userKey(), PassID: is.ID.ValueString()})
 		}
 	}
-	codes := state.Codes.Elements()
-	newCodes := map[string]attr.Value{}
-	for k, v := range codes {
-		newCodes[k] = v
+	newCodes := maps.Clone(state.Codes.Elements())
+	if newCodes == nil {
+		newCodes = map[string]attr.Value{}
 	}
 	for i, res := range r.client.GetPasses(ctx, refs) {
 		k := keys[i]
+		if graph.IsNotFound(res.Err) && passIsYoung(had[k].CreatedDateTime) {
+			res.Pass, res.Err = r.client.GetPass(ctx, refs[i].UserID, refs[i].PassID, true)
+		}
 		switch {
 		case graph.IsNotFound(res.Err):
-			had[k] = notIssued(had[k].UserID.ValueString())
+			had[k] = notIssued(had[k].UserID.ValueString(), had[k].UserObjectID)
 			newCodes[k] = types.StringNull()
 		case res.Err != nil:
 			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the pass of entry %s failed", k), res.Err))
@@ -602,13 +304,34 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(d...)
 	state.Codes, d = types.MapValue(types.StringType, newCodes)
 	resp.Diagnostics.Append(d...)
+	if state.NotIssued.IsNull() || state.NotIssued.IsUnknown() {
+		state.NotIssued = types.MapValueMust(types.StringType, map[string]attr.Value{}) // state from before not_issued
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *PassesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior passesModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() || !clientReady(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	plan.ID = prior.ID
+	state, out := r.converge(ctx, &prior, plan)
+	resp.Diagnostics.Append(out.diags...)
+	resp.Diagnostics.Append(out.failedDiags(diag.SeverityError)...) // an update's state is kept with its errors: no taint
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state passesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if resp.Diagnostics.HasError() || !clientReady(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -617,9 +340,9 @@ func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 	var refs []graph.PassRef
 	var keys []string
-	for k, is := range issuedOf(ctx, state.Issued, &resp.Diagnostics) {
+	for k, is := range issuedOf(state.Issued) {
 		if !is.ID.IsNull() {
-			refs = append(refs, graph.PassRef{UserID: is.UserID.ValueString(), PassID: is.ID.ValueString()})
+			refs = append(refs, graph.PassRef{UserID: is.userKey(), PassID: is.ID.ValueString()})
 			keys = append(keys, k)
 		}
 	}
@@ -636,24 +359,53 @@ func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
+// entries decodes the passes value, already validated; nil when its entries are not known yet.
+func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
+	var ignored diag.Diagnostics // reported once, by ValidateConfig
+	return decodeWave(ctx, v, &ignored)
+}
+
 // importedWaveID marks a wave that came in through import.
 const importedWaveID = "imported"
 
-// ImportState takes <key>=<user_id>/<pass_id>,...; Read fills in the passes.
+// ImportState takes <key>=<user_id>/<pass_id>,...; Read fills in the passes. Each key and
+// each user once: one pass under two keys would be deleted by one and kept by the other.
 func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	users := map[string]string{}
 	issued := map[string]attr.Value{}
 	codes := map[string]attr.Value{}
+	byUser := map[string]string{} // lower-case object id (or user_id as written) -> key
 	for _, part := range strings.Split(req.ID, ",") {
 		k, ref, ok := strings.Cut(strings.TrimSpace(part), "=")
-		user, pass, ok2 := strings.Cut(ref, "/")
-		if !ok || !ok2 || k == "" || user == "" || pass == "" {
+		i := strings.LastIndex(ref, "/")
+		if !ok || i <= 0 || i == len(ref)-1 || k == "" {
 			resp.Diagnostics.AddError("Invalid import id",
-				fmt.Sprintf("Import a wave with <key>=<user_id>/<pass_id>, comma-separated, e.g. alice=USER_ID/PASS_ID,bob=USER_ID/PASS_ID. Got %q.", part))
+				fmt.Sprintf("Import a wave with <key>=<user_id>/<pass_id>, comma-separated, e.g. alice=USER_ID/PASS_ID,bob=USER_ID/PASS_ID. Got %q.", graph.Truncate(part, 200)))
 			return
 		}
-		users[k] = user
-		e := notIssued(user)
+		user, pass := ref[:i], ref[i+1:]
+		if _, dup := users[k]; dup {
+			resp.Diagnostics.AddError("Invalid import id: a key twice",
+				fmt.Sprintf("Key %q appears twice in the import id; each entry of the wave is imported once.", k))
+			return
+		}
+		objectID := types.StringNull()
+		userKey := strings.ToLower(user)
+		if r.client != nil {
+			u, err := r.client.GetUser(ctx, user)
+			if err != nil {
+				resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Invalid import id: reading user %q of entry %q failed", graph.Truncate(user, 120), k), err))
+				return
+			}
+			objectID, userKey = types.StringValue(u.ID), strings.ToLower(u.ID)
+		}
+		if other, dup := byUser[userKey]; dup {
+			resp.Diagnostics.AddError("Invalid import id: one user under two keys",
+				fmt.Sprintf("Keys %q and %q name the same user (%s). A user holds one Temporary Access Pass, so one entry of the wave holds it: import it under one key.", other, k, user))
+			return
+		}
+		byUser[userKey], users[k] = k, user
+		e := notIssued(user, objectID)
 		e.ID = types.StringValue(pass)
 		issued[k], codes[k] = issuedValue(e), types.StringNull()
 	}
@@ -665,5 +417,100 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("passes"), waveValue(users))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("issued"), im)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("codes"), cm)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("not_issued"), types.MapValueMust(types.StringType, map[string]attr.Value{}))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+}
+
+// issuedOf reads the issued map of a state or plan; an unknown entry is left out.
+func issuedOf(m types.Map) map[string]issuedEntry {
+	out := map[string]issuedEntry{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for k, v := range m.Elements() {
+		o, ok := v.(basetypes.ObjectValue)
+		if !ok || o.IsUnknown() || o.IsNull() {
+			continue
+		}
+		a := o.Attributes()
+		var e issuedEntry
+		e.ID, _ = a["id"].(types.String)
+		e.UserID, _ = a["user_id"].(types.String)
+		e.UserObjectID, _ = a["user_object_id"].(types.String)
+		e.CreatedDateTime, _ = a["created_date_time"].(types.String)
+		e.StartDateTime, _ = a["start_date_time"].(types.String)
+		e.ExpirationDateTime, _ = a["expiration_date_time"].(types.String)
+		e.LifetimeInMinutes, _ = a["lifetime_in_minutes"].(types.Int64)
+		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
+		e.IsUsable, _ = a["is_usable"].(types.Bool)
+		e.MethodUsabilityReason, _ = a["method_usability_reason"].(types.String)
+		out[k] = e
+	}
+	return out
+}
+
+// userKey names the entry's user in a request: the object id once known.
+func (is issuedEntry) userKey() string {
+	if id := is.UserObjectID.ValueString(); id != "" {
+		return id
+	}
+	return is.UserID.ValueString()
+}
+
+// pendingIssued is the plan of an entry to issue: the user (and its object id, when resolved),
+// and the rest known after apply.
+func pendingIssued(userID types.String, objectID string) attr.Value {
+	v := map[string]attr.Value{}
+	for name, t := range issuedAttrTypes {
+		switch t {
+		case types.StringType:
+			v[name] = types.StringUnknown()
+		case types.Int64Type:
+			v[name] = types.Int64Unknown()
+		case types.BoolType:
+			v[name] = types.BoolUnknown()
+		}
+	}
+	v["user_id"] = userID
+	if objectID != "" {
+		v["user_object_id"] = types.StringValue(objectID)
+	}
+	return types.ObjectValueMust(issuedAttrTypes, v)
+}
+
+func issuedValue(e issuedEntry) attr.Value {
+	objectID := e.UserObjectID
+	if objectID.IsUnknown() {
+		objectID = types.StringNull()
+	}
+	return types.ObjectValueMust(issuedAttrTypes, map[string]attr.Value{
+		"id": e.ID, "user_id": e.UserID, "user_object_id": objectID, "created_date_time": e.CreatedDateTime, "start_date_time": e.StartDateTime,
+		"expiration_date_time": e.ExpirationDateTime, "lifetime_in_minutes": e.LifetimeInMinutes, "is_usable_once": e.IsUsableOnce,
+		"is_usable": e.IsUsable, "method_usability_reason": e.MethodUsabilityReason,
+	})
+}
+
+// issuedFromPass is the entry of a pass read or created by the user's object id (or, in a
+// state from before user_object_id, by user_id as written: then the object id stays unknown).
+func issuedFromPass(userID string, p *graph.Pass) issuedEntry {
+	e := issuedEntry{
+		ID: types.StringValue(p.ID), UserID: types.StringValue(userID), UserObjectID: types.StringNull(),
+		CreatedDateTime: types.StringValue(passTime(p.CreatedDateTime)), StartDateTime: types.StringValue(passTime(p.StartDateTime)),
+		ExpirationDateTime: types.StringValue(passTime(p.ExpirationDateTime())), LifetimeInMinutes: types.Int64Value(int64(p.LifetimeInMinutes)),
+		IsUsableOnce: types.BoolValue(p.IsUsableOnce), IsUsable: types.BoolValue(p.IsUsable), MethodUsabilityReason: types.StringValue(p.MethodUsabilityReason),
+	}
+	if guidRE.MatchString(p.UserID) {
+		e.UserObjectID = types.StringValue(strings.ToLower(p.UserID))
+	}
+	return e
+}
+
+// notIssued is the entry of a pass that could not be issued: the user, nothing else.
+func notIssued(userID string, objectID types.String) issuedEntry {
+	if objectID.IsUnknown() {
+		objectID = types.StringNull()
+	}
+	return issuedEntry{ID: types.StringNull(), UserID: types.StringValue(userID), UserObjectID: objectID, CreatedDateTime: types.StringNull(),
+		StartDateTime: types.StringNull(), ExpirationDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(),
+		IsUsableOnce: types.BoolNull(), IsUsable: types.BoolNull(), MethodUsabilityReason: types.StringNull()}
 }

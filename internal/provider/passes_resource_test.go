@@ -169,16 +169,25 @@ func TestAccPassesResource_partialFailureAndGuard(t *testing.T) {
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
 			{
+				// A user who does not exist fails at plan, naming the entry: nothing is issued.
 				Config: wavePasses(m, map[string][2]string{
 					"alice": {graphmock.AliceID, ""},
 					"ghost": {"00000000-0000-4000-8000-00000000dead", ""},
 				}),
+				ExpectError: passErr(`User "00000000-0000-4000-8000-00000000dead" does not exist in the tenant (passes["ghost"])`),
+			},
+			{
+				PreConfig: func() {
+					if n := len(m.Snapshot().Passes); n != 0 {
+						t.Fatalf("%d passes issued by a plan that failed", n)
+					}
+				},
+				Config: wavePasses(m, map[string][2]string{"alice": {graphmock.AliceID, ""}}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, issuedAt("alice", "id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(addr, issuedAt("ghost", "id"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, issuedAt("ghost", "user_id"), knownvalue.StringExact("00000000-0000-4000-8000-00000000dead")),
+					statecheck.ExpectKnownValue(addr, issuedAt("alice", "user_object_id"), knownvalue.StringExact(graphmock.AliceID)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("not_issued"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
-				ExpectNonEmptyPlan: true, // the ghost's pass is still to issue
 			},
 			{
 				// A live pass not managed here blocks its entry only (an update's failure is an error).

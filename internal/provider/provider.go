@@ -230,7 +230,7 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		return
 	}
-	data := &providerData{client: client, run: &runState{}}
+	data := &providerData{client: client, run: newRunState()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -1,0 +1,200 @@
+package provider
+
+// The plan of an entratap_passes: which entries keep their pass, which are issued, and the
+// check of each entry to issue, the same as entratap_pass's (pass_check.go) with the users
+// gathered through $batch.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
+)
+
+// wavePlan is what the plan of a wave decides.
+type wavePlan struct {
+	kept      map[string]issuedEntry // entries whose pass stays, user_id as now written
+	fresh     []string               // entries to issue, sorted
+	objectIDs map[string]string      // fresh entries' users, resolved at plan (lower-case object ids)
+	diags     diag.Diagnostics
+}
+
+// entryAt is where the settings of entry k are written.
+func entryAt(k string) passAt { return func(setting string) path.Path { return waveAt(k, setting) } }
+
+// entryOwner names an entry as the owner of its user's pass, in messages.
+func entryOwner(k string, e waveEntry) string {
+	return fmt.Sprintf("passes[%q] (user_id %q) of an entratap_passes", k, e.UserID.ValueString())
+}
+
+// roleFanOut bounds the directory-role reads of one plan (one per user, signed in as an
+// Authentication Administrator only).
+const roleFanOut = 8
+
+func planWave(ctx context.Context, c *graph.Client, run *runState, want map[string]waveEntry, had map[string]issuedEntry) wavePlan {
+	wp := wavePlan{kept: map[string]issuedEntry{}, objectIDs: map[string]string{}}
+	var candidates []string // settings fit, user_id written differently: the same user?
+	for _, k := range sortedKeys(want) {
+		e := want[k]
+		is, ok := had[k]
+		switch {
+		case !ok || !settingsFit(e, is):
+			wp.fresh = append(wp.fresh, k)
+		case strings.EqualFold(e.UserID.ValueString(), is.UserID.ValueString()):
+			is.UserID = e.UserID
+			wp.kept[k] = is
+		case c != nil && !e.UserID.IsUnknown() && is.UserObjectID.ValueString() != "":
+			candidates = append(candidates, k)
+		default:
+			wp.fresh = append(wp.fresh, k)
+		}
+	}
+	pc := newPassCheck(ctx, c, run)
+	subjects := map[string]passSubject{}
+	if pc.configured {
+		var keys, refs []string
+		for _, k := range append(slices.Clone(candidates), wp.fresh...) {
+			if u := want[k].UserID; !u.IsUnknown() && !u.IsNull() {
+				keys, refs = append(keys, k), append(refs, u.ValueString())
+			}
+		}
+		users, errs := c.LookupUsers(ctx, refs)
+		for i, k := range keys {
+			subjects[k] = passSubject{user: users[i], lookupErr: errs[i]}
+		}
+	}
+	for _, k := range candidates {
+		if s := subjects[k]; s.user != nil && strings.EqualFold(s.user.ID, had[k].UserObjectID.ValueString()) {
+			is := had[k]
+			is.UserID = want[k].UserID // the same user written another way: kept, updated in place
+			wp.kept[k] = is
+			continue
+		}
+		wp.fresh = append(wp.fresh, k)
+	}
+	slices.Sort(wp.fresh)
+	if pc.configured {
+		gatherWave(ctx, c, pc, want, wp.fresh, subjects)
+	}
+	for _, k := range wp.fresh {
+		e := want[k]
+		in := passInputs{UserID: e.UserID, StartDateTime: e.StartDateTime, LifetimeInMinutes: e.LifetimeInMinutes, IsUsableOnce: e.IsUsableOnce}
+		wp.diags.Append(naming(k, pc.check(in, subjects[k], true, entryAt(k)))...)
+		if u := subjects[k].user; u != nil {
+			wp.objectIDs[k] = strings.ToLower(u.ID)
+		}
+	}
+	// One user, one entry: within the wave and across the objects of this provider.
+	for _, k := range sortedKeys(want) {
+		id := wp.objectIDs[k]
+		if is, ok := wp.kept[k]; ok {
+			id = is.UserObjectID.ValueString()
+		}
+		if id == "" {
+			continue
+		}
+		u := &graph.User{ID: id, UserPrincipalName: want[k].UserID.ValueString()}
+		if s := subjects[k]; s.user != nil {
+			u = s.user
+		}
+		wp.diags.Append(claimDiag(run, u, entryOwner(k, want[k]), waveAt(k, "user_id"))...)
+	}
+	return wp
+}
+
+// naming adds the entry to the summaries of its diagnostics: Terraform shows the resource,
+// never a path inside a dynamic attribute. One that is the same for every entry (no path) is
+// left alone, and said once.
+func naming(k string, diags diag.Diagnostics) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		wp, ok := d.(diag.DiagnosticWithPath)
+		if !ok {
+			out.Append(d)
+			continue
+		}
+		summary := fmt.Sprintf("%s (passes[%q])", d.Summary(), k)
+		if d.Severity() == diag.SeverityError {
+			out.AddAttributeError(wp.Path(), summary, d.Detail())
+		} else {
+			out.AddAttributeWarning(wp.Path(), summary, d.Detail())
+		}
+	}
+	return out
+}
+
+// gatherWave asks Graph, for all entries to issue at once, what their check needs beyond the
+// user: the directory roles (signed in as an Authentication Administrator) and the policy's
+// groups holding each user (through $batch).
+func gatherWave(ctx context.Context, c *graph.Client, pc passCheck, want map[string]waveEntry, keys []string, subjects map[string]passSubject) {
+	var g errgroup.Group
+	g.SetLimit(roleFanOut)
+	roles := make([]passSubject, len(keys))
+	for i, k := range keys {
+		if s := subjects[k]; pc.needsRoles(want[k].UserID.ValueString(), s.user) {
+			g.Go(func() error {
+				roles[i].roles, roles[i].rolesErr = c.UserRoles(ctx, s.user.ID)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait() // the reads report through rolesErr
+	var members []string
+	var at []string
+	if groups := pc.groups(); len(groups) > 0 {
+		for _, k := range keys {
+			if s := subjects[k]; s.user != nil {
+				members, at = append(members, s.user.ID), append(at, k)
+			}
+		}
+		ids, errs := c.MemberGroupsOf(ctx, members, groups)
+		for i, k := range at {
+			s := subjects[k]
+			s.memberOf, s.memberErr = groupSet(ids[i]), errs[i]
+			subjects[k] = s
+		}
+	}
+	for i, k := range keys {
+		s := subjects[k]
+		s.roles, s.rolesErr = roles[i].roles, roles[i].rolesErr
+		subjects[k] = s
+	}
+}
+
+// settingsFit reports whether the pass issued for an entry still fits its settings: every
+// setting the entry fixes equals the pass's (an unset setting is the policy's, whatever it was).
+func settingsFit(e waveEntry, is issuedEntry) bool {
+	if is.ID.IsNull() || is.ID.IsUnknown() || e.UserID.IsUnknown() {
+		return false
+	}
+	if s := e.StartDateTime; !s.IsNull() {
+		want, err1 := time.Parse(time.RFC3339, s.ValueString())
+		have, err2 := time.Parse(time.RFC3339, is.StartDateTime.ValueString())
+		if s.IsUnknown() || err1 != nil || err2 != nil || !want.Equal(have) {
+			return false
+		}
+	}
+	if l := e.LifetimeInMinutes; !l.IsNull() && (l.IsUnknown() || l.ValueInt64() != is.LifetimeInMinutes.ValueInt64()) {
+		return false
+	}
+	if o := e.IsUsableOnce; !o.IsNull() && (o.IsUnknown() || o.ValueBool() != is.IsUsableOnce.ValueBool()) {
+		return false
+	}
+	return true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
