@@ -22,4 +22,14 @@ resource "entratap_passes" "wave" {
     }
   }
   replace_existing = var.replace_existing
+
+  lifecycle {
+    # A wave that could not issue every pass fails the run, also on its first apply (where the
+    # resource only warns: a failed create would taint it, and the next apply replace every
+    # pass). The passes that were issued stay in state with their codes.
+    postcondition {
+      condition     = length(self.not_issued) == 0
+      error_message = "Passes not issued (the next apply tries them again): ${join("; ", [for k, why in self.not_issued : "${k}: ${why}"])}"
+    }
+  }
 }

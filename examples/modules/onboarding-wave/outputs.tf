@@ -10,6 +10,6 @@ output "expiries" {
 }
 
 output "not_issued" {
-  description = "The keys whose pass could not be issued (named in the apply's diagnostics); the next apply tries them again."
-  value       = [for k, p in entratap_passes.wave.issued : k if p.id == null]
+  description = "The keys whose pass could not be issued, with why; the next apply tries them again."
+  value       = entratap_passes.wave.not_issued
 }
