@@ -175,7 +175,7 @@ resource "entratap_passes" "wave" {
 			},
 			{
 				// The state of the failed run: alice's pass and code, carol's reason.
-				Config:   wave(alice + "\n" + carol),
+				Config:             wave(alice + "\n" + carol),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigStateChecks: []statecheck.StateCheck{
