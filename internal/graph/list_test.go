@@ -55,7 +55,7 @@ func BenchmarkScanPasses5000(b *testing.B) {
 	for b.Loop() {
 		m.ResetRequests()
 		passes, users := 0, 0
-		err := c.ScanPasses(ctx, UserSelection{}, 8, func(up UserPasses) bool {
+		err := c.ScanPasses(ctx, UserSelection{}, func(up UserPasses) bool {
 			if up.Err != nil {
 				b.Fatalf("user %s: %v", up.User.ID, up.Err)
 			}
