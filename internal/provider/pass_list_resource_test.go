@@ -236,3 +236,33 @@ func BenchmarkProtoList5000(b *testing.B) {
 		b.ReportMetric(float64(len(m.Requests())), "requests/op")
 	}
 }
+
+// Signed in as an Authentication Administrator, listing a group lists what the role may read
+// and names the Global Administrator it may not in one warning, with the role needed.
+func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
+	m := newMock(t)
+	passes := mixedGroup(t, m)
+	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)
+
+	got := p.list(map[string]tftypes.Value{"group_id": str(mixedGroupID)}, true, 100)
+	want := []string{graphmock.BobID + "/" + passes[graphmock.BobID], graphmock.AuthAdminID + "/" + passes[graphmock.AuthAdminID]}
+	slices.Sort(want)
+	if ids := identities(got); fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Fatalf("listing: %v, want %v", ids, want)
+	}
+	var ds []*tfprotov6.Diagnostic
+	for _, l := range got {
+		ds = append(ds, l.diags...)
+	}
+	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Fatalf("want one warning, got %s", diagText(ds))
+	}
+	for _, w := range []string{
+		"1 user(s) skipped", "listed the Temporary Access Passes of the other members of group " + mixedGroupID,
+		"- " + graphmock.GlobalAdminUPN + " (object id " + graphmock.GlobalAdminID + ") holds Global Administrator; reading their Temporary Access Pass needs the Microsoft Entra role Global Reader or Privileged Authentication Administrator",
+	} {
+		if !strings.Contains(ds[0].Summary+"\n"+ds[0].Detail, w) {
+			t.Errorf("the warning lacks %q:\n%s", w, diagText(ds))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,6 +39,24 @@ type protoServer interface {
 
 func newProtoProvider(t testing.TB, m *graphmock.Server) *protoProvider {
 	t.Helper()
+	return newProtoProviderWith(t, m, map[string]tftypes.Value{
+		"client_id":     tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
+		"client_secret": tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
+		"use_cli":       tftypes.NewValue(tftypes.Bool, false),
+	})
+}
+
+// newProtoProviderAs is newProtoProvider signed in as user (a UPN) through a fake Azure CLI
+// (delegated_test.go), as an admin running Terraform on their own machine is.
+func newProtoProviderAs(t *testing.T, m *graphmock.Server, user string) *protoProvider {
+	t.Helper()
+	fakeAzureCLI(t, m, user)
+	return newProtoProviderWith(t, m, nil)
+}
+
+// newProtoProviderWith configures the provider for the mock with the credential in set.
+func newProtoProviderWith(t testing.TB, m *graphmock.Server, set map[string]tftypes.Value) *protoProvider {
+	t.Helper()
 	s, err := providerserver.NewProtocol6WithError(testProvider())()
 	if err != nil {
 		t.Fatal(err)
@@ -56,14 +75,13 @@ func newProtoProvider(t testing.TB, m *graphmock.Server) *protoProvider {
 		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, diagText(ids.Diagnostics))
 	}
 	p := &protoProvider{t: t, srv: srv, schema: sch, ids: ids}
-	cfg := p.value(sch.Provider, map[string]tftypes.Value{
+	attrs := map[string]tftypes.Value{
 		"tenant_id":      tftypes.NewValue(tftypes.String, graphmock.TenantID),
-		"client_id":      tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
-		"client_secret":  tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
 		"graph_endpoint": tftypes.NewValue(tftypes.String, m.URL),
 		"authority_host": tftypes.NewValue(tftypes.String, m.URL),
-		"use_cli":        tftypes.NewValue(tftypes.Bool, false),
-	})
+	}
+	maps.Copy(attrs, set)
+	cfg := p.value(sch.Provider, attrs)
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: cfg})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %v", err, diagText(resp.Diagnostics))
@@ -347,4 +365,23 @@ func TestProtoPolicyIdentity(t *testing.T) {
 	if d := findDiag(other.Diagnostics, tfprotov6.DiagnosticSeverityError, "Import identity names another tenant"); d == nil {
 		t.Fatalf("import with another tenant: %s", diagText(other.Diagnostics))
 	}
+}
+
+// mixedGroupID is a group mixedGroup fills with a Global Administrator (first, so a listing
+// meets it before the others), bob (no admin role) and the Authentication Administrator.
+const mixedGroupID = "0b0a4d00-0000-4000-8000-0000000000b3"
+
+// mixedGroup makes mixedGroupID with a pass for each member, and returns the pass ids by user.
+func mixedGroup(t *testing.T, m *graphmock.Server) map[string]string {
+	t.Helper()
+	enablePolicy(t, m)
+	members := []string{graphmock.GlobalAdminID, graphmock.BobID, graphmock.AuthAdminID}
+	if err := m.AddGroup(graphmock.Group{ID: mixedGroupID, DisplayName: "Mixed", Members: members}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, u := range members {
+		out[u] = outOfBandPass(t, m, u, nil)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,45 @@ func TestProtoRevokeGroupPasses(t *testing.T) {
 	plan, _, _ := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str("0b0a4d00-0000-4000-8000-00000000dead")})
 	if d := findDiag(plan, tfprotov6.DiagnosticSeverityError, "Group not found"); d == nil || attrName(d) != "group_id" {
 		t.Fatalf("unknown group: %s", diagText(plan))
+	}
+}
+
+// Signed in as an Authentication Administrator, revoking a group's passes revokes those of
+// the members in reach, leaves the Global Administrator's and the admin's own, and names
+// both in one error with what each needs.
+func TestProtoRevokeGroupPassesSkipsWhatTheRoleDoesNotReach(t *testing.T) {
+	m := newMock(t)
+	passes := mixedGroup(t, m)
+	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)
+
+	plan, progress, done := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(mixedGroupID)})
+	if len(plan) > 0 {
+		t.Fatalf("plan: %s", diagText(plan))
+	}
+	left := passIDs(m)
+	if _, ok := left[graphmock.BobID]; ok {
+		t.Errorf("bob's pass was not revoked (%q %s)", progress, diagText(done))
+	}
+	if left[graphmock.GlobalAdminID] != passes[graphmock.GlobalAdminID] || left[graphmock.AuthAdminID] != passes[graphmock.AuthAdminID] {
+		t.Errorf("passes out of reach changed: %v, had %v", left, passes)
+	}
+	if !slices.ContainsFunc(progress, func(s string) bool {
+		return strings.Contains(s, "Revoked Temporary Access Pass "+passes[graphmock.BobID])
+	}) {
+		t.Errorf("no progress for bob's pass: %q", progress)
+	}
+	if len(done) != 1 || done[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error diagnostic, got %s", diagText(done))
+	}
+	d := done[0]
+	for _, w := range []string{
+		"2 member(s) of group " + mixedGroupID + " skipped",
+		"signed in as user " + graphmock.AuthAdminUPN, "revoked 1 Temporary Access Pass(es) of the other members",
+		"- " + graphmock.GlobalAdminUPN + " (object id " + graphmock.GlobalAdminID + ") holds Global Administrator; creating or deleting their Temporary Access Pass needs the Microsoft Entra role Privileged Authentication Administrator",
+		"- " + graphmock.AuthAdminUPN + " (object id " + graphmock.AuthAdminID + ") is the signed-in user",
+	} {
+		if !strings.Contains(strings.ToLower(d.Summary+"\n"+d.Detail), strings.ToLower(w)) {
+			t.Errorf("the diagnostic lacks %q:\n%s", w, diagText(done))
+		}
 	}
 }
