@@ -60,7 +60,8 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists users' existing Temporary Access Passes (Terraform 1.14+, `terraform query`), for audit and to bring passes " +
 			"made in the portal or by scripts under Terraform: `terraform query -generate-config-out=passes.tf` writes an `entratap_pass` " +
-			"block and an `import` block by identity for each pass. Set exactly one of `group_id`, `user_ids` or `all_users`. " +
+			"block and an `import` block by identity for each pass (without `start_date_time` for a pass that has already started: the import reads it, " +
+			"and the configuration keeps planning once the pass is replaced). Set exactly one of `group_id`, `user_ids` or `all_users`. " +
 			"Users are paged through 999 at a time and their passes read through JSON batches of 20; throttled calls are retried. " +
 			"A user Graph lists but then no longer finds (deleted while listing) is skipped and named in a warning. " +
 			"Signed in as a user (delegated), users whose passes that user's directory role may not read (for an Authentication Administrator, " +

@@ -151,7 +151,10 @@ func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaReque
 		MarkdownDescription: "Revokes the Temporary Access Passes of every member of a group, members of nested groups included: " +
 			"the end of an onboarding wave, or codes of a batch that may have leaked. Optionally only passes in some states " +
 			"(e.g. leave `not_yet_valid` passes of the next wave alone). Each revoked pass is reported as progress; " +
-			"a group whose members hold no pass succeeds and says so. Terraform 1.14+. " +
+			"a group whose members hold no pass succeeds and says so. Passes are listed and deleted through JSON batches of 20. " +
+			"Signed in as a user (delegated), members out of that user's reach (for an Authentication Administrator, members holding admin roles; " +
+			"always the user themselves) are left alone, the others' passes are revoked, and then one error names each member skipped with the role it needs. " +
+			"Terraform 1.14+. " +
 			"Needs `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`), `User.Read.All` and `GroupMember.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Required: true,
