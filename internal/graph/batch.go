@@ -30,6 +30,12 @@ type batchOp struct {
 	method, url string
 	body        any
 	reads       bool // a POST that only reads (checkMemberGroups): paced as a read
+	// op and permission name the request in its error, as classify's arguments do.
+	op, permission string
+	// user, when set, is whose pass the request is about: a 403 is explained by the role it
+	// needs for that user (explainPassDenied), the role that writes when write is set.
+	user  string
+	write bool
 }
 
 func (o batchOp) class() paceClass {
@@ -74,9 +80,26 @@ func (r batchWireResponse) header(name string) string {
 }
 
 // runBatch answers every op, MaxBatch to a $batch, batchConcurrency batches at a time. Ops
-// answered 429/503/504 go again in later batches until Backoff.MaxAttempts or ctx's end;
-// done is called once per op as its final answer comes.
-func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done func(i int, a batchAnswer)) {
+// answered 429/503/504 go again in later batches until Backoff.MaxAttempts or ctx's end.
+// Then done is called once per op, in order, with its final answer and the error it makes
+// (nil for a 2xx): the one place a batched answer becomes an error, a 403 explained as a
+// direct call's is.
+func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done func(i int, a batchAnswer, err error)) {
+	final := make([]batchAnswer, len(ops))
+	c.sendRounds(ctx, op, ops, func(i int, a batchAnswer) { final[i] = a })
+	for i, a := range final {
+		o := ops[i]
+		err := answerError(o.op, o.permission, a)
+		if o.user != "" {
+			err = c.explainPassDenied(ctx, err, o.user, o.write)
+		}
+		done(i, a, err)
+	}
+}
+
+// sendRounds sends ops in batches, round after round while some are throttled; settle is
+// called once per op (under a lock) with its final answer.
+func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settle func(i int, a batchAnswer)) {
 	pending := make([]int, len(ops))
 	for i := range ops {
 		pending[i] = i
@@ -99,7 +122,7 @@ func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done fu
 				defer mu.Unlock()
 				for k, i := range chunk {
 					if err != nil {
-						done(i, batchAnswer{err: err})
+						settle(i, batchAnswer{err: err})
 						continue
 					}
 					a := answers[k]
@@ -113,7 +136,7 @@ func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done fu
 						}
 						continue
 					}
-					done(i, a)
+					settle(i, a)
 				}
 			}()
 		}
@@ -128,7 +151,7 @@ func (c *Client) runBatch(ctx context.Context, op string, ops []batchOp, done fu
 		}
 		if err := wait(ctx, d); err != nil {
 			for _, i := range again {
-				done(i, batchAnswer{err: &Error{Kind: ctxKind(err), Op: op, Err: err}})
+				settle(i, batchAnswer{err: &Error{Kind: ctxKind(err), Op: op, Err: err}})
 			}
 			return
 		}
@@ -298,11 +321,12 @@ func (c *Client) CreatePasses(ctx context.Context, userIDs []string, in []NewPas
 		if v := in[i].IsUsableOnce; v != nil {
 			body["isUsableOnce"] = *v
 		}
-		ops[i] = batchOp{method: http.MethodPost, url: passPath(u), body: body}
+		ops[i] = batchOp{method: http.MethodPost, url: passPath(u), body: body,
+			op: "create a Temporary Access Pass for user " + u, permission: permPassWrite, user: u, write: true}
 	}
 	out := make([]PassResult, len(ops))
-	c.runBatch(ctx, "create Temporary Access Passes", ops, func(i int, a batchAnswer) {
-		out[i] = passAnswer("create a Temporary Access Pass for user "+userIDs[i], permPassWrite, userIDs[i], a)
+	c.runBatch(ctx, "create Temporary Access Passes", ops, func(i int, a batchAnswer, err error) {
+		out[i] = passAnswer(ops[i].op, userIDs[i], a, err)
 	})
 	return out
 }
@@ -314,19 +338,19 @@ type PassRef struct{ UserID, PassID string }
 func (c *Client) GetPasses(ctx context.Context, refs []PassRef) []PassResult {
 	ops := make([]batchOp, len(refs))
 	for i, r := range refs {
-		ops[i] = batchOp{method: http.MethodGet, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID)}
+		ops[i] = batchOp{method: http.MethodGet, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID),
+			op: fmt.Sprintf("read Temporary Access Pass %s of user %s", r.PassID, r.UserID), permission: permPassRead, user: r.UserID}
 	}
 	out := make([]PassResult, len(ops))
-	c.runBatch(ctx, "read Temporary Access Passes", ops, func(i int, a batchAnswer) {
-		op := fmt.Sprintf("read Temporary Access Pass %s of user %s", refs[i].PassID, refs[i].UserID)
-		out[i] = passAnswer(op, permPassRead, refs[i].UserID, a)
+	c.runBatch(ctx, "read Temporary Access Passes", ops, func(i int, a batchAnswer, err error) {
+		out[i] = passAnswer(ops[i].op, refs[i].UserID, a, err)
 	})
 	return out
 }
 
-// passAnswer is the pass a batched create or read answered, or why there is none.
-func passAnswer(op, permission, userID string, a batchAnswer) PassResult {
-	if err := answerError(op, permission, a); err != nil {
+// passAnswer is the pass a batched create or read answered, or why there is none (err).
+func passAnswer(op, userID string, a batchAnswer, err error) PassResult {
+	if err != nil {
 		return PassResult{Err: err}
 	}
 	var w passWire
@@ -338,14 +362,21 @@ func passAnswer(op, permission, userID string, a batchAnswer) PassResult {
 
 // ListPassesOf lists the passes of many users through $batch, in the order of userIDs.
 func (c *Client) ListPassesOf(ctx context.Context, userIDs []string) ([][]*Pass, []error) {
+	return c.listPassesOf(ctx, userIDs, false)
+}
+
+// listPassesOf is ListPassesOf; with toDelete, a 403 names the role that deletes the pass
+// rather than the one that reads it (the passes are listed to be revoked).
+func (c *Client) listPassesOf(ctx context.Context, userIDs []string, toDelete bool) ([][]*Pass, []error) {
 	ops := make([]batchOp, len(userIDs))
 	for i, u := range userIDs {
-		ops[i] = batchOp{method: http.MethodGet, url: passPath(u)}
+		ops[i] = batchOp{method: http.MethodGet, url: passPath(u),
+			op: "list the Temporary Access Passes of user " + u, permission: permPassRead, user: u, write: toDelete}
 	}
 	out, errs := make([][]*Pass, len(ops)), make([]error, len(ops))
-	c.runBatch(ctx, "list Temporary Access Passes", ops, func(i int, a batchAnswer) {
-		op := "list the Temporary Access Passes of user " + userIDs[i]
-		if err := answerError(op, permPassRead, a); err != nil {
+	c.runBatch(ctx, "list Temporary Access Passes", ops, func(i int, a batchAnswer, err error) {
+		op := ops[i].op
+		if err != nil {
 			errs[i] = err
 			return
 		}
@@ -367,11 +398,11 @@ func (c *Client) ListPassesOf(ctx context.Context, userIDs []string) ([][]*Pass,
 func (c *Client) DeletePasses(ctx context.Context, refs []PassRef) []error {
 	ops := make([]batchOp, len(refs))
 	for i, r := range refs {
-		ops[i] = batchOp{method: http.MethodDelete, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID)}
+		ops[i] = batchOp{method: http.MethodDelete, url: passPath(r.UserID) + "/" + url.PathEscape(r.PassID),
+			op: fmt.Sprintf("delete Temporary Access Pass %s of user %s", r.PassID, r.UserID), permission: permPassWrite, user: r.UserID, write: true}
 	}
 	out := make([]error, len(ops))
-	c.runBatch(ctx, "delete Temporary Access Passes", ops, func(i int, a batchAnswer) {
-		err := answerError(fmt.Sprintf("delete Temporary Access Pass %s of user %s", refs[i].PassID, refs[i].UserID), permPassWrite, a)
+	c.runBatch(ctx, "delete Temporary Access Passes", ops, func(i int, _ batchAnswer, err error) {
 		if IsNotFound(err) {
 			err = nil
 		}

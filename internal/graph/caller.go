@@ -270,16 +270,33 @@ func (c *Client) explainPassDenied(ctx context.Context, err error, targetUser st
 			caller.Name(), scopes[0], strings.Join(caller.Permissions, " "))
 	case caller.IsSelf(targetUser):
 		out.Delegated = fmt.Sprintf("you are signed in as %s: Microsoft Entra lets no one, whatever their role, create, read the details of or delete their own Temporary Access Pass; another administrator must do it", caller.Name())
+		out.ForTarget = "is the signed-in user: Microsoft Entra lets no one, whatever their role, create, read the details of or delete their own Temporary Access Pass; another administrator must do it"
+	case !caller.reachesPasses(write):
+		// No role of the caller reaches anyone's pass: the target's roles change nothing (and
+		// are not read: over a batch of denials, that would be one more request per user).
+		out.Delegated = fmt.Sprintf("signed in as %s with %s; %s the Temporary Access Pass of user %s needs the Microsoft Entra role %s",
+			caller.Name(), caller.RolesText(), verb, targetUser, passRolesText(nil, false, write))
 	default:
 		roles, rerr := c.UserRoles(ctx, targetUser)
-		needed, detail := passRolesText(roles, rerr == nil, write), ""
+		needed, detail, holds := passRolesText(roles, rerr == nil, write), "", ""
 		if len(roles) > 0 {
 			detail = fmt.Sprintf(" (the user holds %s)", strings.Join(roles, ", "))
+			holds = fmt.Sprintf("holds %s; ", strings.Join(roles, ", "))
 		}
 		out.Delegated = fmt.Sprintf("signed in as %s with %s; %s the Temporary Access Pass of user %s%s needs the Microsoft Entra role %s",
 			caller.Name(), caller.RolesText(), verb, targetUser, detail, needed)
+		out.ForTarget = fmt.Sprintf("%s%s their Temporary Access Pass needs the Microsoft Entra role %s", holds, verb, needed)
 	}
 	return &out
+}
+
+// reachesPasses reports whether the caller holds a role that reads (or, with write, creates
+// and deletes) the pass of at least some users.
+func (c *Caller) reachesPasses(write bool) bool {
+	if write {
+		return c.MayWritePasses()
+	}
+	return c.MayWritePasses() || c.HasRole(RoleGlobalReader)
 }
 
 // passRolesText names the roles that read or write the pass of a user holding targetRoles

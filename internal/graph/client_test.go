@@ -20,13 +20,25 @@ import (
 // package, started before anything dials.
 var srv *graphmock.Server
 
+// testCA signs the shared mock's certificate and that of any mock a test
+// starts for itself (privateMock).
+var testCA *graphmock.CA
+
 func TestMain(m *testing.M) {
-	var err error
-	// The client's tests issue passes under the default (disabled) policy:
-	// the mock's allow setting. refusal_test.go turns refuse on where it tests it.
-	seed := graphmock.DefaultSeed()
-	seed.PolicyScope = graphmock.PolicyScopeAllow
-	srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{Seed: &seed})
+	dir, err := os.MkdirTemp("", "graph-test-")
+	if err == nil {
+		err = os.Mkdir(filepath.Join(dir, "ca"), 0o755)
+	}
+	if err == nil {
+		testCA, err = graphmock.NewCA(filepath.Join(dir, "ca"))
+	}
+	if err == nil {
+		// The client's tests issue passes under the default (disabled) policy:
+		// the mock's allow setting. refusal_test.go turns refuse on where it tests it.
+		seed := graphmock.DefaultSeed()
+		seed.PolicyScope = graphmock.PolicyScopeAllow
+		srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA, Seed: &seed})
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -34,17 +46,13 @@ func TestMain(m *testing.M) {
 	// Trusted too: the certificate of every httptest TLS server (the same
 	// one for all), for the servers that tests put in front of the mock.
 	probe := httptest.NewTLSServer(http.NotFoundHandler())
-	bundle := append(append([]byte{}, srv.CAPEM...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: probe.Certificate().Raw})...)
+	bundle := append(append([]byte{}, testCA.PEM...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: probe.Certificate().Raw})...)
 	probe.Close()
-	dir, err := os.MkdirTemp("", "graph-test-")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "ca.pem"), bundle, 0o644)
-	}
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "bundle.pem"), bundle, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Setenv("SSL_CERT_FILE", filepath.Join(dir, "ca.pem"))
+	os.Setenv("SSL_CERT_FILE", filepath.Join(dir, "bundle.pem"))
 	code := m.Run()
 	srv.Close()
 	os.RemoveAll(dir)
@@ -54,6 +62,20 @@ func TestMain(m *testing.M) {
 // testBackoff keeps every retry wait to milliseconds: no test waits on the
 // clock for a back-off it could skip.
 var testBackoff = Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond, MaxAttempts: 10}
+
+// privateMock starts a mock with the default tenant for one test alone (one
+// that seeds thousands of users, which the shared mock's other tests would list).
+func privateMock(t testing.TB) *graphmock.Server {
+	t.Helper()
+	seed := graphmock.DefaultSeed()
+	seed.PolicyScope = graphmock.PolicyScopeAllow
+	m, err := graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA, Seed: &seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
 
 func newClient(t testing.TB, clientID, secret string) *Client {
 	t.Helper()

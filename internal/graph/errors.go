@@ -72,6 +72,12 @@ type Error struct {
 	// Delegated, for KindPermissionDenied with a signed-in user: who is signed in and the
 	// directory role this call needs for its target (caller.go).
 	Delegated string
+	// ForTarget, with Delegated, says why this target user in particular is out of the
+	// signed-in user's reach, in words that follow the user's name ("holds Global
+	// Administrator; deleting their Temporary Access Pass needs ..."): the caller's role
+	// reaches other users, so a call over many users can skip this one and go on. Empty when
+	// the denial is the caller's as a whole (a missing scope, no role that reaches any pass).
+	ForTarget string
 	Err       error // the underlying error
 }
 
@@ -112,6 +118,17 @@ func IsNotFound(err error) bool { return kindOf(err) == KindNotFound }
 
 // IsPermissionDenied reports whether err is a 403.
 func IsPermissionDenied(err error) bool { return kindOf(err) == KindPermissionDenied }
+
+// DeniedForUser is, for a 403 that concerns only its target user (a delegated caller whose
+// role does not cover that user, or the user themselves), why: Error.ForTarget. It is "" for
+// every other error, a 403 that would deny any user included.
+func DeniedForUser(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind == KindPermissionDenied {
+		return e.ForTarget
+	}
+	return ""
+}
 
 // IsBadRequest reports whether Graph refused the input.
 func IsBadRequest(err error) bool { return kindOf(err) == KindBadRequest }

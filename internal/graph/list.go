@@ -2,14 +2,13 @@ package graph
 
 // Listing across the tenant, for the entratap_pass list resource and the
 // group-wide revoke action: users page by page (@odata.nextLink), a group's
-// transitive members, and the passes of many users with bounded concurrency.
+// transitive members, and each page's passes through $batch (ListPassesOf).
 
 import (
 	"context"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
@@ -26,6 +25,9 @@ const ListPageSize = 999
 type UserSelection struct {
 	GroupID string
 	UserIDs []string
+	// ToDelete: the passes are listed to be revoked, so a user whose passes
+	// the signed-in user may not read is explained by the role that deletes them.
+	ToDelete bool
 }
 
 // UserPasses is one user's passes, or why they could not be read.
@@ -33,40 +35,27 @@ type UserPasses struct {
 	User   User
 	Passes []*Pass
 	// Err is set when the user's passes could not be listed; a user Graph
-	// no longer finds (deleted while the listing ran) gives a NotFound error.
+	// no longer finds (deleted while the listing ran) gives a NotFound error,
+	// a user out of a signed-in caller's reach an error DeniedForUser explains.
 	Err error
 }
 
-// ScanPasses lists the passes of the selected users, reading up to
-// concurrency users' passes at once (the SDK retries throttled calls), and
-// calls emit with each user in listing order. emit returning false stops the
-// scan. An error is returned for what stops the listing as a whole (an
-// unknown group, a missing permission); a failure for one user is in its
-// UserPasses.Err.
-func (c *Client) ScanPasses(ctx context.Context, sel UserSelection, concurrency int, emit func(UserPasses) bool) error {
-	if concurrency <= 0 {
-		concurrency = 8
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// ScanPasses lists the passes of the selected users and calls emit with each
+// user in listing order. Users come a page (ListPageSize) at a time and each
+// page's passes through $batch: for 5,000 users, 6 pages and 250 batches.
+// emit returning false stops the scan. An error is returned for what stops the
+// listing as a whole (an unknown group, a missing permission); a failure for
+// one user is in its UserPasses.Err.
+func (c *Client) ScanPasses(ctx context.Context, sel UserSelection, emit func(UserPasses) bool) error {
 	stopped := false
 	batch := func(users []User) error {
-		out := make([]UserPasses, len(users))
-		sem := make(chan struct{}, concurrency)
-		var wg sync.WaitGroup
+		ids := make([]string, len(users))
 		for i, u := range users {
-			out[i].User = u
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				out[i].Passes, out[i].Err = c.ListPasses(ctx, u.ID)
-			}()
+			ids[i] = u.ID
 		}
-		wg.Wait()
-		for _, r := range out {
-			if !emit(r) {
+		lists, errs := c.listPassesOf(ctx, ids, sel.ToDelete)
+		for i, u := range users {
+			if !emit(UserPasses{User: u, Passes: lists[i], Err: errs[i]}) {
 				stopped = true
 				return errStop
 			}

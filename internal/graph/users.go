@@ -176,14 +176,14 @@ func (c *Client) LookupUsers(ctx context.Context, ids []string) ([]*User, []erro
 			errs[i] = &Error{Kind: KindUnknown, Op: "read user", Message: err.Error()}
 			continue
 		}
-		ops = append(ops, batchOp{method: http.MethodGet, url: "/users/" + url.PathEscape(id) + "?$select=" + userSelect})
+		ops = append(ops, batchOp{method: http.MethodGet, url: "/users/" + url.PathEscape(id) + "?$select=" + userSelect, op: "read user " + id, permission: permUserRead})
 		at = append(at, i)
 	}
 	var missing []int
-	c.runBatch(ctx, "read users", ops, func(k int, a batchAnswer) {
+	c.runBatch(ctx, "read users", ops, func(k int, a batchAnswer, err error) {
 		i := at[k]
-		op := "read user " + ids[i]
-		if err := answerError(op, permUserRead, a); err != nil {
+		op := ops[k].op
+		if err != nil {
 			errs[i] = err
 			if IsNotFound(err) {
 				missing = append(missing, i)
@@ -213,11 +213,12 @@ func (c *Client) MemberGroupsOf(ctx context.Context, userIDs, groupIDs []string)
 	}
 	ops := make([]batchOp, len(userIDs))
 	for i, u := range userIDs {
-		ops[i] = batchOp{method: http.MethodPost, url: "/users/" + url.PathEscape(u) + "/checkMemberGroups", body: map[string]any{"groupIds": groupIDs}, reads: true}
+		ops[i] = batchOp{method: http.MethodPost, url: "/users/" + url.PathEscape(u) + "/checkMemberGroups", body: map[string]any{"groupIds": groupIDs}, reads: true,
+			op: "check the group memberships of user " + u, permission: permMemberGroups}
 	}
-	c.runBatch(ctx, "check group memberships", ops, func(i int, a batchAnswer) {
-		op := "check the group memberships of user " + userIDs[i]
-		if err := answerError(op, permMemberGroups, a); err != nil {
+	c.runBatch(ctx, "check group memberships", ops, func(i int, a batchAnswer, err error) {
+		op := ops[i].op
+		if err != nil {
 			errs[i] = err
 			return
 		}

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -46,4 +48,39 @@ func graphDiag(summary string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic(summary, ge.Error())
 	}
 	return diag.NewErrorDiagnostic(summary, advice+"\n\n"+ge.Error())
+}
+
+// skippedUsers gathers, over a call on many users, the users left alone because the signed-in
+// user's role does not reach them (graph.DeniedForUser), each with the role it needs; diag makes
+// them one diagnostic.
+type skippedUsers []string
+
+// add records u when err is such a denial, and reports whether it was.
+func (s *skippedUsers) add(u graph.User, err error) bool {
+	why := graph.DeniedForUser(err)
+	if why == "" {
+		return false
+	}
+	label := u.ID
+	if u.UserPrincipalName != "" {
+		label = fmt.Sprintf("%s (object id %s)", u.UserPrincipalName, u.ID)
+	}
+	*s = append(*s, fmt.Sprintf("- %s %s", label, why))
+	return true
+}
+
+// diag is the one diagnostic naming every skipped user: what was done for the others
+// (done, a sentence), then each user and the role it needs, then what to do.
+func (s skippedUsers) diag(ctx context.Context, c *graph.Client, severity diag.Severity, summary, done string) diag.Diagnostic {
+	who := "The provider"
+	if caller, err := c.Caller(ctx); err == nil && caller.IsUser() { // known by now: no Graph call
+		who = fmt.Sprintf("Signed in as %s with %s, the provider", caller.Name(), caller.RolesText())
+	}
+	detail := fmt.Sprintf("%s %s These %d user(s) are out of its reach and were skipped:\n\n%s\n\n"+
+		"Sign in as a user holding the role named (or activate it in Privileged Identity Management; az login refreshes the roles in the token), then run again.",
+		who, done, len(s), strings.Join(s, "\n"))
+	if severity == diag.SeverityWarning {
+		return diag.NewWarningDiagnostic(summary, detail)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,11 +26,6 @@ var (
 	_ list.ListResourceWithConfigure      = &PassListResource{}
 	_ list.ListResourceWithValidateConfig = &PassListResource{}
 )
-
-// listConcurrency is how many users' passes are read at once: enough to
-// list thousands of users in seconds, few enough to stay clear of Graph's
-// per-app throttling (the SDK retries what is throttled anyway).
-const listConcurrency = 8
 
 // Usability filters, in the user's words, and the reasons each matches.
 const (
@@ -63,9 +60,12 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists users' existing Temporary Access Passes (Terraform 1.14+, `terraform query`), for audit and to bring passes " +
 			"made in the portal or by scripts under Terraform: `terraform query -generate-config-out=passes.tf` writes an `entratap_pass` " +
-			"block and an `import` block by identity for each pass. Set exactly one of `group_id`, `user_ids` or `all_users`. " +
-			"Users are paged through 999 at a time and their passes read 8 users at a time; throttled calls are retried. " +
+			"block and an `import` block by identity for each pass (without `start_date_time` for a pass that has already started: the import reads it, " +
+			"and the configuration keeps planning once the pass is replaced). Set exactly one of `group_id`, `user_ids` or `all_users`. " +
+			"Users are paged through 999 at a time and their passes read through JSON batches of 20; throttled calls are retried. " +
 			"A user Graph lists but then no longer finds (deleted while listing) is skipped and named in a warning. " +
+			"Signed in as a user (delegated), users whose passes that user's directory role may not read (for an Authentication Administrator, " +
+			"users holding admin roles) are skipped, and one warning names each with the role it needs; the others are listed. " +
 			"Needs `UserAuthMethod-TAP.Read.All` (or `UserAuthenticationMethod.Read.All`), `User.Read.All` and, with `group_id`, `GroupMember.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Optional: true,
@@ -78,7 +78,7 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 						stringvalidator.RegexMatches(guidPattern, "must be an object id (GUID)"),
 						stringvalidator.RegexMatches(upnPattern, "must be a user principal name (alice@contoso.com)")))}},
 			"all_users": schema.BoolAttribute{Optional: true,
-				MarkdownDescription: "`true`: list the passes of every user in the tenant (paged; for 5,000 users, 5,000 reads of passes)."},
+				MarkdownDescription: "`true`: list the passes of every user in the tenant (paged: for 5,000 users, 6 pages of users and 250 batched requests for their passes)."},
 			"usability": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Only passes in these states: `usable` (can sign in now), `not_yet_valid` (start in the future), " +
 					"`expired_or_used` (expired, or a one-time pass already used) and `disabled_by_policy` (the policy is off or does not target the user). Unset: every pass.",
@@ -151,12 +151,16 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var missing []string
+		var skipped skippedUsers // out of the signed-in user's reach: named once, at the end
 		emitted := int64(0)
 		stopped := false
-		err := r.client.ScanPasses(ctx, sel, listConcurrency, func(up graph.UserPasses) bool {
+		err := r.client.ScanPasses(ctx, sel, func(up graph.UserPasses) bool {
 			if up.Err != nil {
 				if graph.IsNotFound(up.Err) {
 					missing = append(missing, up.User.ID)
+					return true
+				}
+				if skipped.add(up.User, up.Err) {
 					return true
 				}
 				res := list.ListResult{}
@@ -175,7 +179,7 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()))
 				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
 				if req.IncludeResource {
-					m := listedPassModel(up.User.ID, p, timeoutsType)
+					m := listedPassModel(up.User.ID, p, timeoutsType, time.Now())
 					res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 				}
 				emitted++
@@ -212,9 +216,30 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 					fmt.Sprintf("%d user(s) listed by Microsoft Graph could no longer be found when their passes were read (deleted while listing, or not replicated yet), and were skipped: %s.",
 						len(missing), strings.Join(missing, ", ")))
 			}
+			if !push(res) {
+				return
+			}
+		}
+		if len(skipped) > 0 {
+			// A warning: what could be read is listed and usable, and the gap is named.
+			res := list.ListResult{}
+			res.Diagnostics.Append(skipped.diag(ctx, r.client, diag.SeverityWarning,
+				fmt.Sprintf("%d user(s) skipped: their passes need another role", len(skipped)),
+				fmt.Sprintf("listed the Temporary Access Passes of the other %s.", selectionWords(sel))))
 			push(res)
 		}
 	}
+}
+
+// selectionWords names the users a listing covers, for messages.
+func selectionWords(sel graph.UserSelection) string {
+	switch {
+	case sel.GroupID != "":
+		return "members of group " + sel.GroupID
+	case len(sel.UserIDs) > 0:
+		return "user_ids"
+	}
+	return "users of the tenant"
 }
 
 // usabilityOf maps Graph's usability reason onto the list's filter values.
@@ -241,10 +266,18 @@ func userLabel(u graph.User) string {
 }
 
 // listedPassModel is the entratap_pass resource as an import of the pass
-// would read it: generated configuration then plans no change.
-func listedPassModel(userObjectID string, p *graph.Pass, timeoutsType attr.Type) passResourceModel {
+// would read it: generated configuration then plans no change. A start that
+// is not in the future is left null: written into configuration, it would
+// fail the plan ("start_date_time is in the past") once the pass is revoked,
+// used or expired and the resource issues a new one; the import's read fills
+// it in state, so the plan stays clean. A future start (a pass not yet valid)
+// is kept: it is what was asked for.
+func listedPassModel(userObjectID string, p *graph.Pass, timeoutsType attr.Type, now time.Time) passResourceModel {
 	var m passResourceModel
 	m.setFrom(userObjectID, p)
+	if !p.StartDateTime.After(now) {
+		m.StartDateTime = types.StringNull()
+	}
 	m.UserID = types.StringValue(userObjectID)
 	m.ReplaceWhenUnusable = types.BoolValue(false)
 	m.ReplaceExisting = types.BoolValue(false)

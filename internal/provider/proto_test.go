@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,6 +39,24 @@ type protoServer interface {
 
 func newProtoProvider(t testing.TB, m *graphmock.Server) *protoProvider {
 	t.Helper()
+	return newProtoProviderWith(t, m, map[string]tftypes.Value{
+		"client_id":     tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
+		"client_secret": tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
+		"use_cli":       tftypes.NewValue(tftypes.Bool, false),
+	})
+}
+
+// newProtoProviderAs is newProtoProvider signed in as user (a UPN) through a fake Azure CLI
+// (delegated_test.go), as an admin running Terraform on their own machine is.
+func newProtoProviderAs(t *testing.T, m *graphmock.Server, user string) *protoProvider {
+	t.Helper()
+	fakeAzureCLI(t, m, user)
+	return newProtoProviderWith(t, m, nil)
+}
+
+// newProtoProviderWith configures the provider for the mock with the credential in set.
+func newProtoProviderWith(t testing.TB, m *graphmock.Server, set map[string]tftypes.Value) *protoProvider {
+	t.Helper()
 	s, err := providerserver.NewProtocol6WithError(testProvider())()
 	if err != nil {
 		t.Fatal(err)
@@ -56,14 +75,13 @@ func newProtoProvider(t testing.TB, m *graphmock.Server) *protoProvider {
 		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, diagText(ids.Diagnostics))
 	}
 	p := &protoProvider{t: t, srv: srv, schema: sch, ids: ids}
-	cfg := p.value(sch.Provider, map[string]tftypes.Value{
+	attrs := map[string]tftypes.Value{
 		"tenant_id":      tftypes.NewValue(tftypes.String, graphmock.TenantID),
-		"client_id":      tftypes.NewValue(tftypes.String, graphmock.AdminClientID),
-		"client_secret":  tftypes.NewValue(tftypes.String, graphmock.AdminClientSecret),
 		"graph_endpoint": tftypes.NewValue(tftypes.String, m.URL),
 		"authority_host": tftypes.NewValue(tftypes.String, m.URL),
-		"use_cli":        tftypes.NewValue(tftypes.Bool, false),
-	})
+	}
+	maps.Copy(attrs, set)
+	cfg := p.value(sch.Provider, attrs)
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: cfg})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %v", err, diagText(resp.Diagnostics))
@@ -349,320 +367,21 @@ func TestProtoPolicyIdentity(t *testing.T) {
 	}
 }
 
-// listed is one streamed list result, decoded.
-type listed struct {
-	name     string
-	identity map[string]any
-	resource map[string]any
-	diags    []*tfprotov6.Diagnostic
-}
+// mixedGroupID is a group mixedGroup fills with a Global Administrator (first, so a listing
+// meets it before the others), bob (no admin role) and the Authentication Administrator.
+const mixedGroupID = "0b0a4d00-0000-4000-8000-0000000000b3"
 
-func (p *protoProvider) list(set map[string]tftypes.Value, includeResource bool, limit int64) []listed {
-	p.t.Helper()
-	stream, err := p.srv.ListResource(context.Background(), &tfprotov6.ListResourceRequest{TypeName: "entratap_pass",
-		Config: p.value(p.schema.ListResourceSchemas["entratap_pass"], set), IncludeResource: includeResource, Limit: limit})
-	if err != nil {
-		p.t.Fatal(err)
+// mixedGroup makes mixedGroupID with a pass for each member, and returns the pass ids by user.
+func mixedGroup(t *testing.T, m *graphmock.Server) map[string]string {
+	t.Helper()
+	enablePolicy(t, m)
+	members := []string{graphmock.GlobalAdminID, graphmock.BobID, graphmock.AuthAdminID}
+	if err := m.AddGroup(graphmock.Group{ID: mixedGroupID, DisplayName: "Mixed", Members: members}); err != nil {
+		t.Fatal(err)
 	}
-	var out []listed
-	for r := range stream.Results {
-		l := listed{name: r.DisplayName, diags: r.Diagnostics}
-		if r.Identity != nil {
-			l.identity = decode(p.t, r.Identity.IdentityData, p.identityType("entratap_pass"))
-		}
-		if r.Resource != nil {
-			l.resource = decode(p.t, r.Resource, p.schema.ResourceSchemas["entratap_pass"].ValueType())
-		}
-		out = append(out, l)
+	out := map[string]string{}
+	for _, u := range members {
+		out[u] = outOfBandPass(t, m, u, nil)
 	}
 	return out
-}
-
-func identities(ls []listed) []string {
-	var out []string
-	for _, l := range ls {
-		if l.identity != nil {
-			out = append(out, fmt.Sprint(l.identity["user_id"], "/", l.identity["id"]))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func TestProtoListPasses(t *testing.T) {
-	m := newMock(t)
-	enablePolicy(t, m)
-	// A wave group holding the onboarding group (alice) and carol: nested membership.
-	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
-	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
-		t.Fatal(err)
-	}
-	tomorrow := m.Now().Add(24 * time.Hour)
-	alice := outOfBandPass(t, m, graphmock.AliceID, nil)
-	bob := outOfBandPass(t, m, graphmock.BobID, nil)
-	carol := outOfBandPass(t, m, graphmock.CarolID, &tomorrow)
-	p := newProtoProvider(t, m)
-	// Throttling on a third of the requests: the client's retries hide it.
-	zero := 0.0
-	m.SetFaults(graphmock.Faults{Rate: 0.3, Statuses: []int{http.StatusTooManyRequests}, RetryAfterSeconds: &zero})
-
-	group := p.list(map[string]tftypes.Value{"group_id": str(waveID)}, true, 100)
-	want := []string{graphmock.AliceID + "/" + alice, graphmock.CarolID + "/" + carol}
-	slices.Sort(want)
-	if got := identities(group); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("group listing: got %v, want %v (%s)", got, want, diagText(group[0].diags))
-	}
-	for _, l := range group {
-		if len(l.diags) > 0 {
-			t.Errorf("diagnostics: %s", diagText(l.diags))
-		}
-		if l.resource == nil || l.resource["user_id"] != l.identity["user_id"] || l.resource["id"] != l.identity["id"] ||
-			l.resource["replace_existing"] != false || l.resource["temporary_access_pass"] != nil || l.resource["start_date_time"] == nil {
-			t.Errorf("resource object %v for identity %v", l.resource, l.identity)
-		}
-		if !strings.Contains(l.name, "@"+graphmock.Domain) {
-			t.Errorf("display name %q does not name the user", l.name)
-		}
-	}
-
-	all := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true), "usability": strList("usable")}, false, 100)
-	want = []string{graphmock.AliceID + "/" + alice, graphmock.BobID + "/" + bob}
-	slices.Sort(want)
-	if got := identities(all); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("usable passes: got %v, want %v", got, want)
-	}
-	if all[0].resource != nil {
-		t.Error("resource returned without include_resource")
-	}
-
-	users := p.list(map[string]tftypes.Value{"user_ids": strList(graphmock.CarolUPN, "nobody@"+graphmock.Domain), "usability": strList("not_yet_valid")}, false, 100)
-	if got := identities(users); fmt.Sprint(got) != fmt.Sprint([]string{graphmock.CarolID + "/" + carol}) {
-		t.Fatalf("user_ids listing: %v", got)
-	}
-	w := findDiag(users[len(users)-1].diags, tfprotov6.DiagnosticSeverityWarning, "Users not found")
-	if w == nil || attrName(w) != "user_ids" || !strings.Contains(w.Detail, "nobody@") {
-		t.Fatalf("missing user warning: %s", diagText(users[len(users)-1].diags))
-	}
-
-	if got := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true)}, false, 1); len(got) != 1 {
-		t.Fatalf("limit 1 gave %d results", len(got))
-	}
-}
-
-// More users than one page: the listing follows @odata.nextLink.
-func TestProtoListPaging(t *testing.T) {
-	m := newMock(t)
-	enablePolicy(t, m)
-	var last string
-	for i := range 1200 {
-		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("user%04d@%s", i, graphmock.Domain)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = u.ID
-	}
-	pass := outOfBandPass(t, m, last, nil)
-	// A user Graph lists but no longer finds when its passes are read.
-	m.SetFaults(graphmock.Faults{ReplicationLagReads: 5})
-	ghost, err := m.AddUser(graphmock.NewUser{UserPrincipalName: "ghost@" + graphmock.Domain})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.SetFaults(graphmock.Faults{})
-	p := newProtoProvider(t, m)
-	m.ResetRequests()
-	got := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true)}, false, 100)
-	if ids := identities(got); fmt.Sprint(ids) != fmt.Sprint([]string{last + "/" + pass}) {
-		t.Fatalf("listing: %v (%d results; %s)", ids, len(got), diagText(got[len(got)-1].diags))
-	}
-	pages := 0
-	for _, r := range m.Requests() {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/v1.0/users") {
-			pages++
-		}
-	}
-	if pages != 2 {
-		t.Errorf("%d pages of users read, want 2 (1,205 users, 999 a page)", pages)
-	}
-	w := findDiag(got[len(got)-1].diags, tfprotov6.DiagnosticSeverityWarning, "Users deleted while listing")
-	if w == nil || !strings.Contains(w.Detail, ghost.ID) {
-		t.Fatalf("no warning naming the vanished user: %v", got[len(got)-1])
-	}
-}
-
-func TestProtoListBadInput(t *testing.T) {
-	p := newProtoProvider(t, newMock(t))
-	ctx := context.Background()
-	s := p.schema.ListResourceSchemas["entratap_pass"]
-	validate := func(set map[string]tftypes.Value) []*tfprotov6.Diagnostic {
-		resp, err := p.srv.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: "entratap_pass", Config: p.value(s, set)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Diagnostics
-	}
-	for name, tc := range map[string]struct {
-		set     map[string]tftypes.Value
-		summary string
-		attr    string
-	}{
-		"empty":       {map[string]tftypes.Value{}, "Empty selection", "group_id"},
-		"all false":   {map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, false)}, "Empty selection", "all_users"},
-		"both":        {map[string]tftypes.Value{"group_id": str(graphmock.OnboardingGroupID), "all_users": tftypes.NewValue(tftypes.Bool, true)}, "Conflicting selection", "group_id"},
-		"empty list":  {map[string]tftypes.Value{"user_ids": strList()}, "Invalid Attribute Value", "user_ids"},
-		"not a user":  {map[string]tftypes.Value{"user_ids": strList("alice")}, "Invalid Attribute Value Match", "user_ids"},
-		"not a group": {map[string]tftypes.Value{"group_id": str("onboarding")}, "Invalid Attribute Value Match", "group_id"},
-		"bad filter":  {map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true), "usability": strList("valid")}, "Invalid Attribute Value Match", "usability"},
-	} {
-		ds := validate(tc.set)
-		d := findDiag(ds, tfprotov6.DiagnosticSeverityError, tc.summary)
-		if d == nil || attrName(d) != tc.attr {
-			t.Errorf("%s: want %q on %s, got %s", name, tc.summary, tc.attr, diagText(ds))
-		}
-	}
-	got := p.list(map[string]tftypes.Value{"group_id": str("0b0a4d00-0000-4000-8000-00000000dead")}, false, 100)
-	if len(got) != 1 {
-		t.Fatalf("unknown group: %v", got)
-	}
-	d := findDiag(got[0].diags, tfprotov6.DiagnosticSeverityError, "Group not found")
-	if d == nil || attrName(d) != "group_id" {
-		t.Fatalf("unknown group: %s", diagText(got[0].diags))
-	}
-}
-
-// invoke runs an action as `terraform apply -invoke` does: plan, then invoke.
-func (p *protoProvider) invoke(action string, set map[string]tftypes.Value) (plan []*tfprotov6.Diagnostic, progress []string, done []*tfprotov6.Diagnostic) {
-	p.t.Helper()
-	ctx := context.Background()
-	cfg := p.value(p.schema.ActionSchemas[action].Schema, set)
-	pr, err := p.srv.PlanAction(ctx, &tfprotov6.PlanActionRequest{ActionType: action, Config: cfg})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if hasError(pr.Diagnostics) {
-		return pr.Diagnostics, nil, nil
-	}
-	stream, err := p.srv.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: action, Config: cfg})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	for ev := range stream.Events {
-		switch e := ev.Type.(type) {
-		case tfprotov6.ProgressInvokeActionEventType:
-			progress = append(progress, e.Message)
-		case tfprotov6.CompletedInvokeActionEventType:
-			done = append(done, e.Diagnostics...)
-		}
-	}
-	return pr.Diagnostics, progress, done
-}
-
-func TestProtoRevokePass(t *testing.T) {
-	m := newMock(t)
-	enablePolicy(t, m)
-	alice := outOfBandPass(t, m, graphmock.AliceID, nil)
-	p := newProtoProvider(t, m)
-
-	plan, progress, done := p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str(graphmock.AliceUPN), "pass_id": str("00000000-0000-4000-8000-000000000000")})
-	if len(plan)+len(done) > 0 || len(progress) != 2 || !strings.Contains(progress[0], "left alone") || !strings.Contains(progress[1], "Nothing to revoke") {
-		t.Fatalf("other pass id: %s %q %s", diagText(plan), progress, diagText(done))
-	}
-	if passIDs(m)[graphmock.AliceID] != alice {
-		t.Fatal("a pass with another id was revoked")
-	}
-
-	plan, progress, done = p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str(graphmock.AliceUPN)})
-	if len(plan)+len(done) > 0 || len(progress) != 1 || !strings.Contains(progress[0], "Revoked Temporary Access Pass "+alice) {
-		t.Fatalf("revoke: %s %q %s", diagText(plan), progress, diagText(done))
-	}
-	if _, ok := passIDs(m)[graphmock.AliceID]; ok {
-		t.Fatal("alice still holds a pass")
-	}
-
-	_, progress, done = p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str(graphmock.AliceID)})
-	if len(done) > 0 || len(progress) != 1 || !strings.Contains(progress[0], "Nothing to revoke") {
-		t.Fatalf("second revoke: %q %s", progress, diagText(done))
-	}
-
-	plan, _, _ = p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str("nobody@" + graphmock.Domain)})
-	if d := findDiag(plan, tfprotov6.DiagnosticSeverityError, "User not found"); d == nil || attrName(d) != "user_id" {
-		t.Fatalf("unknown user: %s", diagText(plan))
-	}
-	v, _ := p.srv.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: "entratap_revoke_pass",
-		Config: p.value(p.schema.ActionSchemas["entratap_revoke_pass"].Schema, map[string]tftypes.Value{"user_id": str("alice")})})
-	if d := findDiag(v.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match"); d == nil || attrName(d) != "user_id" {
-		t.Fatalf("invalid user_id: %s", diagText(v.Diagnostics))
-	}
-}
-
-func TestProtoRevokeGroupPasses(t *testing.T) {
-	m := newMock(t)
-	enablePolicy(t, m)
-	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
-	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
-		t.Fatal(err)
-	}
-	tomorrow := m.Now().Add(24 * time.Hour)
-	outOfBandPass(t, m, graphmock.AliceID, nil)
-	carol := outOfBandPass(t, m, graphmock.CarolID, &tomorrow)
-	bob := outOfBandPass(t, m, graphmock.BobID, nil)
-	p := newProtoProvider(t, m)
-
-	// Only usable passes: carol's next-wave pass stays.
-	_, progress, done := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID), "usability": strList("usable")})
-	if len(done) > 0 || len(progress) != 2 || !strings.Contains(progress[1], "Revoked 1 ") {
-		t.Fatalf("revoke usable: %q %s", progress, diagText(done))
-	}
-	left := passIDs(m)
-	if _, ok := left[graphmock.AliceID]; ok || left[graphmock.CarolID] != carol || left[graphmock.BobID] != bob {
-		t.Fatalf("passes left: %v", left)
-	}
-	_, progress, done = p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID)})
-	if len(done) > 0 || len(progress) != 2 {
-		t.Fatalf("revoke all: %q %s", progress, diagText(done))
-	}
-	_, progress, _ = p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID)})
-	if len(progress) != 1 || !strings.Contains(progress[0], "Nothing to revoke") {
-		t.Fatalf("nothing left: %q", progress)
-	}
-	if passIDs(m)[graphmock.BobID] != bob {
-		t.Fatal("bob is not in the group, and lost his pass")
-	}
-	plan, _, _ := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str("0b0a4d00-0000-4000-8000-00000000dead")})
-	if d := findDiag(plan, tfprotov6.DiagnosticSeverityError, "Group not found"); d == nil || attrName(d) != "group_id" {
-		t.Fatalf("unknown group: %s", diagText(plan))
-	}
-}
-
-// BenchmarkProtoList5000 lists a tenant of 5,000 users holding 500 passes.
-func BenchmarkProtoList5000(b *testing.B) {
-	m := newMock(b)
-	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
-		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
-	if st != http.StatusNoContent {
-		b.Fatal(string(body))
-	}
-	for i := range 4996 {
-		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("user%04d@%s", i, graphmock.Domain)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if i%10 == 0 {
-			if st, body := m.GraphRequest(http.MethodPost, "/users/"+u.ID+"/authentication/temporaryAccessPassMethods", map[string]any{}); st != http.StatusCreated {
-				b.Fatal(string(body))
-			}
-		}
-	}
-	b.ResetTimer()
-	for range b.N {
-		b.StopTimer()
-		p := newProtoProvider(b, m)
-		m.ResetRequests()
-		b.StartTimer()
-		got := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true)}, true, 10000)
-		if len(got) != 500 {
-			b.Fatalf("%d results, want 500", len(got))
-		}
-		b.ReportMetric(float64(len(m.Requests())), "requests/op")
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -152,7 +151,10 @@ func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaReque
 		MarkdownDescription: "Revokes the Temporary Access Passes of every member of a group, members of nested groups included: " +
 			"the end of an onboarding wave, or codes of a batch that may have leaked. Optionally only passes in some states " +
 			"(e.g. leave `not_yet_valid` passes of the next wave alone). Each revoked pass is reported as progress; " +
-			"a group whose members hold no pass succeeds and says so. Terraform 1.14+. " +
+			"a group whose members hold no pass succeeds and says so. Passes are listed and deleted through JSON batches of 20. " +
+			"Signed in as a user (delegated), members out of that user's reach (for an Authentication Administrator, members holding admin roles; " +
+			"always the user themselves) are left alone, the others' passes are revoked, and then one error names each member skipped with the role it needs. " +
+			"Terraform 1.14+. " +
 			"Needs `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`), `User.Read.All` and `GroupMember.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Required: true,
@@ -195,10 +197,7 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 			want[u] = true
 		}
 	}
-	var mu sync.Mutex
 	progress := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
 		}
@@ -210,10 +209,14 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 	}
 	var targets []target
 	var missing []string
-	err := a.client.ScanPasses(ctx, graph.UserSelection{GroupID: group}, listConcurrency, func(up graph.UserPasses) bool {
+	var skipped skippedUsers // out of the signed-in user's reach: named once, at the end
+	err := a.client.ScanPasses(ctx, graph.UserSelection{GroupID: group, ToDelete: true}, func(up graph.UserPasses) bool {
 		if up.Err != nil {
 			if graph.IsNotFound(up.Err) {
 				missing = append(missing, up.User.ID)
+				return true
+			}
+			if skipped.add(up.User, up.Err) {
 				return true
 			}
 			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(up.User)), up.Err))
@@ -233,36 +236,33 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Deleted with the same bound as the listing: one failure does not stop the others.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, listConcurrency)
-	var failed diag.Diagnostics
-	revoked := 0
-	for _, t := range targets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := a.client.DeletePass(ctx, t.user.ID, t.pass.ID); err != nil {
-				mu.Lock()
-				failed.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", t.pass.ID, userLabel(t.user)), err))
-				mu.Unlock()
-				return
-			}
-			progress("Revoked Temporary Access Pass %s of %s (%s)", t.pass.ID, userLabel(t.user), t.pass.MethodUsabilityReason)
-			mu.Lock()
-			revoked++
-			mu.Unlock()
-		}()
+	// Deleted through $batch, 20 to a request: one failure does not stop the others.
+	refs := make([]graph.PassRef, len(targets))
+	for i, t := range targets {
+		refs[i] = graph.PassRef{UserID: t.user.ID, PassID: t.pass.ID}
 	}
-	wg.Wait()
-	resp.Diagnostics.Append(failed...)
+	revoked := 0
+	for i, err := range a.client.DeletePasses(ctx, refs) {
+		t := targets[i]
+		switch {
+		case err == nil:
+			revoked++
+			progress("Revoked Temporary Access Pass %s of %s (%s)", t.pass.ID, userLabel(t.user), t.pass.MethodUsabilityReason)
+		case skipped.add(t.user, err):
+		default:
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", t.pass.ID, userLabel(t.user)), err))
+		}
+	}
 	if len(missing) > 0 {
 		resp.Diagnostics.AddWarning("Members deleted while listing",
 			fmt.Sprintf("%d member(s) of group %s could no longer be found when their passes were read, and were skipped: %s.", len(missing), group, strings.Join(missing, ", ")))
 	}
-	if revoked == 0 && !failed.HasError() {
+	if len(skipped) > 0 {
+		resp.Diagnostics.Append(skipped.diag(ctx, a.client, diag.SeverityError,
+			fmt.Sprintf("%d member(s) of group %s skipped: their passes need another role", len(skipped), group),
+			fmt.Sprintf("revoked %d Temporary Access Pass(es) of the other members of group %s.", revoked, group)))
+	}
+	if revoked == 0 && !resp.Diagnostics.HasError() {
 		progress("Nothing to revoke: no member of group %s holds a matching Temporary Access Pass", group)
 		return
 	}
