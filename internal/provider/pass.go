@@ -354,6 +354,8 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bo
 			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.UserPrincipalName)
 		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true on that resource.")
 		b.WriteString("\n\n" + otherOwnerNote)
+	case passOwnerWave:
+		b.WriteString("\n\n" + otherOwnerNote)
 	case passOwnerEphemeral:
 		if revoke {
 			fmt.Fprintf(&b, "\n\nThis ephemeral pass is revoked on close, so the pass found is not this run's: most likely an earlier run was interrupted "+

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -156,6 +157,10 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 	// anything is created. A user Graph does not know yet is waited for.
 	user, diags := checkNewPass(ctx, e.client, e.run, in, false)
 	resp.Diagnostics.Append(diags...)
+	if user != nil && !resp.Diagnostics.HasError() {
+		owner := fmt.Sprintf("an ephemeral entratap_pass with user_id %q", m.UserID.ValueString())
+		resp.Diagnostics.Append(claimDiag(e.run, user, owner, path.Root("user_id"))...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

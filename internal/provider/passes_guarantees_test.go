@@ -5,9 +5,14 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -17,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -266,4 +272,210 @@ func TestAccPassesGuarantees_importRefusesDuplicates(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Graph refuses passes for a while after the policy is enabled (replication): each wave entry
+// waits it out within timeouts.create, as entratap_pass does, with no diagnostic.
+func TestAccPassesGuarantees_refusalAfterEnablingRiddenOut(t *testing.T) {
+	m := newMock(t)
+	scoped(t, m, graphmock.PolicyScopeRefuse, 2)
+	rec := &diagRecorder{}
+	fast := func(c *graph.Config) {
+		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(fast),
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{{
+			PreConfig: m.ResetRequests,
+			Config: providerBlock(m) + onboardingPolicy("") + `
+resource "entratap_passes" "wave" {
+  passes     = { alice = { user_id = "` + graphmock.AliceUPN + `" } }
+  depends_on = [entratap_policy.this]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("entratap_passes.wave", tfjsonpath.New("codes").AtMapKey("alice"), knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
+			},
+			Check: resource.ComposeTestCheckFunc(rec.expectNoDiagnostics(), func(*terraform.State) error {
+				if created, refused := createPosts(m); created != 1 || refused < 1 {
+					return fmt.Errorf("pass creates: %d created, %d refused; want 1 created after at least one refusal", created, refused)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// One user across the objects of one provider block: an entratap_pass and a wave entry, or an
+// ephemeral pass and a wave entry, for the same user are a plan-time error.
+func TestAccPassesGuarantees_oneUserAcrossObjects(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   passSkipBelow110,
+		ProtoV6ProviderFactories: protoV6WithEcho,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(m) + `
+resource "entratap_pass" "bob" {
+  user_id = "` + graphmock.BobUPN + `"
+}
+resource "entratap_passes" "wave" {
+  passes = { b = { user_id = "` + graphmock.BobID + `" } }
+}
+`,
+				ExpectError: passErr("Two passes planned for one user", "are the same user", graphmock.BobID),
+			},
+			{
+				Config: passEchoConfig(m, `  user_id = "`+graphmock.AliceUPN+`"`) + `
+resource "entratap_passes" "wave" {
+  passes = { a = { user_id = "` + strings.ToUpper(graphmock.AliceUPN) + `" } }
+}
+`,
+				ExpectError: passErr("Two passes planned for one user", "are the same user", graphmock.AliceID),
+			},
+		},
+	})
+	noPassesCreated(t, m)
+}
+
+// A live pass not managed here may be another object's (an entratap_pass of another provider
+// block or workspace): the error says so, never only "import it". Live passes found by a
+// wave with no state are named with the exact import that adopts them.
+func TestAccPassesGuarantees_otherOwnerAndOrphans(t *testing.T) {
+	m := newMock(t)
+	rec := &diagRecorder{}
+	var alicePass string
+	wave := wavePasses(m, map[string][2]string{"alice": {graphmock.AliceID, ""}, "carol": {graphmock.CarolID, ""}})
+	wave = strings.TrimSuffix(wave, "}\n") + `  lifecycle {
+    postcondition {
+      condition     = length(self.not_issued) == 0
+      error_message = join("; ", values(self.not_issued))
+    }
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(fastGraph),
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { alicePass = passCreateOutOfBand(t, m, graphmock.AliceID, map[string]any{}) },
+				Config:      wave,
+				ExpectError: passErr("already has a Temporary Access Pass", "another object that issues passes for this user"),
+			},
+			{
+				PreConfig: func() {
+					want := fmt.Sprintf("terraform import 'ADDRESS' 'alice=%s/%s'", graphmock.AliceID, alicePass)
+					if got := rec.takeDetails(); !strings.Contains(got, want) {
+						t.Errorf("no %q in the diagnostics:\n%s", want, got)
+					}
+				},
+				Config: wavePasses(m, map[string][2]string{"carol": {graphmock.CarolID, ""}}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("entratap_passes.wave", tfjsonpath.New("codes").AtMapKey("carol"), knownvalue.StringFunc(passSignsIn(m, graphmock.CarolUPN))),
+				},
+			},
+		},
+	})
+}
+
+// `..` and `/` in a wave's user_id never reach Graph: refused at validation, naming the entry.
+func TestAccPassesGuarantees_userKeyValidated(t *testing.T) {
+	m := newMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			PreConfig:   m.ResetRequests,
+			Config:      wavePasses(m, map[string][2]string{"dots": {"..", ""}}),
+			PlanOnly:    true,
+			ExpectError: passErr("Invalid user_id", `passes["dots"].user_id`),
+		}},
+	})
+	for _, e := range m.Requests() {
+		if strings.Contains(e.Path, "..") || strings.Contains(e.Path, "$batch") {
+			t.Fatalf("a request reached Graph: %s %s", e.Method, e.Path)
+		}
+	}
+}
+
+// Two workspaces applying the same wave at once (two provider processes, Graph answering in a
+// second): whatever the interleaving, no state holds a pass the tenant no longer has.
+func TestAccPassesGuarantees_concurrentWorkspaces(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	users := map[string]string{}
+	for i := range 12 {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("race%02d@%s", i, graphmock.Domain)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[fmt.Sprintf("u%02d", i)] = u.ID
+	}
+	m.SetFaults(graphmock.Faults{LatencyMs: 1000})
+	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
+	ctx := t.Context()
+	type outcome struct {
+		state passesModel
+		out   waveOutcome
+	}
+	results := make(chan outcome, 2)
+	for range 2 {
+		go func() {
+			c, _, err := buildClient(ctx, providerModel{
+				TenantID: types.StringValue(graphmock.TenantID), ClientID: types.StringValue(graphmock.AdminClientID),
+				ClientSecret: types.StringValue(graphmock.AdminClientSecret), GraphEndpoint: types.StringValue(m.URL),
+				AuthorityHost: types.StringValue(m.URL), UseCLI: types.BoolValue(false),
+			}, "test", fastGraph)
+			if err != nil {
+				t.Error(err)
+				results <- outcome{}
+				return
+			}
+			r := &PassesResource{client: c, run: newRunState()}
+			plan := wavePlanModel(t, r, users)
+			state, out := r.converge(ctx, nil, plan)
+			results <- outcome{state, out}
+		}()
+	}
+	issuedTotal := 0
+	for range 2 {
+		res := <-results
+		for k, is := range issuedOf(res.state.Issued) {
+			if is.ID.IsNull() {
+				if _, ok := res.out.failed[k]; !ok {
+					t.Errorf("entry %s not issued and not in not_issued", k)
+				}
+				continue
+			}
+			issuedTotal++
+			if p := passOf(m, users[k]); p == nil || !strings.EqualFold(p.ID, is.ID.ValueString()) {
+				t.Errorf("entry %s holds pass %s in state, but the tenant's pass of its user is %+v", k, is.ID.ValueString(), p)
+			}
+		}
+	}
+	if issuedTotal != len(users) {
+		t.Errorf("%d passes held across both states, want %d: every user's pass is in exactly one", issuedTotal, len(users))
+	}
+}
+
+// wavePlanModel is the plan entratap_passes makes for a new wave of users (key -> object id).
+func wavePlanModel(t *testing.T, r *PassesResource, users map[string]string) passesModel {
+	t.Helper()
+	ctx := t.Context()
+	upns := map[string]string{}
+	maps.Copy(upns, users)
+	plan := passesModel{ID: types.StringValue("test"), Passes: waveValue(upns), ReplaceExisting: types.BoolValue(false)}
+	want := entries(ctx, plan.Passes)
+	wp := planWave(ctx, r.client, r.run, want, nil)
+	if wp.diags.HasError() {
+		t.Fatalf("plan: %v", wp.diags)
+	}
+	issued := map[string]attr.Value{}
+	for k, e := range want {
+		issued[k] = pendingIssued(e.UserID, wp.objectIDs[k])
+	}
+	plan.Issued = types.MapValueMust(issuedType, issued)
+	return plan
 }

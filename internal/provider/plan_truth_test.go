@@ -26,8 +26,9 @@ import (
 // every diagnostic the provider returns from planning, applying and opening:
 // Terraform's test harness shows errors only, never warnings.
 type diagRecorder struct {
-	mu    sync.Mutex
-	diags []string
+	mu      sync.Mutex
+	diags   []string
+	details []string
 }
 
 type recordingServer struct {
@@ -40,7 +41,17 @@ func (r *diagRecorder) add(call, typ string, ds []*tfprotov6.Diagnostic) {
 	defer r.mu.Unlock()
 	for _, d := range ds {
 		r.diags = append(r.diags, fmt.Sprintf("%s %s %s: %s", call, typ, d.Severity, d.Summary))
+		r.details = append(r.details, d.Summary+"\n"+d.Detail)
 	}
+}
+
+// takeDetails returns the summaries and details recorded since the last call.
+func (r *diagRecorder) takeDetails() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := strings.Join(r.details, "\n\n")
+	r.details = nil
+	return out
 }
 
 // take returns the diagnostics recorded since the last call.
