@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"math/big"
 	"strings"
 	"testing"
@@ -244,7 +245,7 @@ func FuzzPassConfig(f *testing.F) {
 			parseErr = errors.New("no real offset, or too late to expire before the year 10000")
 		}
 		want := map[string]bool{
-			"user_id":             userID == "" || userID == "." || userID == ".." || strings.ContainsAny(userID, "/\\"),
+			"user_id":             !isUserKey(userID),
 			"start_date_time":     startSet && parseErr != nil,
 			"lifetime_in_minutes": lifetimeSet && (lifetime < minLifetime || lifetime > maxLifetime),
 		}
@@ -320,4 +321,23 @@ func FuzzPassConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// isUserKey is the fuzz oracle of what a user_id is, written apart from the validator: an
+// object id (a 36-character GUID) or local@domain with a dot in the domain, and no spaces,
+// slashes or second @.
+func isUserKey(v string) bool {
+	if _, err := uuid.Parse(v); err == nil && len(v) == 36 {
+		return true
+	}
+	local, domain, ok := strings.Cut(v, "@")
+	if !ok || local == "" || strings.ContainsAny(v, "/\\ \t\n\f\r") || strings.Contains(domain, "@") {
+		return false
+	}
+	for j := 1; j < len(domain)-1; j++ {
+		if domain[j] == '.' {
+			return true
+		}
+	}
+	return false
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
@@ -371,63 +370,4 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bo
 
 func asWarning(d diag.Diagnostic) diag.Diagnostic {
 	return diag.NewWarningDiagnostic(d.Summary(), d.Detail())
-}
-
-const maxUTCOffset = 14 * 60 * 60
-
-// lastTime is the last instant an RFC 3339 timestamp can hold.
-var lastTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
-
-// userKeyValidator refuses user ids that would change the request's path:
-// "." and ".." are dot segments, and a "/" starts another segment. Neither
-// an object id nor a user principal name can hold them.
-type userKeyValidator struct{}
-
-func (userKeyValidator) Description(context.Context) string {
-	return "must be a user's object id or user principal name"
-}
-
-func (v userKeyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (userKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := graph.CheckUserKey(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user_id", fmt.Sprintf("%s: %v", req.Path, err))
-	}
-}
-
-// rfc3339Validator refuses a start_date_time that is not an RFC 3339 timestamp.
-type rfc3339Validator struct{}
-
-var _ validator.String = rfc3339Validator{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 timestamp, e.g. 2025-09-01T07:30:00Z"
-}
-
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	t, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%s must be an RFC 3339 timestamp such as 2025-09-01T07:30:00Z or 2025-09-01T09:30:00+02:00, got %q.", req.Path, graph.Truncate(req.ConfigValue.ValueString(), 80)))
-		return
-	}
-	if _, off := t.Zone(); off > maxUTCOffset || off < -maxUTCOffset {
-		// Go parses any two-digit offset; no place on Earth is beyond ±14:00.
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%s has the UTC offset %s, outside what exists (-14:00 to +14:00), got %q.", req.Path, t.Format("-07:00"), req.ConfigValue.ValueString()))
-		return
-	}
-	if t.Add(maxLifetime * time.Minute).After(lastTime) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%s = %q is too late: a pass starting then could expire after the year 9999, which RFC 3339 timestamps cannot hold. Choose a start before %s.",
-				req.Path, req.ConfigValue.ValueString(), lastTime.Add(-maxLifetime*time.Minute).Format(time.RFC3339)))
-	}
 }

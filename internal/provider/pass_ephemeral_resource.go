@@ -48,6 +48,7 @@ type passPrivate struct {
 	UserID string `json:"user_id"`
 	PassID string `json:"pass_id"`
 	Revoke bool   `json:"revoke"`
+	Owner  string `json:"owner"` // the claim on the user (run_state.go), released at close
 }
 
 func (e *PassEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -157,8 +158,8 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 	// anything is created. A user Graph does not know yet is waited for.
 	user, diags := checkNewPass(ctx, e.client, e.run, in, false)
 	resp.Diagnostics.Append(diags...)
+	owner := fmt.Sprintf("an ephemeral entratap_pass with user_id %q", m.UserID.ValueString())
 	if user != nil && !resp.Diagnostics.HasError() {
-		owner := fmt.Sprintf("an ephemeral entratap_pass with user_id %q", m.UserID.ValueString())
 		resp.Diagnostics.Append(claimDiag(e.run, user, owner, path.Root("user_id"))...)
 	}
 	if resp.Diagnostics.HasError() {
@@ -173,12 +174,16 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 			in.LifetimeInMinutes = types.Int64Value(int64(e.run.effective(live).MinimumLifetimeInMinutes))
 		}
 	}
+	claimed := user
 	user, p, diags := issuePass(ctx, e.client, e.run, in, user, passOwnerEphemeral)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		if claimed != nil {
+			e.run.releaseUser(claimed.ID, owner)
+		}
 		return
 	}
-	priv, err := json.Marshal(passPrivate{UserID: user.ID, PassID: p.ID, Revoke: m.RevokeOnClose.IsNull() || m.RevokeOnClose.ValueBool()})
+	priv, err := json.Marshal(passPrivate{UserID: user.ID, PassID: p.ID, Revoke: m.RevokeOnClose.IsNull() || m.RevokeOnClose.ValueBool(), Owner: owner})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding the private data of the pass: "+err.Error())
 		return
@@ -209,6 +214,7 @@ func (e *PassEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRe
 		resp.Diagnostics.AddError("Internal error", "Decoding the private data of the pass: "+err.Error())
 		return
 	}
+	e.run.releaseUser(priv.UserID, priv.Owner) // closed: the object no longer plans a pass
 	if !priv.Revoke {
 		return
 	}

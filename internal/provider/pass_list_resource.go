@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -33,11 +32,6 @@ const (
 	usabilityNotYetValid      = "not_yet_valid"
 	usabilityExpiredOrUsed    = "expired_or_used"
 	usabilityDisabledByPolicy = "disabled_by_policy"
-)
-
-var (
-	guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	upnPattern  = regexp.MustCompile(`^[^@\s/]+@[^@\s/]+\.[^@\s/]+$`)
 )
 
 // PassListResource lists existing passes for `terraform query` (Terraform 1.14+).
@@ -70,13 +64,11 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "List the passes of the group's members, nested groups' members included (transitive). The group's object id (GUID).",
-				Validators:          []validator.String{stringvalidator.RegexMatches(guidPattern, "must be a group object id (GUID)")}},
+				Validators:          []validator.String{groupIDValidator}},
 			"user_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "List the passes of these users: object ids (GUIDs) or user principal names. Users that do not exist are named in a warning.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.Any(
-						stringvalidator.RegexMatches(guidPattern, "must be an object id (GUID)"),
-						stringvalidator.RegexMatches(upnPattern, "must be a user principal name (alice@contoso.com)")))}},
+					listvalidator.ValueStringsAre(userKeyValidator{})}},
 			"all_users": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "`true`: list the passes of every user in the tenant (paged: for 5,000 users, 6 pages of users and 250 batched requests for their passes)."},
 			"usability": schema.ListAttribute{Optional: true, ElementType: types.StringType,

@@ -184,7 +184,7 @@ func TestProtoListBadInput(t *testing.T) {
 		"all false":   {map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, false)}, "Empty selection", "all_users"},
 		"both":        {map[string]tftypes.Value{"group_id": str(graphmock.OnboardingGroupID), "all_users": tftypes.NewValue(tftypes.Bool, true)}, "Conflicting selection", "group_id"},
 		"empty list":  {map[string]tftypes.Value{"user_ids": strList()}, "Invalid Attribute Value", "user_ids"},
-		"not a user":  {map[string]tftypes.Value{"user_ids": strList("alice")}, "Invalid Attribute Value Match", "user_ids"},
+		"not a user":  {map[string]tftypes.Value{"user_ids": strList("alice")}, "Invalid user_id", "user_ids"},
 		"not a group": {map[string]tftypes.Value{"group_id": str("onboarding")}, "Invalid Attribute Value Match", "group_id"},
 		"bad filter":  {map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true), "usability": strList("valid")}, "Invalid Attribute Value Match", "usability"},
 	} {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -89,8 +88,6 @@ const (
 		"A target may be listed once (ids compared case-insensitively)."
 	targetsOrderDataDoc = " In the order Graph answers."
 )
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func flattenPolicy(p *graph.Policy) policyModel {
 	inc := make([]attr.Value, 0, len(p.IncludeTargets))

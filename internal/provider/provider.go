@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
@@ -419,31 +418,4 @@ func (p *EntratapProvider) DataSources(context.Context) []func() datasource.Data
 
 func (p *EntratapProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewPassEphemeralResource}
-}
-
-// endpointValidator checks graph_endpoint and authority_host at plan time.
-type endpointValidator struct{ httpsOnly bool }
-
-func (v endpointValidator) Description(context.Context) string {
-	if v.httpsOnly {
-		return "must be an https URL"
-	}
-	return "must be an https URL (http only on a loopback address)"
-}
-
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	name := req.Path.String()
-	if err := graph.ValidateEndpoint(name, raw); err != nil {
-		addURLError(&resp.Diagnostics, req.Path, raw, "Invalid endpoint", err)
-		return
-	}
-	if v.httpsOnly && !strings.HasPrefix(strings.ToLower(raw), "https://") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint", name+" must use https: the identity library refuses any other scheme for the login authority.")
-	}
 }

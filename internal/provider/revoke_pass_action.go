@@ -24,11 +24,6 @@ var (
 	_ action.ActionWithModifyPlan = &RevokeGroupPassesAction{}
 )
 
-// userIDValidator accepts an object id or a user principal name.
-var userIDValidator = stringvalidator.Any(
-	stringvalidator.RegexMatches(guidPattern, "must be an object id (GUID)"),
-	stringvalidator.RegexMatches(upnPattern, "must be a user principal name (alice@contoso.com)"))
-
 // RevokePassAction deletes a user's pass now (Terraform 1.14+: action_trigger or terraform apply -invoke).
 type RevokePassAction struct{ client *graph.Client }
 
@@ -53,7 +48,7 @@ func (a *RevokePassAction) Schema(_ context.Context, _ action.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The user whose pass to revoke: an object id (GUID) or a user principal name.",
-				Validators:          []validator.String{userIDValidator}},
+				Validators:          []validator.String{userKeyValidator{}}},
 			"pass_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Revoke only the pass with this id; when the user holds another pass (a newer one), it is left alone. Unset: whatever pass the user holds.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
@@ -159,7 +154,7 @@ func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaReque
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The group's object id (GUID).",
-				Validators:          []validator.String{stringvalidator.RegexMatches(guidPattern, "must be a group object id (GUID)")}},
+				Validators:          []validator.String{groupIDValidator}},
 			"usability": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Revoke only passes in these states: `usable`, `not_yet_valid`, `expired_or_used`, `disabled_by_policy`. Unset: every pass.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(

@@ -75,7 +75,7 @@ func TestProtoRevokePass(t *testing.T) {
 	}
 	v, _ := p.srv.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: "entratap_revoke_pass",
 		Config: p.value(p.schema.ActionSchemas["entratap_revoke_pass"].Schema, map[string]tftypes.Value{"user_id": str("alice")})})
-	if d := findDiag(v.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match"); d == nil || attrName(d) != "user_id" {
+	if d := findDiag(v.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid user_id"); d == nil || attrName(d) != "user_id" {
 		t.Fatalf("invalid user_id: %s", diagText(v.Diagnostics))
 	}
 }

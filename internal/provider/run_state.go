@@ -112,6 +112,18 @@ func (r *runState) claimUser(objectID, owner string) (other string, dup bool) {
 	return "", false
 }
 
+// releaseUser ends owner's claim on the user (an ephemeral pass closed).
+func (r *runState) releaseUser(objectID, owner string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if key := strings.ToLower(objectID); r.claims[key] == owner {
+		delete(r.claims, key)
+	}
+}
+
 // plannedPolicy is the policy an entratap_policy plans; nil fields are unknown at plan time.
 type plannedPolicy struct {
 	Enabled                  *bool
