@@ -121,12 +121,18 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 				mu.Lock()
 				defer mu.Unlock()
 				for k, i := range chunk {
+					attempts[i]++
 					if err != nil {
-						settle(i, batchAnswer{err: err})
+						// A lost answer: the ops go again in the next round, since each may be
+						// repeated (a create replaces, a delete of a gone pass is done).
+						if kindOf(err) == KindTransport && attempts[i] < c.backoff.MaxAttempts && ctx.Err() == nil {
+							again = append(again, i)
+						} else {
+							settle(i, batchAnswer{err: err})
+						}
 						continue
 					}
 					a := answers[k]
-					attempts[i]++
 					if retriableStatus(a.status) && attempts[i] < c.backoff.MaxAttempts && ctx.Err() == nil {
 						again = append(again, i)
 						if a.err != nil { // a Retry-After the pacer did not take (no scope): the op's own wait
@@ -189,23 +195,16 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 	if err != nil {
 		return nil, &Error{Kind: KindUnknown, Op: op, Err: err}
 	}
-	var out []byte
-	// A lost answer is sent again: every op here may be repeated (a create replaces, a delete of a gone pass is done).
-	err = c.retry(ctx, retryOn{transport: true}, func() error {
-		ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.POST,
-			"{+baseurl}/$batch", map[string]string{"baseurl": c.baseURL})
-		ri.Headers.TryAdd("Accept", "application/json")
-		ri.SetStreamContentAndContentType(raw, "application/json")
-		res, err := c.adapter.SendPrimitive(withPaceClass(ctx, class), ri, "[]byte", errorMapping)
-		if err != nil {
-			return c.classifyCall(op, permPassWrite, err)
-		}
-		out, _ = res.([]byte)
-		return nil
-	})
+	// Sent once: a lost answer is sendRounds's to send again, in its next round.
+	ri := abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.POST,
+		"{+baseurl}/$batch", map[string]string{"baseurl": c.baseURL})
+	ri.Headers.TryAdd("Accept", "application/json")
+	ri.SetStreamContentAndContentType(raw, "application/json")
+	res, err := c.adapter.SendPrimitive(withPaceClass(ctx, class), ri, "[]byte", errorMapping)
 	if err != nil {
-		return nil, err
+		return nil, c.classifyCall(op, permPassWrite, err)
 	}
+	out, _ := res.([]byte)
 	var resp struct {
 		Responses []batchWireResponse `json:"responses"`
 	}

@@ -6,8 +6,6 @@ package graph
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -15,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/golang-jwt/jwt/v5"
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 )
@@ -154,30 +153,27 @@ func (c *Client) Caller(ctx context.Context) (*Caller, error) {
 	return caller, nil
 }
 
-// CallerFromToken decodes an access token's payload (without verifying it) into a Caller.
+// tokenClaims are the claims of an Entra access token that say who it is for.
+type tokenClaims struct {
+	jwt.RegisteredClaims
+	OID   string   `json:"oid"`
+	UPN   string   `json:"upn"`
+	PUN   string   `json:"preferred_username"`
+	AppID string   `json:"appid"`
+	AZP   string   `json:"azp"`
+	TID   string   `json:"tid"`
+	SCP   string   `json:"scp"`
+	Roles []string `json:"roles"`
+	WIDs  []string `json:"wids"`
+	IDTyp string   `json:"idtyp"`
+}
+
+// CallerFromToken reads an access token's claims into a Caller, without verifying the token:
+// the token comes from our own credential, and Graph verifies it.
 func CallerFromToken(token string) (*Caller, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, errors.New("the access token is not a JWT: cannot tell who the provider runs as")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return nil, errors.New("the access token's payload is not base64url: cannot tell who the provider runs as")
-	}
-	var claims struct {
-		OID   string   `json:"oid"`
-		UPN   string   `json:"upn"`
-		PUN   string   `json:"preferred_username"`
-		AppID string   `json:"appid"`
-		AZP   string   `json:"azp"`
-		TID   string   `json:"tid"`
-		SCP   string   `json:"scp"`
-		Roles []string `json:"roles"`
-		WIDs  []string `json:"wids"`
-		IDTyp string   `json:"idtyp"`
-	}
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		return nil, errors.New("the access token's payload is not JSON: cannot tell who the provider runs as")
+	var claims tokenClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &claims); err != nil {
+		return nil, errors.New("the access token is not a JWT with readable claims: cannot tell who the provider runs as")
 	}
 	c := &Caller{Kind: CallerApplication, ObjectID: claims.OID, ClientID: claims.AppID, TenantID: claims.TID}
 	if c.ClientID == "" {

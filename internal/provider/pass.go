@@ -149,11 +149,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	if user == nil {
 		user, err = c.WaitForUser(ctx, userID)
 		if err != nil {
-			summary := fmt.Sprintf("Cannot find user %q", userID)
-			if graph.IsNotFound(err) {
-				summary = fmt.Sprintf("User %q not found, even after waiting for replication until the timeout", userID)
-			}
-			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
+			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err)))
 			return nil, nil, diags
 		}
 	}

@@ -155,7 +155,7 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 		switch err := s.lookupErr; {
 		case err == nil:
 		case graph.IsNotFound(err) && userMustExist:
-			diags.Append(diag.WithPath(at("user_id"), graphDiag(fmt.Sprintf("User %q does not exist in the tenant", userRef), err)))
+			diags.Append(diag.WithPath(at("user_id"), graphDiag(userLookupSummary(userRef, err), err)))
 		case !graph.IsNotFound(err):
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userRef), err)))
 		}
@@ -324,4 +324,12 @@ func claimDiag(run *runState, user *graph.User, owner string, at path.Path) diag
 				"or one ephemeral entratap_pass.", owner, other, user.UserPrincipalName, user.ID))
 	}
 	return diags
+}
+
+// userLookupSummary names a user_id that could not be resolved, for every object.
+func userLookupSummary(ref string, err error) string {
+	if graph.IsNotFound(err) {
+		return fmt.Sprintf("User %q does not exist in the tenant", ref)
+	}
+	return fmt.Sprintf("Cannot find user %q", ref)
 }

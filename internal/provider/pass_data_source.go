@@ -82,11 +82,7 @@ func (d *PassDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	userID := m.UserID.ValueString()
 	u, err := d.client.GetUser(ctx, userID)
 	if err != nil {
-		summary := fmt.Sprintf("Reading user %q failed", userID)
-		if graph.IsNotFound(err) {
-			summary = fmt.Sprintf("User %q does not exist in the tenant", userID)
-		}
-		resp.Diagnostics.Append(diag.WithPath(path.Root("user_id"), graphDiag(summary, err)))
+		resp.Diagnostics.Append(diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err)))
 		return
 	}
 	passes, err := d.client.ListPasses(ctx, u.ID)

@@ -143,8 +143,7 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if e.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The entratap provider has no client; this is a bug in the provider, please report it.")
+	if !clientReady(e.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := m.Timeouts.Open(ctx, defaultCreateTimeout)

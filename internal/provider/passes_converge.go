@@ -128,11 +128,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	found, errs := c.LookupUsers(ctx, lookupRefs)
 	for i, k := range lookupKeys {
 		if errs[i] != nil {
-			summary := fmt.Sprintf("Cannot find user %q", lookupRefs[i])
-			if graph.IsNotFound(errs[i]) {
-				summary = fmt.Sprintf("User %q does not exist in the tenant", lookupRefs[i])
-			}
-			out.failed[k] = graphDiag(summary, errs[i]).Detail()
+			out.failed[k] = graphDiag(userLookupSummary(lookupRefs[i], errs[i]), errs[i]).Detail()
 			continue
 		}
 		users[k] = found[i]
