@@ -5,6 +5,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"math/big"
 	"net/http"
 	"slices"
 	"strings"
@@ -275,4 +279,55 @@ func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
 			t.Errorf("the warning lacks %q:\n%s", w, diagText(ds))
 		}
 	}
+}
+
+// A pass adopted from `terraform query -generate-config-out` survives its revoke: the
+// generated configuration (the listed resource object) holds no start that has passed, so the
+// apply after the pass is revoked issues a new one instead of failing "start_date_time is in
+// the past".
+func TestAccPassListAdoptedSurvivesRevoke(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	m.AdvanceClock(-30 * time.Minute) // the pass started half an hour ago
+	passID := passCreateOutOfBand(t, m, graphmock.CarolID, map[string]any{"lifetimeInMinutes": 480})
+	m.AdvanceClock(30 * time.Minute)
+
+	p := newProtoProvider(t, m)
+	ls := p.list(map[string]tftypes.Value{"user_ids": strList(graphmock.CarolUPN)}, true, 10)
+	if len(ls) != 1 || ls[0].resource == nil {
+		t.Fatalf("listed %d results, want carol's pass with its resource object", len(ls))
+	}
+	// What -generate-config-out writes: the listed object's configurable attributes that are set.
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"entratap_pass\" \"carol\" {\n  user_id = %q\n", ls[0].resource["user_id"])
+	if s, ok := ls[0].resource["start_date_time"].(string); ok {
+		fmt.Fprintf(&b, "  start_date_time = %q\n", s)
+	}
+	if l, ok := ls[0].resource["lifetime_in_minutes"].(*big.Float); ok {
+		n, _ := l.Int64()
+		fmt.Fprintf(&b, "  lifetime_in_minutes = %d\n", n)
+	}
+	b.WriteString("}\n")
+	config := providerBlock(m) + b.String()
+	const addr = "entratap_pass.carol"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config: config, ResourceName: addr, ImportState: true, ImportStatePersist: true,
+				ImportStateId: graphmock.CarolID + "/" + passID,
+			},
+			{
+				PreConfig: func() {
+					if status, body := m.GraphRequest(http.MethodDelete, "/v1.0/users/"+graphmock.CarolID+"/authentication/temporaryAccessPassMethods/"+passID, nil); status != http.StatusNoContent {
+						t.Fatalf("revoking carol's pass: HTTP %d: %s", status, body)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.CarolUPN))),
+				},
+			},
+		},
+	})
 }
