@@ -393,6 +393,19 @@ func (c *Client) listPassesOf(ctx context.Context, userIDs []string, toDelete bo
 	return out, errs
 }
 
+// LookupPassesOf is LookupPasses for many users, through $batch, for a plan-time check: the
+// list proves the user exists, and a user Graph does not find is listed again on its own
+// through LookupPasses's replication grace.
+func (c *Client) LookupPassesOf(ctx context.Context, userIDs []string) ([][]*Pass, []error) {
+	out, errs := c.ListPassesOf(ctx, userIDs)
+	for i, err := range errs {
+		if IsNotFound(err) {
+			out[i], errs[i] = c.LookupPasses(ctx, userIDs[i])
+		}
+	}
+	return out, errs
+}
+
 // DeletePasses deletes passes through $batch; one already gone counts as deleted.
 func (c *Client) DeletePasses(ctx context.Context, refs []PassRef) []error {
 	ops := make([]batchOp, len(refs))

@@ -8,6 +8,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -149,16 +150,12 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	// The existing-pass guard and the creates, pipelined by chunks: the guard of one chunk
 	// reads while the chunk before it is written, so the writes (Graph's scarcest quota)
 	// start after the first chunk's reads, not after every user's.
-	type guarded struct {
-		keys   []string
-		before map[string][]*graph.Pass // the users' passes before the create
-	}
 	chunks := make(chan guarded, 1)
 	go func() {
 		defer close(chunks)
 		for start := 0; start < len(toIssue); start += waveChunk {
 			keys := toIssue[start:min(start+waveChunk, len(toIssue))]
-			chunks <- guarded{keys: keys, before: r.guard(ctx, keys, users, held, plan.ReplaceExisting.ValueBool(), &out)}
+			chunks <- r.guard(ctx, keys, users, held, plan.ReplaceExisting.ValueBool())
 		}
 	}()
 	type created struct {
@@ -171,6 +168,8 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	news := map[string]graph.NewPass{}
 	before := map[string][]*graph.Pass{}
 	for chunk := range chunks {
+		maps.Copy(out.failed, chunk.blocked)
+		out.orphans = append(out.orphans, chunk.orphans...)
 		var ids []string
 		var nps []graph.NewPass
 		var sent []string
@@ -308,34 +307,54 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	return state, out
 }
 
+// guarded is a chunk of entries to issue, after the existing-pass guard.
+type guarded struct {
+	keys    []string
+	before  map[string][]*graph.Pass // the users' passes before the create
+	blocked map[string]string        // entries not to issue, with why
+	orphans []string                 // key=objectid/passid of live passes found not managed here
+}
+
 // guard is the existing-pass guard for the users of keys this wave does not already hold a
 // pass for: a user with a live pass not managed here is not issued one, with why (as
-// issuePass says it). It returns the passes each user held.
-func (r *PassesResource) guard(ctx context.Context, keys []string, users map[string]*graph.User, held map[string]bool, replaceExisting bool, out *waveOutcome) map[string][]*graph.Pass {
-	before := map[string][]*graph.Pass{}
+// issuePass says it). It runs beside the creates of the chunk before: it touches only what it
+// returns.
+func (r *PassesResource) guard(ctx context.Context, keys []string, users map[string]*graph.User, held map[string]bool, replaceExisting bool) guarded {
+	g := guarded{keys: keys, before: map[string][]*graph.Pass{}, blocked: map[string]string{}}
+	before, out := g.before, &g
 	var guardKeys, guardUsers []string
 	for _, k := range keys {
+		// The list the plan of this apply read moments ago, if any (as issuePass takes it).
+		if l, ok := r.run.takeList(users[k].ID); ok {
+			before[k] = l
+			continue
+		}
 		guardKeys, guardUsers = append(guardKeys, k), append(guardUsers, users[k].ID)
 	}
 	lists, errs := r.client.ListPassesOf(ctx, guardUsers)
 	for i, k := range guardKeys {
 		if errs[i] != nil {
-			out.failed[k] = graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", users[k].UserPrincipalName), errs[i]).Detail()
+			out.blocked[k] = graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", users[k].UserPrincipalName), errs[i]).Detail()
 			continue
 		}
 		before[k] = lists[i]
+	}
+	for _, k := range keys {
+		if _, listed := before[k]; !listed {
+			continue
+		}
 		if replaceExisting || held[strings.ToLower(users[k].ID)] {
 			continue
 		}
-		for _, p := range lists[i] {
+		for _, p := range before[k] {
 			if p.Live() {
-				out.failed[k] = existingPassDetail(users[k], p, passOwnerWave, false)
+				out.blocked[k] = existingPassDetail(users[k], p, passOwnerWave, false)
 				out.orphans = append(out.orphans, fmt.Sprintf("%s=%s/%s", k, strings.ToLower(users[k].ID), p.ID))
 				break
 			}
 		}
 	}
-	return before
+	return g
 }
 
 // removeOrphans deletes, for creates whose answer was lost, any pass their users hold that

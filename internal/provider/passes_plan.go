@@ -59,16 +59,7 @@ func planWave(ctx context.Context, c *graph.Client, run *runState, want map[stri
 	pc := newPassCheck(ctx, c, run)
 	subjects := map[string]passSubject{}
 	if pc.configured {
-		var keys, refs []string
-		for _, k := range append(slices.Clone(candidates), wp.fresh...) {
-			if u := want[k].UserID; !u.IsUnknown() && !u.IsNull() {
-				keys, refs = append(keys, k), append(refs, u.ValueString())
-			}
-		}
-		users, errs := c.LookupUsers(ctx, refs)
-		for i, k := range keys {
-			subjects[k] = passSubject{user: users[i], lookupErr: errs[i]}
-		}
+		resolveWave(ctx, c, run, want, append(slices.Clone(candidates), wp.fresh...), subjects)
 	}
 	for _, k := range candidates {
 		if s := subjects[k]; s.user != nil && strings.EqualFold(s.user.ID, had[k].UserObjectID.ValueString()) {
@@ -128,6 +119,35 @@ func naming(k string, diags diag.Diagnostics) diag.Diagnostics {
 		}
 	}
 	return out
+}
+
+// resolveWave finds the users of the entries keys, through $batch, as gather does for one
+// pass: an object id needs no lookup, since the list of the user's passes proves the user
+// exists and the guard at apply takes it (rememberList); a user principal name is looked up.
+func resolveWave(ctx context.Context, c *graph.Client, run *runState, want map[string]waveEntry, keys []string, subjects map[string]passSubject) {
+	var byID, byUPN, ids, upns []string
+	for _, k := range keys {
+		switch u := want[k].UserID; {
+		case u.IsUnknown() || u.IsNull():
+		case guidRE.MatchString(u.ValueString()):
+			byID, ids = append(byID, k), append(ids, strings.ToLower(u.ValueString()))
+		default:
+			byUPN, upns = append(byUPN, k), append(upns, u.ValueString())
+		}
+	}
+	lists, errs := c.LookupPassesOf(ctx, ids)
+	for i, k := range byID {
+		s := passSubject{lookupErr: errs[i]}
+		if errs[i] == nil {
+			s.user = &graph.User{ID: ids[i], UserPrincipalName: want[k].UserID.ValueString()}
+			run.rememberList(ids[i], lists[i])
+		}
+		subjects[k] = s
+	}
+	users, errs := c.LookupUsers(ctx, upns)
+	for i, k := range byUPN {
+		subjects[k] = passSubject{user: users[i], lookupErr: errs[i]}
+	}
 }
 
 // gatherWave asks Graph, for all entries to issue at once, what their check needs beyond the
