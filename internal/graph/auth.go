@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -46,6 +45,8 @@ type AuthConfig struct {
 
 	UseMSI      bool
 	MSIEndpoint string
+	// MSIHeader is the App Service IDENTITY_HEADER sent with MSIEndpoint's requests.
+	MSIHeader string
 
 	UseCLI bool
 
@@ -226,11 +227,12 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	if !cfg.UseMSI {
 		skip(MethodMSI, "use_msi is false")
 	} else {
-		if cfg.MSIEndpoint != "" {
-			// azidentity reads the App Service endpoint from the environment only.
-			_ = os.Setenv("IDENTITY_ENDPOINT", cfg.MSIEndpoint)
-		}
 		opts := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: copts}
+		if cfg.MSIEndpoint != "" {
+			// azidentity reads an App Service endpoint from the process environment only: the
+			// provider never writes that, and sends the metadata request to msi_endpoint instead.
+			opts.Transport = appServiceEndpoint{endpoint: cfg.MSIEndpoint, header: cfg.MSIHeader, next: http.DefaultClient}
+		}
 		if cfg.ClientID != "" {
 			opts.ID = azidentity.ClientID(cfg.ClientID)
 		}

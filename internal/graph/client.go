@@ -40,6 +40,9 @@ type Config struct {
 	// YoungPassGrace is how long a read of a pass created moments ago waits
 	// out a 404 (0: 30 s), always bounded by the call's context.
 	YoungPassGrace time.Duration
+	// Getenv is where the provider reads its ARM_*, AZURE_* and ENTRATAP_* settings (nil: the
+	// process environment). Tests pass a map, and so run in parallel.
+	Getenv func(string) string
 }
 
 var registerSerializers sync.Once

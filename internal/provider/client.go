@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -54,4 +55,12 @@ func clientReady(c *graph.Client, diags *diag.Diagnostics) bool {
 	}
 	diags.AddError("Provider not configured", "The entratap provider has no Microsoft Graph client; this is a bug in the provider, please report it.")
 	return false
+}
+
+// withTimeout bounds an operation by its timeouts attribute (get: Timeouts.Create, .Read, ...),
+// def when it is unset: the one preamble of every CRUD call.
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := get(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }

@@ -114,6 +114,7 @@ func noPassesCreated(t *testing.T, m *graphmock.Server) {
 func TestAccDelegated_authenticationAdministratorIssuesToMember(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -138,6 +139,7 @@ func TestAccDelegated_authenticationAdministratorIssuesToMember(t *testing.T) {
 func TestAccDelegated_adminTargetNeedsPrivilegedRole(t *testing.T) {
 	m := newMock(t)
 	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -172,6 +174,7 @@ func TestAccDelegated_noPassForYourself(t *testing.T) {
 			ExpectError: wrapped(`signed-in user themselves.*` + regexp.QuoteMeta(upn) + `.*the user this provider is signed in as`),
 		})
 	}
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, PreCheck: func() { passEnablePolicy(t, m) }, Steps: steps})
 	noPassesCreated(t, m)
 }
@@ -182,6 +185,7 @@ func TestAccDelegated_globalReader(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.GlobalReaderUPN)
 	var id string
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck: func() {
@@ -222,6 +226,7 @@ func TestAccDelegated_policyAdministratorAppliesPolicy(t *testing.T) {
   default_length = 12
 }
 `
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
@@ -250,6 +255,7 @@ func TestAccDelegated_policyAdministratorAppliesPolicy(t *testing.T) {
 func TestAccDelegated_memberWithoutRole(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.BobUPN)
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -274,7 +280,7 @@ func TestAccDelegated_memberWithoutRole(t *testing.T) {
 // An application's caller data source says so.
 func TestAccDelegated_callerIsApplication(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(m) + `data "entratap_caller" "me" {}` + "\n",

@@ -84,3 +84,7 @@ func (s skippedUsers) diag(ctx context.Context, c *graph.Client, severity diag.S
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
 }
+
+func asWarning(d diag.Diagnostic) diag.Diagnostic {
+	return diag.NewWarningDiagnostic(d.Summary(), d.Detail())
+}

@@ -624,6 +624,7 @@ func TestAccFault_droppedAnswers(t *testing.T) {
 		}
 	}
 	var applied map[string]string
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		ErrorCheck: func(err error) error {
@@ -685,6 +686,7 @@ func TestAccFault_serverErrors(t *testing.T) {
 	var intermittent []string
 	strict := false
 	var applied map[string]string
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		ErrorCheck: func(err error) error {

@@ -35,7 +35,7 @@ data "entratap_pass" "read" {
 data "entratap_policy" "this" {}
 `, graphmock.NoraUPN, lifetime)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{
@@ -66,7 +66,7 @@ data "entratap_policy" "this" {}
 // The least-privileged app cannot edit the policy; the error names the permission to grant.
 func TestAccPolicy_leastPrivilegedAppNamesThePermission(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:      providerBlockAs(m, graphmock.LeastPrivilegedClientID, graphmock.LeastPrivilegedClientSecret) + `resource "entratap_policy" "this" {}`,
@@ -79,7 +79,7 @@ func TestAccPolicy_leastPrivilegedAppNamesThePermission(t *testing.T) {
 func TestAccPassResource_internalGuest(t *testing.T) {
 	m := newMock(t)
 	passEnablePolicy(t, m)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config: passConfig(m, fmt.Sprintf(`
@@ -108,7 +108,7 @@ resource "entratap_pass" "p" {
 }
 `, graphmock.CarolUPN, lifetime))
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{Config: cfg(60)},

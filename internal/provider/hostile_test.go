@@ -54,7 +54,7 @@ func TestAccHostile_fileSettingsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			hostileStep(hostileProvider(m, id+"  client_certificate_path = \"/dev/zero\"\n"), `(?s)client_certificate_path must name a\s+regular file.*device`),
@@ -80,7 +80,7 @@ func TestAccHostile_endpointsWithUserinfoOrPath(t *testing.T) {
 		}
 	}
 	creds := fmt.Sprintf("  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  use_cli = false\n", graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		ErrorCheck: func(err error) error {
 			if err != nil && regexp.MustCompile(pw).MatchString(err.Error()) {
@@ -104,10 +104,8 @@ func TestAccHostile_misleadingSettings(t *testing.T) {
 	plain := writeFile(t, "cert.txt", []byte("this is not a certificate\n"))
 	pfxFile := writeFile(t, "admin.pfx", m.AdminCertificatePFX())
 	id := fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID)
-	t.Setenv("IDENTITY_ENDPOINT", "")
-	t.Setenv("IDENTITY_HEADER", "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{}), // no IDENTITY_HEADER, whatever the machine has
 		Steps: []resource.TestStep{
 			// use_msi with msi_endpoint but no IDENTITY_HEADER: said at once, not 95 s at 169.254.169.254.
 			hostileStep(hostileProvider(m, fmt.Sprintf("  use_msi = true\n  msi_endpoint = %q\n", m.URL+"/_mock/msi/token")), `(?s)msi_endpoint is set but the\s+IDENTITY_HEADER`),
@@ -127,9 +125,8 @@ func TestAccHostile_misleadingSettings(t *testing.T) {
 // Item 7: ARM_USE_MSI=yes-please is an error, not ignored.
 func TestAccHostile_badBooleanVariable(t *testing.T) {
 	m := newMock(t)
-	t.Setenv("ARM_USE_MSI", "yes-please")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{"ARM_USE_MSI": "yes-please"}),
 		Steps: []resource.TestStep{
 			hostileStep(hostileProvider(m, fmt.Sprintf("  client_id = %q\n  client_secret = %q\n", graphmock.AdminClientID, graphmock.AdminClientSecret)), `(?s)ARM_USE_MSI = "yes-please" is not a\s+boolean`),
 		},
@@ -144,9 +141,8 @@ func TestAccHostile_explicitMethodBeatsEnvironmentSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("ARM_CLIENT_SECRET", "a-stale-secret-from-the-shell")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{"ARM_CLIENT_SECRET": "a-stale-secret-from-the-shell"}),
 		Steps:                    []resource.TestStep{authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token = %q\n", graphmock.AdminClientID, token))},
 	})
 }
@@ -154,10 +150,8 @@ func TestAccHostile_explicitMethodBeatsEnvironmentSecret(t *testing.T) {
 // Item 7: an explicit environment is not overridden by ENTRATAP_* variables.
 func TestAccHostile_explicitEnvironmentBeatsVariables(t *testing.T) {
 	m := newMock(t)
-	t.Setenv("ENTRATAP_GRAPH_ENDPOINT", m.URL)
-	t.Setenv("ENTRATAP_AUTHORITY_HOST", m.URL)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{"ENTRATAP_GRAPH_ENDPOINT": m.URL, "ENTRATAP_AUTHORITY_HOST": m.URL}),
 		Steps: []resource.TestStep{{
 			// Explicit china with the mock as its login host: Graph must be china's,
 			// not the mock from ENTRATAP_GRAPH_ENDPOINT, so the token audience differs and the mock is never the Graph asked.
@@ -192,6 +186,7 @@ func TestAccSecret_hostileInputs(t *testing.T) {
 
 	block := func(creds string) string { return secretProviderBlock(m, creds) + readPolicy }
 	fails := &secretFailures{}
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		ErrorCheck:               fails.check,
@@ -280,7 +275,7 @@ func TestAccHostile_goneUserNeverBlocksDestroy(t *testing.T) {
 			if !destroy {
 				second.Config, second.Destroy = hostileForEach(m, graphmock.AliceUPN), false
 			}
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: hostileFast,
 				PreCheck:                 func() { passEnablePolicy(t, m) },
 				Steps: []resource.TestStep{
@@ -299,7 +294,7 @@ func TestAccHostile_importWrongUser(t *testing.T) {
 	m := newMock(t)
 	const addr = "entratap_pass.alice"
 	cfg := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"alice\" {\n  user_id = %q\n}\n", graphmock.AliceUPN)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: hostileFast,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -337,7 +332,7 @@ func TestAccHostile_smallValidationGaps(t *testing.T) {
 		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
 	}
 	huge := strings.Repeat("t", 100<<10)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: hostileFast,
 		ErrorCheck: func(err error) error {
 			if err == nil {
@@ -373,6 +368,7 @@ start_date_time = "9999-12-31T00:00:00Z"`), `(?s)could\s+expire\s+after\s+the\s+
 
 // Item 9: include_targets = [] with the policy enabled warns that it targets nobody.
 func TestAccHostile_policyTargetsNobody(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
 	sch := schemas.ResourceSchemas["entratap_policy"]
@@ -400,7 +396,7 @@ func TestAccHostile_policyTargetsNobody(t *testing.T) {
 // case) are a plan-time error, not a dead pass in state after apply.
 func TestAccHostile_twoPassesForOneUser(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: hostileFast,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{{
@@ -418,6 +414,7 @@ func TestAccHostile_twoPassesForOneUser(t *testing.T) {
 // slow to answer, two at once give one pass and one clear error, never two
 // "successful" creates of which Graph kept one.
 func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	passEnablePolicy(t, m)
 	m.SetFaults(graphmock.Faults{LatencyMs: 200})
@@ -469,6 +466,7 @@ func TestAccHostile_concurrentCreatesForOneUser(t *testing.T) {
 // off replace_existing on a whole for_each, and for a revoked-on-close
 // ephemeral pass names the interrupted run, not revoke_on_close = false.
 func TestHostile_orphanAdvice(t *testing.T) {
+	t.Parallel()
 	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
@@ -488,6 +486,7 @@ func TestHostile_orphanAdvice(t *testing.T) {
 // Item 4: an ephemeral pass revoked on close lives only the policy's minimum
 // lifetime, so that its exposure is bounded when Close never runs.
 func TestAccHostile_ephemeralPassBoundedLifetime(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	passEnablePolicy(t, m)
 	passPatchPolicy(t, m, map[string]any{"minimumLifetimeInMinutes": 15, "defaultLifetimeInMinutes": 120})

@@ -180,6 +180,7 @@ var importLine = regexp.MustCompile(`terraform import 'ADDRESS' (\S+/\S+)`)
 // line, the imports adopt them, and an apply converges to a state equal to the tenant
 // without replacing a pass that was healthy.
 func TestAccKill9(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

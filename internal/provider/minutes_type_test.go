@@ -21,7 +21,7 @@ func TestAccHostile_fractionalLifetime(t *testing.T) {
 	step := func(config, re string) resource.TestStep {
 		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(re)}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		ErrorCheck: func(err error) error {

@@ -146,9 +146,7 @@ func (e *PassEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequ
 	if !clientReady(e.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Open(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, m.Timeouts.Open, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 
 	in := passInputs{UserID: m.UserID, StartDateTime: m.StartDateTime, LifetimeInMinutes: m.LifetimeInMinutes,

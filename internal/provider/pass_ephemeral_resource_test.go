@@ -277,6 +277,7 @@ resource "terraform_data" "signin" {
   }
 }
 `, graphmock.BobUPN, m.CAFile, m.URL+"/_mock")
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: codes.factories(),

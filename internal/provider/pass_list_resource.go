@@ -118,7 +118,8 @@ func (r *PassListResource) ValidateListResourceConfig(ctx context.Context, req l
 
 func (r *PassListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg passListConfig
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+	diags := req.Config.Get(ctx, &cfg)
+	if diags.HasError() || !clientReady(r.client, &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

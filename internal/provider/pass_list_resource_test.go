@@ -62,6 +62,7 @@ func identities(ls []listed) []string {
 }
 
 func TestProtoListPasses(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	enablePolicy(t, m)
 	// A wave group holding the onboarding group (alice) and carol: nested membership.
@@ -129,6 +130,7 @@ func TestProtoListPasses(t *testing.T) {
 
 // More users than one page: the listing follows @odata.nextLink.
 func TestProtoListPaging(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	enablePolicy(t, m)
 	var last string
@@ -169,6 +171,7 @@ func TestProtoListPaging(t *testing.T) {
 }
 
 func TestProtoListBadInput(t *testing.T) {
+	t.Parallel()
 	p := newProtoProvider(t, newMock(t))
 	ctx := context.Background()
 	s := p.schema.ListResourceSchemas["entratap_pass"]
@@ -254,6 +257,7 @@ func BenchmarkProtoList5000(b *testing.B) {
 // Signed in as an Authentication Administrator, listing a group lists what the role may read
 // and names the Global Administrator it may not in one warning, with the role needed.
 func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
+	// Serial: signs in through a fake az on PATH, which azidentity runs.
 	m := newMock(t)
 	passes := mixedGroup(t, m)
 	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)
@@ -310,7 +314,7 @@ func TestAccPassListAdoptedSurvivesRevoke(t *testing.T) {
 	b.WriteString("}\n")
 	config := providerBlock(m) + b.String()
 	const addr = "entratap_pass.carol"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{

@@ -916,6 +916,7 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 	for _, upn := range []string{graphmock.AliceUPN, graphmock.BobUPN, graphmock.CarolUPN} {
 		checks = append(checks, passAttr(fmt.Sprintf("entratap_pass.p[%q]", upn), "temporary_access_pass", knownvalue.StringFunc(collect)))
 	}
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -950,6 +951,7 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 // Unit tests: no Terraform, no mock.
 
 func TestPassIsYoung(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		created string
 		want    bool
@@ -967,6 +969,7 @@ func TestPassIsYoung(t *testing.T) {
 }
 
 func TestPassRFC3339Validator(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		value   types.String
 		wantErr bool
@@ -989,6 +992,7 @@ func TestPassRFC3339Validator(t *testing.T) {
 }
 
 func TestPassInputsNewPass(t *testing.T) {
+	t.Parallel()
 	np, err := passInputs{
 		StartDateTime:     types.StringValue("2026-12-01T09:00:00+01:00"),
 		LifetimeInMinutes: types.Int64Value(480),
@@ -1009,6 +1013,7 @@ func TestPassInputsNewPass(t *testing.T) {
 }
 
 func TestPassUserTargeted(t *testing.T) {
+	t.Parallel()
 	const user = "a11ce000-0000-4000-8000-000000000001"
 	for _, tc := range []struct {
 		name     string
@@ -1030,6 +1035,7 @@ func TestPassUserTargeted(t *testing.T) {
 }
 
 func TestPassExistingPassDetail(t *testing.T) {
+	t.Parallel()
 	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
@@ -1045,6 +1051,7 @@ func TestPassExistingPassDetail(t *testing.T) {
 }
 
 func TestPassResourceImportState(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	r := &PassResource{}
 	var sresp fwresource.SchemaResponse

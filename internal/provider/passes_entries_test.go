@@ -81,6 +81,7 @@ resource "entratap_passes" "wave" {
 }
 
 func TestDecodeWaveUnknowns(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	var diags diag.Diagnostics
 	if got := decodeWave(ctx, types.DynamicUnknown(), &diags); got != nil || diags.HasError() {

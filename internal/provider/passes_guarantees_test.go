@@ -30,7 +30,7 @@ import (
 // entry for a user the wave already holds.
 func TestAccPassesGuarantees_oneUserOneEntry(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -63,7 +63,7 @@ func TestAccPassesGuarantees_sameUserRewritten(t *testing.T) {
 	m := newMock(t)
 	const addr = "entratap_passes.wave"
 	id := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -92,7 +92,7 @@ func TestAccPassesGuarantees_refreshUnderReplicationLag(t *testing.T) {
 	m := newMock(t)
 	const addr = "entratap_passes.wave"
 	config := wavePasses(m, map[string][2]string{"alice": {graphmock.AliceID, ""}, "bob": {graphmock.BobID, ""}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck: func() {
 			passEnablePolicy(t, m)
@@ -123,7 +123,7 @@ func TestAccPassesGuarantees_policyAsTheRunLeavesIt(t *testing.T) {
 			scoped(t, m, scope, 0)
 			rec := &diagRecorder{}
 			const addr = "entratap_passes.wave"
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: rec.factories(),
 				CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 				Steps: []resource.TestStep{{
@@ -172,7 +172,7 @@ resource "entratap_passes" "wave" {
 	}
 	alice := `alice = { user_id = "` + graphmock.AliceUPN + `" }`
 	carol := `carol = { user_id = "` + graphmock.CarolUPN + `" }` // not in the policy's group: Graph refuses her pass
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{
@@ -212,6 +212,7 @@ resource "entratap_passes" "wave" {
 func TestAccPassesGuarantees_delegatedRolesAtPlan(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -248,7 +249,7 @@ func TestAccPassesGuarantees_importRefusesDuplicates(t *testing.T) {
 	const addr = "entratap_passes.wave"
 	var passID string
 	config := wavePasses(m, map[string][2]string{"carol": {graphmock.CarolUPN, ""}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -283,7 +284,7 @@ func TestAccPassesGuarantees_refusalAfterEnablingRiddenOut(t *testing.T) {
 	fast := func(c *graph.Config) {
 		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(fast),
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{{
@@ -311,7 +312,7 @@ resource "entratap_passes" "wave" {
 // ephemeral pass and a wave entry, for the same user are a plan-time error.
 func TestAccPassesGuarantees_oneUserAcrossObjects(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: protoV6WithEcho,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
@@ -356,7 +357,7 @@ func TestAccPassesGuarantees_otherOwnerAndOrphans(t *testing.T) {
   }
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(fastGraph),
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -384,7 +385,7 @@ func TestAccPassesGuarantees_otherOwnerAndOrphans(t *testing.T) {
 // `..` and `/` in a wave's user_id never reach Graph: refused at validation, naming the entry.
 func TestAccPassesGuarantees_userKeyValidated(t *testing.T) {
 	m := newMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			PreConfig:   m.ResetRequests,
@@ -403,6 +404,7 @@ func TestAccPassesGuarantees_userKeyValidated(t *testing.T) {
 // Two workspaces applying the same wave at once (two provider processes, Graph answering in a
 // second): whatever the interleaving, no state holds a pass the tenant no longer has.
 func TestAccPassesGuarantees_concurrentWorkspaces(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	passEnablePolicy(t, m)
 	users := map[string]string{}

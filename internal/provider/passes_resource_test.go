@@ -65,7 +65,7 @@ func TestAccPassesResource_wave(t *testing.T) {
 	}
 	aliceID := statecheck.CompareValue(compare.ValuesSame())
 	bobID := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy: func(s *terraform.State) error {
@@ -164,7 +164,7 @@ func TestAccPassesResource_partialFailureAndGuard(t *testing.T) {
 	m := newMock(t)
 	const addr = "entratap_passes.wave"
 	var eveID string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -240,7 +240,7 @@ func TestAccPassesResource_tokensRenewedMidApply(t *testing.T) {
 	isToken := func(e graphmock.RequestLogEntry) bool {
 		return e.Method == http.MethodPost && strings.HasSuffix(e.Path, "/oauth2/v2.0/token") && e.Status == http.StatusOK
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m); m.ResetRequests() },
 		Steps: []resource.TestStep{{
@@ -299,7 +299,7 @@ func TestAccPassesResource_pipelinedChunks(t *testing.T) {
 	var outOfBand string
 	last := fmt.Sprintf("u%03d", n-1)
 	blockedKey := fmt.Sprintf("u%03d", 2*waveChunk+10)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck: func() {
 			passEnablePolicy(t, m)

@@ -149,7 +149,7 @@ func TestAccPlanTruth_enableTargetIssue(t *testing.T) {
 			scoped(t, m, scope, 0)
 			rec := &diagRecorder{}
 			const addr = "entratap_pass.alice"
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: rec.factories(),
 				CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 				Steps: []resource.TestStep{{
@@ -189,7 +189,7 @@ resource "entratap_pass" "alice" {
 }
 `, graphmock.AliceUPN, lifetime)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{
@@ -221,7 +221,7 @@ func TestAccPlanTruth_refusalAfterEnablingRiddenOut(t *testing.T) {
 	fast := func(c *graph.Config) {
 		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(fast),
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{{
@@ -251,7 +251,7 @@ func TestAccPlanTruth_refusalNotTargetedFailsAtOnce(t *testing.T) {
 	m := newMock(t)
 	scoped(t, m, graphmock.PolicyScopeRefuse, 0)
 	rec := &diagRecorder{}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -298,7 +298,7 @@ resource "entratap_pass" "alice" {
   user_id = "` + graphmock.AliceUPN + `"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{
@@ -340,7 +340,7 @@ provider "echo" {
 
 resource "echo" "test" {}
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   passSkipBelow110,
 		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
@@ -374,7 +374,7 @@ func TestAccPlanTruth_refusalOutlastsTimeout(t *testing.T) {
 	fast := func(c *graph.Config) {
 		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: (&diagRecorder{}).factories(fast),
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{{

@@ -183,6 +183,7 @@ func orderTargets(ids ...string) []graph.Target {
 }
 
 func TestOrderLikeKeepsPriorOrder(t *testing.T) {
+	t.Parallel()
 	a, b, c, d := "a11ce000-0000-4000-8000-000000000001", "b0b00000-0000-4000-8000-000000000002", "ca401000-0000-4000-8000-000000000003", "d0000000-0000-4000-8000-000000000004"
 	upper := strings.ToUpper
 	for _, tc := range []struct {
@@ -211,6 +212,7 @@ func TestOrderLikeKeepsPriorOrder(t *testing.T) {
 }
 
 func TestChangedFieldsIgnoresTargetOrder(t *testing.T) {
+	t.Parallel()
 	have := graph.DefaultPolicy()
 	have.IncludeTargets = orderTargets("a", "b", "c")
 	have.ExcludeTargets = orderTargets("x", "y")
@@ -279,6 +281,7 @@ func manyTargets(elem tftypes.Type, n int) ([]tftypes.Value, []string) {
 // (a nested set took minutes here: every element addressed by value),
 // the plan keeps the config's order, and a duplicate at the end is found.
 func TestProtoPolicy_manyTargetsPlanInConfigOrder(t *testing.T) {
+	t.Parallel()
 	const n = 2000
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
@@ -361,6 +364,7 @@ func TestProtoPolicy_manyTargetsPlanInConfigOrder(t *testing.T) {
 // builds wrote the set) still decodes, and a read keeps its order although
 // the mock answers in another.
 func TestProtoPolicy_arrayStateDecodesAndKeepsOrder(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	patchMockPolicy(t, m, map[string]any{"includeTargets": []map[string]any{
 		{"id": graphmock.BobID, "targetType": "user", "isRegistrationRequired": false},

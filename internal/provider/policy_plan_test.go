@@ -10,6 +10,7 @@ import (
 )
 
 func TestRunStateEffectivePolicy(t *testing.T) {
+	t.Parallel()
 	live := graph.DefaultPolicy()
 	var nilRun *runState
 	if eff := nilRun.effective(&live); eff.planned || !eff.targetsKnown || eff.MaximumLifetimeInMinutes != 480 {
@@ -46,6 +47,7 @@ func TestRunStateEffectivePolicy(t *testing.T) {
 }
 
 func TestRunStatePassListTakenOnce(t *testing.T) {
+	t.Parallel()
 	run := &runState{}
 	if _, ok := run.takeList("A"); ok {
 		t.Fatal("a list out of nowhere")

@@ -18,6 +18,7 @@ import (
 // state are byte-identical, with no private data, and so is the JSON
 // Terraform would store from each.
 func TestAccPolicyResource_refreshEqualsUpgrade(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
 	raw := `{"default_length":8,"default_lifetime_in_minutes":60,"enabled":false,"exclude_targets":[],"id":"TemporaryAccessPass","include_targets":[{"id":"all_users","is_registration_required":false,"target_type":"group"}],"is_usable_once":false,"maximum_lifetime_in_minutes":480,"minimum_lifetime_in_minutes":60,"timeouts":null}`

@@ -372,6 +372,7 @@ func TestAccPolicy_importRejectsOtherIDs(t *testing.T) {
 }
 
 func TestChangedFieldsPatchesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
 	have := graph.DefaultPolicy()
 	want := have
 	want.DefaultLength = 12

@@ -235,6 +235,7 @@ func passIDs(m *graphmock.Server) map[string]string {
 }
 
 func TestProtoIdentitySchemas(t *testing.T) {
+	t.Parallel()
 	p := newProtoProvider(t, newMock(t))
 	got := map[string][]string{}
 	for name, s := range p.ids.IdentitySchemas {
@@ -267,6 +268,7 @@ func TestProtoIdentitySchemas(t *testing.T) {
 // State written before identity existed (Terraform ≤ 1.11, or an older
 // provider) gets its identity on the next refresh, with the same pass.
 func TestProtoPassIdentityOnRefresh(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	enablePolicy(t, m)
 	passID := outOfBandPass(t, m, graphmock.AliceID, nil)
@@ -300,6 +302,7 @@ func TestProtoPassIdentityOnRefresh(t *testing.T) {
 }
 
 func TestProtoPassImportByIdentity(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	enablePolicy(t, m)
 	passID := outOfBandPass(t, m, graphmock.BobID, nil)
@@ -343,6 +346,7 @@ func TestProtoPassImportByIdentity(t *testing.T) {
 }
 
 func TestProtoPolicyIdentity(t *testing.T) {
+	t.Parallel()
 	p := newProtoProvider(t, newMock(t))
 	ctx := context.Background()
 	typ := p.identityType("entratap_policy")

@@ -168,13 +168,26 @@ func empty(m *providerModel, diags *diag.Diagnostics) {
 
 func set(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
 
+// getenvOf is where the settings' environment variables are read: the process environment,
+// unless an Option sets graph.Config.Getenv (tests, which then run in parallel).
+func getenvOf(opts []Option) func(string) string {
+	var c graph.Config
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.Getenv != nil {
+		return c.Getenv
+	}
+	return os.Getenv
+}
+
 // pick returns the configured value, or the first non-empty environment variable.
-func pick(v types.String, envs ...string) string {
+func pick(getenv func(string) string, v types.String, envs ...string) string {
 	if set(v) {
 		return v.ValueString()
 	}
 	for _, e := range envs {
-		if s := os.Getenv(e); s != "" {
+		if s := getenv(e); s != "" {
 			return s
 		}
 	}
@@ -183,12 +196,12 @@ func pick(v types.String, envs ...string) string {
 
 // pickBool returns the configured value, or the first environment variable
 // that is set; a variable that is not a boolean is an error, not ignored.
-func pickBool(v types.Bool, def bool, envs ...string) (bool, error) {
+func pickBool(getenv func(string) string, v types.Bool, def bool, envs ...string) (bool, error) {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueBool(), nil
 	}
 	for _, e := range envs {
-		raw := os.Getenv(e)
+		raw := getenv(e)
 		switch strings.ToLower(strings.TrimSpace(raw)) {
 		case "":
 			continue
@@ -256,7 +269,8 @@ func (p *EntratapProvider) userAgent(tfVersion string) string {
 // buildClient merges configuration and environment, then builds the
 // credential and the client. On error it names the attribute at fault, if any.
 func buildClient(ctx context.Context, m providerModel, userAgent string, opts ...Option) (*graph.Client, string, error) {
-	envName := pick(m.Environment, "ARM_ENVIRONMENT")
+	getenv := getenvOf(opts)
+	envName := pick(getenv, m.Environment, "ARM_ENVIRONMENT")
 	if envName == "" {
 		envName = "public"
 	}
@@ -270,14 +284,14 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 	if set(m.Environment) {
 		endpointEnv, authorityEnv = nil, nil
 	}
-	endpoint := pick(m.GraphEndpoint, endpointEnv...)
+	endpoint := pick(getenv, m.GraphEndpoint, endpointEnv...)
 	if endpoint == "" {
 		endpoint = cloudCfg.GraphEndpoint
 	}
 	if err := graph.ValidateEndpoint("graph_endpoint", endpoint); err != nil {
 		return nil, "graph_endpoint", err
 	}
-	authority := pick(m.AuthorityHost, authorityEnv...)
+	authority := pick(getenv, m.AuthorityHost, authorityEnv...)
 	if authority == "" {
 		authority = cloudCfg.AuthorityHost
 	}
@@ -299,7 +313,7 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		{"use_msi", m.UseMSI, false, "ARM_USE_MSI"},
 		{"use_cli", m.UseCLI, true, "ARM_USE_CLI"},
 	} {
-		v, err := pickBool(b.v, b.def, b.env)
+		v, err := pickBool(getenv, b.v, b.def, b.env)
 		if err != nil {
 			return nil, b.attr, err
 		}
@@ -313,23 +327,24 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 	}
 
 	cfg := graph.AuthConfig{
-		TenantID:               pick(m.TenantID, "ARM_TENANT_ID"),
-		ClientID:               pick(m.ClientID, "ARM_CLIENT_ID"),
-		ClientSecret:           pick(m.ClientSecret, appEnv("ARM_CLIENT_SECRET")...),
+		TenantID:               pick(getenv, m.TenantID, "ARM_TENANT_ID"),
+		ClientID:               pick(getenv, m.ClientID, "ARM_CLIENT_ID"),
+		ClientSecret:           pick(getenv, m.ClientSecret, appEnv("ARM_CLIENT_SECRET")...),
 		UseOIDC:                bools["use_oidc"],
-		OIDCToken:              pick(m.OIDCToken, "ARM_OIDC_TOKEN"),
-		OIDCTokenFilePath:      pick(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
-		OIDCRequestToken:       pick(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-		OIDCRequestURL:         pick(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
+		OIDCToken:              pick(getenv, m.OIDCToken, "ARM_OIDC_TOKEN"),
+		OIDCTokenFilePath:      pick(getenv, m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
+		OIDCRequestToken:       pick(getenv, m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+		OIDCRequestURL:         pick(getenv, m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
 		UseAKSWorkloadIdentity: bools["use_aks_workload_identity"],
-		FederatedTokenFile:     os.Getenv("AZURE_FEDERATED_TOKEN_FILE"),
+		FederatedTokenFile:     getenv("AZURE_FEDERATED_TOKEN_FILE"),
 		UseMSI:                 bools["use_msi"],
-		MSIEndpoint:            pick(m.MSIEndpoint, "ARM_MSI_ENDPOINT"),
+		MSIEndpoint:            pick(getenv, m.MSIEndpoint, "ARM_MSI_ENDPOINT"),
+		MSIHeader:              getenv("IDENTITY_HEADER"),
 		UseCLI:                 bools["use_cli"],
 		AuthorityHost:          authority,
 	}
 	if cfg.ClientID == "" {
-		if f := pick(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"); f != "" {
+		if f := pick(getenv, m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"); f != "" {
 			b, err := graph.ReadSettingFile(ctx, "client_id_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
 				return nil, "client_id_file_path", err
@@ -340,14 +355,14 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 	if cfg.UseAKSWorkloadIdentity {
 		// AKS injects these for the pod's service account.
 		if cfg.ClientID == "" {
-			cfg.ClientID = os.Getenv("AZURE_CLIENT_ID")
+			cfg.ClientID = getenv("AZURE_CLIENT_ID")
 		}
 		if cfg.TenantID == "" {
-			cfg.TenantID = os.Getenv("AZURE_TENANT_ID")
+			cfg.TenantID = getenv("AZURE_TENANT_ID")
 		}
 	}
 	if cfg.ClientSecret == "" {
-		if f := pick(m.ClientSecretFilePath, appEnv("ARM_CLIENT_SECRET_FILE_PATH")...); f != "" {
+		if f := pick(getenv, m.ClientSecretFilePath, appEnv("ARM_CLIENT_SECRET_FILE_PATH")...); f != "" {
 			b, err := graph.ReadSettingFile(ctx, "client_secret_file_path", f, graph.MaxSecretFileSize)
 			if err != nil {
 				return nil, "client_secret_file_path", err
@@ -362,7 +377,7 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		if err := graph.ValidateURLSetting("msi_endpoint", cfg.MSIEndpoint); err != nil {
 			return nil, "msi_endpoint", err
 		}
-		if os.Getenv("IDENTITY_HEADER") == "" {
+		if getenv("IDENTITY_HEADER") == "" {
 			// Without it azidentity ignores the endpoint and tries the VM metadata service at 169.254.169.254.
 			return nil, "msi_endpoint", fmt.Errorf("msi_endpoint is set but the IDENTITY_HEADER environment variable is not: an App Service style managed identity endpoint needs both (the host sets them together); without it the identity library would ignore msi_endpoint and try the VM metadata service at 169.254.169.254 instead")
 		}
@@ -372,13 +387,13 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 			return nil, "oidc_request_url", err
 		}
 	}
-	if b64 := pick(m.ClientCertificate, appEnv("ARM_CLIENT_CERTIFICATE")...); b64 != "" {
+	if b64 := pick(getenv, m.ClientCertificate, appEnv("ARM_CLIENT_CERTIFICATE")...); b64 != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
 		if err != nil {
 			return nil, "client_certificate", fmt.Errorf("client_certificate must be a base64-encoded PKCS#12 bundle: %v", err)
 		}
 		cfg.ClientCertificate = b
-	} else if f := pick(m.ClientCertificatePath, appEnv("ARM_CLIENT_CERTIFICATE_PATH")...); f != "" {
+	} else if f := pick(getenv, m.ClientCertificatePath, appEnv("ARM_CLIENT_CERTIFICATE_PATH")...); f != "" {
 		cfg.ClientCertificateSource = "client_certificate_path"
 		b, err := graph.ReadSettingFile(ctx, "client_certificate_path", f, graph.MaxCertificateFileSize)
 		if err != nil {
@@ -386,7 +401,7 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		}
 		cfg.ClientCertificate = b
 	}
-	cfg.ClientCertificatePassword = pick(m.ClientCertificatePassword, "ARM_CLIENT_CERTIFICATE_PASSWORD")
+	cfg.ClientCertificatePassword = pick(getenv, m.ClientCertificatePassword, "ARM_CLIENT_CERTIFICATE_PASSWORD")
 
 	cred, err := graph.NewCredential(cfg)
 	if err != nil {

@@ -64,15 +64,12 @@ func TestAccProviderAuth_clientSecret(t *testing.T) {
 
 func TestAccProviderAuth_environmentVariables(t *testing.T) {
 	m := newMock(t)
-	t.Setenv("ARM_TENANT_ID", graphmock.TenantID)
-	t.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
-	t.Setenv("ARM_CLIENT_SECRET", graphmock.AdminClientSecret)
-	t.Setenv("ENTRATAP_GRAPH_ENDPOINT", m.URL)
-	t.Setenv("AZURE_AUTHORITY_HOST", m.URL)
-	t.Setenv("ARM_USE_CLI", "false")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps:                    []resource.TestStep{{Config: readPolicy, ConfigStateChecks: policyReadChecks}},
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{
+			"ARM_TENANT_ID": graphmock.TenantID, "ARM_CLIENT_ID": graphmock.AdminClientID, "ARM_CLIENT_SECRET": graphmock.AdminClientSecret,
+			"ENTRATAP_GRAPH_ENDPOINT": m.URL, "AZURE_AUTHORITY_HOST": m.URL, "ARM_USE_CLI": "false",
+		}),
+		Steps: []resource.TestStep{{Config: readPolicy, ConfigStateChecks: policyReadChecks}},
 	})
 }
 
@@ -125,21 +122,19 @@ func TestAccProviderAuth_oidc(t *testing.T) {
 
 func TestAccProviderAuth_githubActionsVariables(t *testing.T) {
 	m := newMock(t)
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", m.URL+"/_mock/oidc/github?api-version=2.0")
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", graphmock.GitHubRequestToken)
-	t.Setenv("ARM_USE_OIDC", "true")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps:                    []resource.TestStep{authStep(m, fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID))},
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{
+			"ACTIONS_ID_TOKEN_REQUEST_URL": m.URL + "/_mock/oidc/github?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": graphmock.GitHubRequestToken,
+			"ARM_USE_OIDC": "true",
+		}),
+		Steps: []resource.TestStep{authStep(m, fmt.Sprintf("  client_id = %q\n", graphmock.AdminClientID))},
 	})
 }
 
 func TestAccProviderAuth_managedIdentity(t *testing.T) {
 	m := newMock(t)
-	t.Setenv("IDENTITY_ENDPOINT", "") // restored after the test: the provider sets it from msi_endpoint
-	t.Setenv("IDENTITY_HEADER", graphmock.IdentityHeader)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{"IDENTITY_HEADER": graphmock.IdentityHeader}),
 		Steps: []resource.TestStep{
 			authStep(m, fmt.Sprintf("  use_msi = true\n  msi_endpoint = %q\n", m.URL+"/_mock/msi/token")),
 		},
@@ -164,6 +159,7 @@ esac
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
@@ -220,6 +216,7 @@ client_certificate = "not base64!"`, `(?s)client_certificate must be a base64-en
 // TestProviderSchemaSecretsAreSensitive needs no Terraform: every secret
 // attribute of the provider block is marked sensitive.
 func TestProviderSchemaSecretsAreSensitive(t *testing.T) {
+	t.Parallel()
 	var resp provider.SchemaResponse
 	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
 	for name, a := range resp.Schema.Attributes {

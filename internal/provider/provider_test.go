@@ -29,6 +29,19 @@ func fastGraph(c *graph.Config) {
 	c.YoungPassGrace = 500 * time.Millisecond
 }
 
+// withEnv has the provider read its settings from env instead of the process environment,
+// so that a test of environment variables runs in parallel with the others.
+func withEnv(env map[string]string) Option {
+	return func(c *graph.Config) { c.Getenv = func(k string) string { return env[k] } }
+}
+
+// protoV6Env serves the provider with fastGraph, reading its settings from env.
+func protoV6Env(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"entratap": providerserver.NewProtocol6WithError(New("test", fastGraph, withEnv(env))()),
+	}
+}
+
 // testProvider is the provider the tests serve in-process, with fastGraph.
 func testProvider() provider.Provider { return New("test", fastGraph)() }
 

@@ -422,6 +422,7 @@ resource "terraform_data" "signin" {
 
 	rec := &secretRecorder{}
 	fails := &secretFailures{}
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		ErrorCheck:               fails.check,

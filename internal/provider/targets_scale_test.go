@@ -34,7 +34,7 @@ func TestAccHostile_manyTargets(t *testing.T) {
 	cfg := providerBlock(m) + "resource \"entratap_policy\" \"this\" {\n  include_targets = [\n" + b.String() + "  ]\n}\n"
 	var start time.Time
 	mark := func() { start = time.Now() }
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: hostileFast,
 		Steps: []resource.TestStep{
 			{PreConfig: mark, Config: cfg},

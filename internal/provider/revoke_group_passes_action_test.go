@@ -1,0 +1,96 @@
+package provider
+
+// The group revoke action (Terraform 1.14+), driven through the protocol (proto_test.go).
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
+)
+
+func TestProtoRevokeGroupPasses(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	enablePolicy(t, m)
+	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
+	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := m.Now().Add(24 * time.Hour)
+	outOfBandPass(t, m, graphmock.AliceID, nil)
+	carol := outOfBandPass(t, m, graphmock.CarolID, &tomorrow)
+	bob := outOfBandPass(t, m, graphmock.BobID, nil)
+	p := newProtoProvider(t, m)
+
+	// Only usable passes: carol's next-wave pass stays.
+	_, progress, done := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID), "usability": strList("usable")})
+	if len(done) > 0 || len(progress) != 2 || !strings.Contains(progress[1], "Revoked 1 ") {
+		t.Fatalf("revoke usable: %q %s", progress, diagText(done))
+	}
+	left := passIDs(m)
+	if _, ok := left[graphmock.AliceID]; ok || left[graphmock.CarolID] != carol || left[graphmock.BobID] != bob {
+		t.Fatalf("passes left: %v", left)
+	}
+	_, progress, done = p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID)})
+	if len(done) > 0 || len(progress) != 2 {
+		t.Fatalf("revoke all: %q %s", progress, diagText(done))
+	}
+	_, progress, _ = p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(waveID)})
+	if len(progress) != 1 || !strings.Contains(progress[0], "Nothing to revoke") {
+		t.Fatalf("nothing left: %q", progress)
+	}
+	if passIDs(m)[graphmock.BobID] != bob {
+		t.Fatal("bob is not in the group, and lost his pass")
+	}
+	plan, _, _ := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str("0b0a4d00-0000-4000-8000-00000000dead")})
+	if d := findDiag(plan, tfprotov6.DiagnosticSeverityError, "Group not found"); d == nil || attrName(d) != "group_id" {
+		t.Fatalf("unknown group: %s", diagText(plan))
+	}
+}
+
+// Signed in as an Authentication Administrator, revoking a group's passes revokes those of
+// the members in reach, leaves the Global Administrator's and the admin's own, and names
+// both in one error with what each needs.
+func TestProtoRevokeGroupPassesSkipsWhatTheRoleDoesNotReach(t *testing.T) {
+	// Serial: signs in through a fake az on PATH, which azidentity runs.
+	m := newMock(t)
+	passes := mixedGroup(t, m)
+	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)
+
+	plan, progress, done := p.invoke("entratap_revoke_group_passes", map[string]tftypes.Value{"group_id": str(mixedGroupID)})
+	if len(plan) > 0 {
+		t.Fatalf("plan: %s", diagText(plan))
+	}
+	left := passIDs(m)
+	if _, ok := left[graphmock.BobID]; ok {
+		t.Errorf("bob's pass was not revoked (%q %s)", progress, diagText(done))
+	}
+	if left[graphmock.GlobalAdminID] != passes[graphmock.GlobalAdminID] || left[graphmock.AuthAdminID] != passes[graphmock.AuthAdminID] {
+		t.Errorf("passes out of reach changed: %v, had %v", left, passes)
+	}
+	if !slices.ContainsFunc(progress, func(s string) bool {
+		return strings.Contains(s, "Revoked Temporary Access Pass "+passes[graphmock.BobID])
+	}) {
+		t.Errorf("no progress for bob's pass: %q", progress)
+	}
+	if len(done) != 1 || done[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error diagnostic, got %s", diagText(done))
+	}
+	d := done[0]
+	for _, w := range []string{
+		"2 member(s) of group " + mixedGroupID + " skipped",
+		"signed in as user " + graphmock.AuthAdminUPN, "revoked 1 Temporary Access Pass(es) of the other members",
+		"- " + graphmock.GlobalAdminUPN + " (object id " + graphmock.GlobalAdminID + ") holds Global Administrator; creating or deleting their Temporary Access Pass needs the Microsoft Entra role Privileged Authentication Administrator",
+		"- " + graphmock.AuthAdminUPN + " (object id " + graphmock.AuthAdminID + ") is the signed-in user",
+	} {
+		if !strings.Contains(strings.ToLower(d.Summary+"\n"+d.Detail), strings.ToLower(w)) {
+			t.Errorf("the diagnostic lacks %q:\n%s", w, diagText(done))
+		}
+	}
+}
