@@ -1,7 +1,6 @@
 // Package graphmock is a fake Microsoft Graph and Entra ID login service for the Temporary
 // Access Pass (TAP) API: an http.Handler over an in-memory tenant, usable in-process from
-// tests (New, or Start for HTTPS on loopback) and served by the command
-// internal/graphmock/cmd/graphmock.
+// tests (New, or Start for HTTPS on loopback) and served by the command cmd/graphmock.
 //
 // # Layout
 //
