@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -157,7 +157,7 @@ func (b *bench) setup(ctx context.Context) error {
 		targetNoopPass: filepath.Join(binDir, "nooppass", "terraform-provider-nooppass"),
 	}
 	b.sizes = map[string]int64{}
-	for _, t := range []struct{ target, pkg string }{{targetPass, "."}, {targetNoop, "./internal/bench/noop"}, {targetNoopPass, "./internal/bench/noop"}} {
+	for _, t := range []struct{ target, pkg string }{{targetPass, "."}, {targetNoop, "./cmd/bench-noop"}, {targetNoopPass, "./cmd/bench-noop"}} {
 		if !b.opts.targets[t.target] {
 			continue
 		}

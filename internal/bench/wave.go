@@ -1,4 +1,4 @@
-package main
+package bench
 
 // The wave case (-wave N): one entratap_passes resource holding N passes, applied, refreshed
 // and destroyed with Graph's published quotas on in the mock (graphmock.Quota), their windows

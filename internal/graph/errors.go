@@ -70,7 +70,7 @@ type Error struct {
 	RequestID  string
 	Permission string // for KindPermissionDenied: the application permission the call needs
 	// Delegated, for KindPermissionDenied with a signed-in user: who is signed in and the
-	// directory role this call needs for its target (caller.go).
+	// directory role this call needs for its target (roles.go).
 	Delegated string
 	// ForTarget, with Delegated, says why this target user in particular is out of the
 	// signed-in user's reach, in words that follow the user's name ("holds Global

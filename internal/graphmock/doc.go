@@ -1,13 +1,13 @@
 // Package graphmock is a fake Microsoft Graph and Entra ID login service for the Temporary
 // Access Pass (TAP) API: an http.Handler over an in-memory tenant, usable in-process from
-// tests (New, or Start for HTTPS on loopback) and served by the command
-// internal/graphmock/cmd/graphmock.
+// tests (New, or Start for HTTPS on loopback) and served by the command cmd/graphmock.
 //
 // # Layout
 //
 //   - routes.go: every endpoint, in three tables (login, Graph, controls) matched by net/http's ServeMux.
 //   - mock.go: the handler: ServeHTTP (request ids, body, request log) and Mock.run, the one
 //     pipeline every request takes (faults, token, route, permission, lock, {user}, handler).
+//   - admit.go: what comes before routing a Graph request: latency, faults, the bearer token.
 //   - tenant.go: the in-memory tenant and the types of the seed and the state (one Pass).
 //   - rules.go: the TAP API's rules, each in one place (policy ranges, targets, one pass per
 //     user, pass creation, usability, codes, sign-in, directory roles of delegated calls).

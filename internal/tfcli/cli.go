@@ -9,8 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/hashicorp/go-version"
 )
 
 // CLI is the Terraform or OpenTofu binary the demo, the examples check, the
@@ -34,18 +35,13 @@ func (c CLI) RegistryHost() string {
 }
 
 // AtLeast compares the release part of the version (a -dev or -beta suffix
-// counts as that release).
+// counts as that release). A version that does not parse is at least nothing.
 func (c CLI) AtLeast(major, minor int) bool {
-	release, _, _ := strings.Cut(c.Version, "-")
-	parts := strings.Split(release, ".")
-	part := func(i int) int {
-		if i >= len(parts) {
-			return 0
-		}
-		n, _ := strconv.Atoi(parts[i])
-		return n
+	v, err := version.NewVersion(c.Version)
+	if err != nil {
+		return false
 	}
-	return part(0) > major || part(0) == major && part(1) >= minor
+	return v.Core().GreaterThanOrEqual(version.Must(version.NewVersion(fmt.Sprintf("%d.%d", major, minor))))
 }
 
 func (c CLI) String() string { return c.Name + " " + c.Version + " (" + c.Path + ")" }

@@ -80,7 +80,7 @@ func (d *demo) run() error {
 	if err := d.cmd(d.root, nil, "go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=0.0.0-demo", "-o", filepath.Join(bin, "terraform-provider-entratap"), "."); err != nil {
 		return err
 	}
-	if err := d.cmd(d.root, nil, "go", "build", "-o", filepath.Join(bin, "graphmock"), "./internal/graphmock/cmd/graphmock"); err != nil {
+	if err := d.cmd(d.root, nil, "go", "build", "-o", filepath.Join(bin, "graphmock"), "./cmd/graphmock"); err != nil {
 		return err
 	}
 

@@ -1,22 +1,19 @@
-// Command terraform-provider-noop is the benchmark's floor: a terraform-plugin-framework
-// provider whose one resource, noop_thing, does nothing in its CRUD. What a command costs on it
-// is what any plugin provider pays (process start, gRPC, schema, plan and state handling), so
-// the pass resource's time over this one's is the provider's own overhead.
-package main
+// Package noop is the benchmark's floor: a terraform-plugin-framework provider whose one
+// resource, noop_thing, does nothing in its CRUD. What a command costs on it is what any plugin
+// provider pays (process start, gRPC, schema, plan and state handling), so the pass resource's
+// time over this one's is the provider's own overhead. cmd/bench-noop serves it.
+package noop
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
-	"log"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -30,18 +27,8 @@ var (
 	_ resource.ResourceWithImportState = &thingResource{}
 )
 
-func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
-	flag.Parse()
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return &noopProvider{} }, providerserver.ServeOpts{
-		Address: "registry.terraform.io/entratap/noop",
-		Debug:   debug,
-	})
-	if err != nil {
-		log.Fatal(err.Error())
-	}
-}
+// New returns the provider, for providerserver.Serve.
+func New() provider.Provider { return &noopProvider{} }
 
 type noopProvider struct{}
 

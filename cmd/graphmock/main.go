@@ -1,7 +1,7 @@
 // Command graphmock serves the mock Microsoft Graph and login endpoints over HTTPS on
 // loopback, for tests, demos and benchmarks of the entratap provider.
 //
-//	go build -o bin/ ./internal/graphmock/cmd/graphmock && bin/graphmock --env-file .mock.env
+//	go build -o bin/ ./cmd/graphmock && bin/graphmock --env-file .mock.env
 //	bin/graphmock --print-default-seed > seed.json   # a --seed file to edit
 //	bin/graphmock --help                              # every flag
 //

@@ -1,9 +1,9 @@
-// Command bench times Terraform on the entratap provider against the mock Graph and
-// against two floors, in one run (`make bench`, or `go run ./internal/bench` at the repo root):
+// Package bench times Terraform on the entratap provider against the mock Graph and
+// against two floors, in one run (`make bench`, or `go run ./cmd/bench` at the repo root):
 //
 //   - entratap_pass: N passes for N users seeded through the mock's controls;
 //   - noop_thing: N resources of a terraform-plugin-framework provider whose CRUD does nothing
-//     (./noop), the floor any plugin provider pays;
+//     (./noop, served by cmd/bench-noop), the floor any plugin provider pays;
 //   - noop_pass: N resources with exactly entratap_pass's schema and identity over the same
 //     do-nothing CRUD (./noop/pass.go): entratap_pass over noop_pass is our code's share alone;
 //   - terraform_data: N of Terraform's built-in resource, the floor without a plugin.
@@ -28,7 +28,7 @@
 // the faulted apply's over the fault-free apply's, and errors counts failed Terraform commands,
 // refresh-only plans that found drift, and mismatches between the state and the mock. The same
 // figures, with every run, go to -out as JSON.
-package main
+package bench
 
 import (
 	"context"
@@ -36,24 +36,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
-
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-}
 
 type options struct {
 	n       int
@@ -70,7 +59,8 @@ type options struct {
 	targets   map[string]bool
 }
 
-func run(ctx context.Context, args []string) error {
+// Run parses the command line args (without the program name) and runs the bench.
+func Run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var o options
 	fs.IntVar(&o.n, "n", 500, "resources per run (the small runs use n/5)")
@@ -161,7 +151,7 @@ func moduleRoot() (string, error) {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			if _, err := os.Stat(filepath.Join(dir, "internal", "bench", "noop")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "cmd", "bench-noop")); err == nil {
 				return dir, nil
 			}
 		}

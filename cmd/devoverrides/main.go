@@ -1,5 +1,5 @@
 // Command devoverrides writes the CLI config that loads a local build of the
-// provider, for scripts: go run ./internal/tfcli/cmd/devoverrides -out FILE -dir BIN.
+// provider, for scripts: go run ./cmd/devoverrides -out FILE -dir BIN.
 package main
 
 import (
