@@ -107,6 +107,7 @@ func client(t *testing.T, caFile string) *http.Client {
 }
 
 func TestCommand_ReadyEnvStateAndShutdown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	envFile, state := filepath.Join(dir, "env"), filepath.Join(dir, "state.json")
 	fields, stop := started(t, "--env-file", envFile, "--state", state, "--fault-latency-ms", "1", "--fault-retry-after", "0")
@@ -147,6 +148,7 @@ func TestCommand_ReadyEnvStateAndShutdown(t *testing.T) {
 }
 
 func TestCommand_Errors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "state.json")
 	if err := os.WriteFile(bad, []byte("{broken"), 0o600); err != nil {
@@ -182,6 +184,7 @@ func TestCommand_Errors(t *testing.T) {
 }
 
 func TestCommand_Seed(t *testing.T) {
+	t.Parallel()
 	var out, errOut syncBuffer
 	if code := run(context.Background(), []string{"--print-default-seed"}, &out, &errOut); code != 0 {
 		t.Fatalf("--print-default-seed: %d %s", code, errOut.String())
@@ -214,6 +217,7 @@ func TestCommand_Seed(t *testing.T) {
 // A stale env file (a mock killed earlier) is replaced at start, and a clean
 // stop removes the file, so `until [ -s FILE ]` never finds a dead port.
 func TestCommand_EnvFileLifecycle(t *testing.T) {
+	t.Parallel()
 	envFile := filepath.Join(t.TempDir(), ".mock.env")
 	if err := os.WriteFile(envFile, []byte("export ENTRATAP_MOCK_URL='https://127.0.0.1:1/_mock'\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -235,6 +239,7 @@ func TestCommand_EnvFileLifecycle(t *testing.T) {
 }
 
 func TestCommand_HelpListsEveryFlag(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr syncBuffer
 	if code := run(context.Background(), []string{"--help"}, &stdout, &stderr); code != 2 {
 		t.Fatalf("exit %d", code)
@@ -248,6 +253,7 @@ func TestCommand_HelpListsEveryFlag(t *testing.T) {
 }
 
 func TestCommand_PolicyScopeFlags(t *testing.T) {
+	t.Parallel()
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	fields, _ := started(t, "--ca-file", ca, "--policy-scope", "allow", "--policy-replication-seconds", "30")
 	resp, err := client(t, ca).Get(fields["mock"] + "/settings")

@@ -11,6 +11,7 @@ import (
 // An authority nobody listens on must be reported as unreachable, naming its
 // host, not as a refused credential (the mock's Graph stays reachable).
 func TestUnreachableAuthorityIsNamed(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +23,7 @@ func TestUnreachableAuthorityIsNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Config{GraphEndpoint: srv.URL, AuthorityHost: dead, Credential: cred, UserAgent: "terraform-provider-entratap/test"})
+	c, err := New(Config{GraphEndpoint: privateMock(t).URL, AuthorityHost: dead, Credential: cred, UserAgent: "terraform-provider-entratap/test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 // A request inside a $batch is typed as the same answer to a direct call is: the policy-scope
 // refusal too, so a wave waits out replication as a single pass does.
 func TestBatchAnswerKinds(t *testing.T) {
+	t.Parallel()
 	refusal := []byte(`{"error":{"code":"badRequest","message":"Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass]"}}`)
 	for _, tc := range []struct {
 		status int

@@ -14,12 +14,12 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// waveUsers adds n users to the shared mock for one test.
-func waveUsers(t *testing.T, prefix string, n int) []string {
+// waveUsers adds n users to m.
+func waveUsers(t *testing.T, m *graphmock.Server, prefix string, n int) []string {
 	t.Helper()
 	var ids []string
 	for i := range n {
-		u, err := srv.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("%s%03d@%s", prefix, i, graphmock.Domain), DisplayName: prefix, UserType: "Member"})
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("%s%03d@%s", prefix, i, graphmock.Domain), DisplayName: prefix, UserType: "Member"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,13 +29,14 @@ func waveUsers(t *testing.T, prefix string, n int) []string {
 }
 
 func TestBatchedPassesRoundTrip(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	on := true
 	if err := c.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
-	users := waveUsers(t, "batchrt", 45)
+	users := waveUsers(t, m, "batchrt", 45)
 	users = append(users, "nobody-"+users[0]) // a user Graph does not know fails alone
 	in := make([]NewPass, len(users))
 	life := int32(90)
@@ -57,7 +58,7 @@ func TestBatchedPassesRoundTrip(t *testing.T) {
 	if err := res[45].Err; !IsNotFound(err) || !strings.Contains(err.Error(), users[45]) {
 		t.Fatalf("create for an unknown user: %v, want not found naming the user", err)
 	}
-	if err := srv.SignIn(users[3], res[3].Pass.Code); err != nil {
+	if err := m.SignIn(users[3], res[3].Pass.Code); err != nil {
 		t.Fatalf("a batched code does not sign its user in: %v", err)
 	}
 	got := c.GetPasses(ctx(t), refs)
@@ -85,10 +86,12 @@ func TestBatchedPassesRoundTrip(t *testing.T) {
 }
 
 func TestBatchedRequestsThrottledInsideAreRetried(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	users := waveUsers(t, "batch429", 40)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	users := waveUsers(t, m, "batch429", 40)
 	zero := 0.0
-	withFaults(t, graphmock.Faults{Rate: 0.3, Statuses: []int{429, 503}, RetryAfterSeconds: &zero})
+	m.SetFaults(graphmock.Faults{Rate: 0.3, Statuses: []int{429, 503}, RetryAfterSeconds: &zero})
 	lists, errs := c.ListPassesOf(ctx(t), users)
 	for i := range lists {
 		if errs[i] != nil {
@@ -102,6 +105,7 @@ func TestBatchedRequestsThrottledInsideAreRetried(t *testing.T) {
 
 // A 429 with a scope pauses the calls the scope covers, and only them, until Retry-After.
 func TestPacerScopedPause(t *testing.T) {
+	t.Parallel()
 	p := newPacer()
 	h := http.Header{}
 	h.Set("x-ms-throttle-scope", "Tenant_Application/WriteLimit/app/tenant")
@@ -137,6 +141,7 @@ func TestPacerScopedPause(t *testing.T) {
 
 // From 80% of a limit, calls of the class run one at a time; an answer without the header lifts it.
 func TestPacerLimitPercentageSerializes(t *testing.T) {
+	t.Parallel()
 	p := newPacer()
 	h := http.Header{}
 	h.Set("x-ms-throttle-limit-percentage", "0.85")

@@ -12,7 +12,7 @@ import (
 // go test ./internal/graph -run '^$' -bench . -benchmem
 
 func BenchmarkGetPass(b *testing.B) {
-	c := newClient(b, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	c := newClient(b, privateMock(b), graphmock.AdminClientID, graphmock.AdminClientSecret)
 	ctx := context.Background()
 	p, err := c.CreatePass(ctx, graphmock.CarolUPN, NewPass{})
 	if err != nil {
@@ -28,7 +28,7 @@ func BenchmarkGetPass(b *testing.B) {
 }
 
 func BenchmarkCreatePass(b *testing.B) {
-	c := newClient(b, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	c := newClient(b, privateMock(b), graphmock.AdminClientID, graphmock.AdminClientSecret)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -40,7 +40,7 @@ func BenchmarkCreatePass(b *testing.B) {
 }
 
 func BenchmarkGetUserUncached(b *testing.B) {
-	c := newClient(b, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	c := newClient(b, privateMock(b), graphmock.AdminClientID, graphmock.AdminClientSecret)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -16,24 +16,15 @@ func isPolicy(r *http.Request, method string) bool {
 	return r.Method == method && strings.HasSuffix(r.URL.Path, "/authenticationMethodConfigurations/TemporaryAccessPass")
 }
 
-// resetPolicy puts the default (disabled) policy back, before and after the test.
-func resetPolicy(t *testing.T) {
-	t.Helper()
-	admin := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	if err := admin.ResetPolicy(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = admin.ResetPolicy(context.Background()) })
-}
-
 // A GET that overlaps a PATCH may read the old policy; it must not leave it
 // in the cache once the PATCH is done.
 func TestPolicyCacheNeverKeepsThePolicyAWriteReplaced(t *testing.T) {
+	t.Parallel()
 	on := true
 	t.Run("GET while the PATCH is held before Graph applies it", func(t *testing.T) {
-		resetPolicy(t)
+		t.Parallel()
 		patchArrived, releasePatch := make(chan struct{}), make(chan struct{})
-		url := behind(t, func(next http.Handler) http.Handler {
+		url := behind(t, privateMock(t), func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if isPolicy(r, http.MethodPatch) {
 					close(patchArrived)
@@ -66,10 +57,10 @@ func TestPolicyCacheNeverKeepsThePolicyAWriteReplaced(t *testing.T) {
 		}
 	})
 	t.Run("GET answered before the PATCH, delivered after it", func(t *testing.T) {
-		resetPolicy(t)
+		t.Parallel()
 		var gets atomic.Int32
 		getAnswered, releaseGet := make(chan struct{}), make(chan struct{})
-		url := behind(t, func(next http.Handler) http.Handler {
+		url := behind(t, privateMock(t), func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if !isPolicy(r, http.MethodGet) || gets.Add(1) != 1 {
 					next.ServeHTTP(w, r)
@@ -117,11 +108,11 @@ func TestPolicyCacheNeverKeepsThePolicyAWriteReplaced(t *testing.T) {
 
 // Concurrent first reads share one GET.
 func TestPolicyCacheConcurrentMissesShareOneRead(t *testing.T) {
-	resetPolicy(t)
+	t.Parallel()
 	const n = 10
 	var gets atomic.Int32
 	release := make(chan struct{})
-	url := behind(t, func(next http.Handler) http.Handler {
+	url := behind(t, privateMock(t), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isPolicy(r, http.MethodGet) {
 				gets.Add(1)

@@ -9,12 +9,14 @@ import (
 // A Continuous Access Evaluation claims challenge (401, error="insufficient_claims") is answered:
 // the SDK asks azidentity for a new token with the claims and sends the request again.
 func TestClaimsChallengeIsAnswered(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	if _, err := c.GetPolicy(ctx(t)); err != nil { // a token in the cache, to be revoked
 		t.Fatal(err)
 	}
-	srv.ResetRequests()
-	withFaults(t, graphmock.Faults{ClaimsChallenges: 1})
+	m.ResetRequests()
+	m.SetFaults(graphmock.Faults{ClaimsChallenges: 1})
 	p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{})
 	if err != nil {
 		t.Fatalf("create after a claims challenge: %v", err)
@@ -23,7 +25,7 @@ func TestClaimsChallengeIsAnswered(t *testing.T) {
 		t.Fatalf("read with the new token: %v", err)
 	}
 	var challenged, tokens int
-	for _, r := range srv.Requests() {
+	for _, r := range m.Requests() {
 		switch {
 		case r.Fault == "claimsChallenge":
 			challenged++
@@ -32,6 +34,6 @@ func TestClaimsChallengeIsAnswered(t *testing.T) {
 		}
 	}
 	if challenged != 1 || tokens != 1 {
-		t.Fatalf("want one challenge answered by one token request, got %d challenges, %d token requests: %+v", challenged, tokens, srv.Requests())
+		t.Fatalf("want one challenge answered by one token request, got %d challenges, %d token requests: %+v", challenged, tokens, m.Requests())
 	}
 }

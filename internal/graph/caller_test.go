@@ -12,21 +12,22 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// userTokenCredential hands out a delegated token of a mock user, as the Azure CLI would.
+// userTokenCredential hands out a delegated token of a user of m, as the Azure CLI would.
 type userTokenCredential struct {
+	m      *graphmock.Server
 	user   string
 	scopes []string
 }
 
 func (u userTokenCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	tok, exp, err := srv.MintUserToken(u.user, u.scopes...)
+	tok, exp, err := u.m.MintUserToken(u.user, u.scopes...)
 	return azcore.AccessToken{Token: tok, ExpiresOn: exp}, err
 }
 
-func newUserClient(t *testing.T, user string, scopes ...string) *Client {
+func newUserClient(t *testing.T, m *graphmock.Server, user string, scopes ...string) *Client {
 	t.Helper()
-	c, err := New(Config{GraphEndpoint: srv.URL, AuthorityHost: srv.URL, Backoff: testBackoff, ReplicationGrace: 200 * time.Millisecond,
-		Credential: &Credential{TokenCredential: userTokenCredential{user, scopes}, Method: MethodCLI, TenantID: graphmock.TenantID}})
+	c, err := New(Config{GraphEndpoint: m.URL, AuthorityHost: m.URL, Backoff: testBackoff, ReplicationGrace: 200 * time.Millisecond,
+		Credential: &Credential{TokenCredential: userTokenCredential{m, user, scopes}, Method: MethodCLI, TenantID: graphmock.TenantID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +35,14 @@ func newUserClient(t *testing.T, user string, scopes ...string) *Client {
 }
 
 func TestCaller(t *testing.T) {
-	srv.Reset()
+	t.Parallel()
+	m := privateMock(t)
 	ctx := context.Background()
-	app, err := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret).Caller(ctx)
+	app, err := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret).Caller(ctx)
 	if err != nil || app.IsUser() || app.Kind != CallerApplication || app.ClientID != graphmock.AdminClientID || !app.HasPermission("UserAuthenticationMethod.ReadWrite.All") {
 		t.Fatalf("application caller: %+v %v", app, err)
 	}
-	u, err := newUserClient(t, graphmock.AuthAdminUPN).Caller(ctx)
+	u, err := newUserClient(t, m, graphmock.AuthAdminUPN).Caller(ctx)
 	if err != nil || !u.IsUser() || u.ObjectID != graphmock.AuthAdminID || u.UserPrincipalName != graphmock.AuthAdminUPN ||
 		strings.Join(u.Roles, ",") != RoleAuthenticationAdministrator || !u.IsSelf(graphmock.AuthAdminUPN) || u.IsSelf(graphmock.BobID) {
 		t.Fatalf("user caller: %+v %v", u, err)
@@ -54,8 +56,9 @@ func TestCaller(t *testing.T) {
 }
 
 func TestUserRoles(t *testing.T) {
-	srv.Reset()
-	c := newUserClient(t, graphmock.BobUPN)
+	t.Parallel()
+	m := privateMock(t)
+	c := newUserClient(t, m, graphmock.BobUPN)
 	roles, err := c.UserRoles(context.Background(), graphmock.PrivAuthAdminID)
 	if err != nil || strings.Join(roles, ",") != RolePrivilegedAuthenticationAdministrator {
 		t.Fatalf("roles: %v %v", roles, err)
@@ -63,7 +66,7 @@ func TestUserRoles(t *testing.T) {
 	if roles, err := c.UserRoles(context.Background(), graphmock.AliceID); err != nil || len(roles) != 0 {
 		t.Fatalf("a member's roles: %v %v", roles, err)
 	}
-	_, err = newUserClient(t, graphmock.BobUPN, "User.Read").UserRoles(context.Background(), graphmock.AliceID)
+	_, err = newUserClient(t, m, graphmock.BobUPN, "User.Read").UserRoles(context.Background(), graphmock.AliceID)
 	if !IsPermissionDenied(err) || !strings.Contains(err.Error(), "RoleManagement.Read.Directory") {
 		t.Fatalf("without the scope: %v", err)
 	}
@@ -71,9 +74,10 @@ func TestUserRoles(t *testing.T) {
 
 // A 403 in delegated mode names who is signed in and the role this target needs.
 func TestDelegatedDenialNamesTheRole(t *testing.T) {
-	srv.Reset()
+	t.Parallel()
+	m := privateMock(t)
 	ctx := context.Background()
-	admin := newUserClient(t, graphmock.AuthAdminUPN)
+	admin := newUserClient(t, m, graphmock.AuthAdminUPN)
 	for name, tc := range map[string]struct {
 		err  error
 		want []string
@@ -85,16 +89,16 @@ func TestDelegatedDenialNamesTheRole(t *testing.T) {
 		"policy": {admin.UpdatePolicy(ctx, PolicyUpdate{DefaultLength: func() *int32 { v := int32(12); return &v }()}),
 			[]string{"changing the Temporary Access Pass policy needs the Microsoft Entra role Authentication Policy Administrator"}},
 		"reader writes": {func() error {
-			_, err := newUserClient(t, graphmock.GlobalReaderUPN).CreatePass(ctx, graphmock.BobID, NewPass{})
+			_, err := newUserClient(t, m, graphmock.GlobalReaderUPN).CreatePass(ctx, graphmock.BobID, NewPass{})
 			return err
 		}(), []string{"directory roles: Global Reader", "needs the Microsoft Entra role Authentication Administrator"}},
 		"member": {func() error {
-			_, err := newUserClient(t, graphmock.BobUPN).CreatePass(ctx, graphmock.AliceID, NewPass{})
+			_, err := newUserClient(t, m, graphmock.BobUPN).CreatePass(ctx, graphmock.AliceID, NewPass{})
 			return err
 		}(),
 			[]string{"with no directory role", "Authentication Administrator"}},
 		"scope": {func() error {
-			_, err := newUserClient(t, graphmock.PrivAuthAdminUPN, "User.Read").CreatePass(ctx, graphmock.BobID, NewPass{})
+			_, err := newUserClient(t, m, graphmock.PrivAuthAdminUPN, "User.Read").CreatePass(ctx, graphmock.BobID, NewPass{})
 			return err
 		}(), []string{"lacks the delegated permission UserAuthenticationMethod.ReadWrite.All"}},
 	} {
@@ -107,7 +111,7 @@ func TestDelegatedDenialNamesTheRole(t *testing.T) {
 			}
 		}
 	}
-	if len(srv.Snapshot().Passes) != 0 {
+	if len(m.Snapshot().Passes) != 0 {
 		t.Fatal("a refused create left a pass")
 	}
 	if _, err := admin.CreatePass(ctx, graphmock.BobID, NewPass{}); err != nil {

@@ -15,13 +15,8 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// These tests run the real azidentity + msgraph-sdk-go path against the
-// in-process mock. Go reads SSL_CERT_FILE once, so there is one mock for the
-// package, started before anything dials.
-var srv *graphmock.Server
-
-// testCA signs the shared mock's certificate and that of any mock a test
-// starts for itself (privateMock).
+// These tests run the real azidentity + msgraph-sdk-go path against
+// in-process mocks, one per test (privateMock), all signed by testCA.
 var testCA *graphmock.CA
 
 func TestMain(m *testing.M) {
@@ -32,18 +27,12 @@ func TestMain(m *testing.M) {
 	if err == nil {
 		testCA, err = graphmock.NewCA(filepath.Join(dir, "ca"))
 	}
-	if err == nil {
-		// The client's tests issue passes under the default (disabled) policy:
-		// the mock's allow setting. refusal_test.go turns refuse on where it tests it.
-		seed := graphmock.DefaultSeed()
-		seed.PolicyScope = graphmock.PolicyScopeAllow
-		srv, err = graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA, Seed: &seed})
-	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	// Trusted too: the certificate of every httptest TLS server (the same
+	// Go reads SSL_CERT_FILE once, before the first dial: it holds testCA and,
+	// trusted too, the certificate of every httptest TLS server (the same
 	// one for all), for the servers that tests put in front of the mock.
 	probe := httptest.NewTLSServer(http.NotFoundHandler())
 	bundle := append(append([]byte{}, testCA.PEM...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: probe.Certificate().Raw})...)
@@ -54,7 +43,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("SSL_CERT_FILE", filepath.Join(dir, "bundle.pem"))
 	code := m.Run()
-	srv.Close()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -63,8 +51,10 @@ func TestMain(m *testing.M) {
 // clock for a back-off it could skip.
 var testBackoff = Backoff{Initial: time.Millisecond, Max: 5 * time.Millisecond, MaxAttempts: 10}
 
-// privateMock starts a mock with the default tenant for one test alone (one
-// that seeds thousands of users, which the shared mock's other tests would list).
+// privateMock starts a mock with the default tenant for one test alone, so
+// that its faults, settings and tenant are no other test's. The client's tests
+// issue passes under the default (disabled) policy: the mock's allow setting
+// (refusal_test.go turns refuse on where it tests it).
 func privateMock(t testing.TB) *graphmock.Server {
 	t.Helper()
 	seed := graphmock.DefaultSeed()
@@ -77,9 +67,9 @@ func privateMock(t testing.TB) *graphmock.Server {
 	return m
 }
 
-func newClient(t testing.TB, clientID, secret string) *Client {
+func newClient(t testing.TB, m *graphmock.Server, clientID, secret string) *Client {
 	t.Helper()
-	return newClientAt(t, srv.URL, clientID, secret, nil)
+	return newClientAt(t, m.URL, clientID, secret, nil)
 }
 
 // newClientAt builds a client for the mock at mockURL (Graph and login:
@@ -103,13 +93,13 @@ func newClientAt(t testing.TB, mockURL, clientID, secret string, edit func(*Conf
 	return c
 }
 
-// behind serves the mock through wrap, over TLS, and returns its URL: tests
+// behind serves m through wrap, over TLS, and returns its URL: tests
 // hold or count requests there.
-func behind(t testing.TB, wrap func(next http.Handler) http.Handler) string {
+func behind(t testing.TB, m *graphmock.Server, wrap func(next http.Handler) http.Handler) string {
 	t.Helper()
-	s := httptest.NewTLSServer(wrap(srv.Mock))
+	s := httptest.NewTLSServer(wrap(m.Mock))
 	t.Cleanup(s.Close)
-	srv.AllowAudience(s.URL) // tokens are asked for this URL's audience
+	m.AllowAudience(s.URL) // tokens are asked for this URL's audience
 	return s.URL
 }
 
@@ -120,8 +110,8 @@ func ctx(t testing.TB) context.Context {
 }
 
 func TestPolicyRoundTrip(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
+	t.Parallel()
+	c := newClient(t, privateMock(t), graphmock.AdminClientID, graphmock.AdminClientSecret)
 	p, err := c.GetPolicy(ctx(t))
 	if err != nil {
 		t.Fatal(err)
@@ -161,12 +151,13 @@ func userID(t *testing.T, c *Client, upn string) string {
 }
 
 func TestPassLifecycle(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	on := true
 	if err := c.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.ResetPolicy(context.Background()) })
 	life := int32(120)
 	p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{LifetimeInMinutes: &life})
 	if err != nil {
@@ -175,7 +166,7 @@ func TestPassLifecycle(t *testing.T) {
 	if p.ID == "" || len(p.Code) != 8 || p.LifetimeInMinutes != 120 || !p.IsUsable {
 		t.Fatalf("created pass = %+v (code length %d)", p, len(p.Code))
 	}
-	if err := srv.SignIn(graphmock.CarolUPN, p.Code); err != nil {
+	if err := m.SignIn(graphmock.CarolUPN, p.Code); err != nil {
 		t.Fatalf("the issued code does not sign carol in: %v", err)
 	}
 	got, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true)
@@ -201,13 +192,15 @@ func TestPassLifecycle(t *testing.T) {
 }
 
 func TestErrorsAreTypedAndActionable(t *testing.T) {
-	ro := newClient(t, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	ro := newClient(t, m, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret)
 	on := true
 	err := ro.UpdatePolicy(ctx(t), PolicyUpdate{Enabled: &on})
 	if !IsPermissionDenied(err) || !strings.Contains(err.Error(), "Policy.ReadWrite.AuthenticationMethod") {
 		t.Fatalf("read-only write: %v", err)
 	}
-	admin := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	admin := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	if _, err := admin.GetUser(ctx(t), "nobody@contoso.example"); !IsNotFound(err) {
 		t.Fatalf("unknown user: %v", err)
 	}
@@ -221,7 +214,7 @@ func TestErrorsAreTypedAndActionable(t *testing.T) {
 		t.Fatalf("guest: %v", err)
 	}
 	const wrong = "wrong-secret-value-42"
-	bad := newClient(t, graphmock.AdminClientID, wrong)
+	bad := newClient(t, m, graphmock.AdminClientID, wrong)
 	_, err = bad.GetPolicy(ctx(t))
 	if kindOf(err) != KindUnauthorized || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "AADSTS7000215") ||
 		!strings.Contains(err.Error(), graphmock.AdminClientID) || !strings.Contains(err.Error(), graphmock.TenantID) {

@@ -31,7 +31,7 @@ const (
 )
 
 // policyRefusalText is what Graph's message says when it refuses a pass for the policy's scope
-// (MicrosoftDocs/azure-docs #111778; GRAPH-NOTES).
+// (MicrosoftDocs/azure-docs#111778).
 const policyRefusalText = "Converged UserCredentialPolicy does not allow"
 
 func (k Kind) String() string {

@@ -13,17 +13,12 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// withFaults sets the mock's faults for one test and clears them after.
-func withFaults(t *testing.T, f graphmock.Faults) {
-	t.Helper()
-	srv.SetFaults(f)
-	t.Cleanup(func() { srv.SetFaults(graphmock.Faults{}) })
-}
-
 func TestRetriesThrottlingAndUnavailable(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	zero := 0.0
-	withFaults(t, graphmock.Faults{Rate: 0.3, Statuses: []int{429, 503, 504}, RetryAfterSeconds: &zero, LatencyMs: 1})
+	m.SetFaults(graphmock.Faults{Rate: 0.3, Statuses: []int{429, 503, 504}, RetryAfterSeconds: &zero, LatencyMs: 1})
 	for i := 0; i < 30; i++ {
 		p, err := c.CreatePass(ctx(t), graphmock.BobUPN, NewPass{})
 		if err != nil {
@@ -37,7 +32,7 @@ func TestRetriesThrottlingAndUnavailable(t *testing.T) {
 		t.Fatal("30% faults but no retry counted")
 	}
 	t.Logf("requests %d, retries %d", c.Requests.Load(), c.Retries.Load())
-	state := srv.Snapshot()
+	state := m.Snapshot()
 	n := 0
 	for _, p := range state.Passes {
 		if p.UserID == userID(t, c, graphmock.BobUPN) {
@@ -50,8 +45,10 @@ func TestRetriesThrottlingAndUnavailable(t *testing.T) {
 }
 
 func TestDroppedCreateLeavesExactlyTheReturnedPass(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	withFaults(t, graphmock.Faults{DropAfterCommitRate: 0.5})
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	m.SetFaults(graphmock.Faults{DropAfterCommitRate: 0.5})
 	bob := userID(t, c, graphmock.BobUPN)
 	for i := 0; i < 10; i++ {
 		p, err := c.CreatePass(ctx(t), bob, NewPass{})
@@ -59,7 +56,7 @@ func TestDroppedCreateLeavesExactlyTheReturnedPass(t *testing.T) {
 			t.Fatalf("create %d: %v", i, err)
 		}
 		var ids []string
-		for _, sp := range srv.Snapshot().Passes {
+		for _, sp := range m.Snapshot().Passes {
 			if sp.UserID == bob {
 				ids = append(ids, sp.ID)
 			}
@@ -71,8 +68,10 @@ func TestDroppedCreateLeavesExactlyTheReturnedPass(t *testing.T) {
 }
 
 func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
-	withFaults(t, graphmock.Faults{ReplicationLagReads: 2})
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	m.SetFaults(graphmock.Faults{ReplicationLagReads: 2})
 	p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +79,7 @@ func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
 	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true); err != nil {
 		t.Fatalf("young pass read through lag: %v", err)
 	}
-	u, err := srv.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("fresh%d@contoso.example", time.Now().UnixNano()), DisplayName: "Fresh", UserType: "Member"})
+	u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("fresh%d@contoso.example", time.Now().UnixNano()), DisplayName: "Fresh", UserType: "Member"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +92,7 @@ func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
 // Graph answered (its message, status, code and request-id), and comes
 // after a bounded number of attempts.
 func TestPersistentServerErrorIsClear(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status   int
 		attempts int64 // 500 is not retried; 503 is, MaxAttempts times in all
@@ -103,13 +103,15 @@ func TestPersistentServerErrorIsClear(t *testing.T) {
 		{503, int64(testBackoff.MaxAttempts), "Service unavailable (injected by graphmock).", "code serviceNotAvailable"},
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
-			c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+			t.Parallel()
+			m := privateMock(t)
+			c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 			// A token first, so that Requests counts only the policy reads.
 			if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil {
 				t.Fatal(err)
 			}
 			before := c.Requests.Load()
-			withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{tc.status}})
+			m.SetFaults(graphmock.Faults{Rate: 1, Statuses: []int{tc.status}})
 			_, err := c.GetPolicy(ctx(t))
 			if kindOf(err) != KindServer {
 				t.Fatalf("persistent %d: %v (kind %v)", tc.status, err, kindOf(err))
@@ -185,14 +187,17 @@ func interruptDuringWait(t *testing.T, call func(context.Context) error) error {
 // A cancel while the client waits to retry ends the call at once, typed as
 // an interruption, after the one attempt already made.
 func TestCancelledContextStopsRetrying(t *testing.T) {
+	t.Parallel()
 	hour := 3600.0
 	t.Run("throttled, waiting out Retry-After", func(t *testing.T) {
-		c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+		t.Parallel()
+		m := privateMock(t)
+		c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 		if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil { // a token first
 			t.Fatal(err)
 		}
 		before := c.Requests.Load()
-		withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
+		m.SetFaults(graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
 		err := interruptDuringWait(t, func(cctx context.Context) error { _, err := c.GetPolicy(cctx); return err })
 		if !IsCanceled(err) || !strings.Contains(err.Error(), "HTTP 429") {
 			t.Fatalf("cancelled during a Retry-After wait: %v (kind %v), want kind %v naming the 429", err, kindOf(err), KindCanceled)
@@ -203,10 +208,12 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 		t.Log(err)
 	})
 	t.Run("404 of a young pass, waiting out replication", func(t *testing.T) {
-		c := newClientAt(t, srv.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, func(cfg *Config) {
+		t.Parallel()
+		m := privateMock(t)
+		c := newClientAt(t, m.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, func(cfg *Config) {
 			cfg.Backoff.Initial, cfg.Backoff.Max, cfg.YoungPassGrace = time.Hour, time.Hour, 2*time.Hour
 		})
-		withFaults(t, graphmock.Faults{ReplicationLagReads: 1})
+		m.SetFaults(graphmock.Faults{ReplicationLagReads: 1})
 		p, err := c.CreatePass(ctx(t), graphmock.CarolUPN, NewPass{})
 		if err != nil {
 			t.Fatal(err)
@@ -229,13 +236,15 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 // A wait that would outlast the deadline is not started: the call ends at
 // once with what Graph last answered.
 func TestNoWaitPastTheDeadline(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	c := newClient(t, m, graphmock.AdminClientID, graphmock.AdminClientSecret)
 	if _, err := c.GetUser(ctx(t), graphmock.AliceUPN); err != nil {
 		t.Fatal(err)
 	}
 	before := c.Requests.Load()
 	hour := 3600.0
-	withFaults(t, graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
+	m.SetFaults(graphmock.Faults{Rate: 1, Statuses: []int{429}, RetryAfterSeconds: &hour})
 	_, err := c.GetPolicy(ctx(t)) // a minute's deadline
 	if kindOf(err) != KindThrottled || !strings.Contains(err.Error(), "HTTP 429") {
 		t.Fatalf("got %v (kind %v), want the 429 as KindThrottled", err, kindOf(err))
@@ -247,7 +256,8 @@ func TestNoWaitPastTheDeadline(t *testing.T) {
 
 // A context that has ended is typed by how it ended, not as a transport error.
 func TestEndedContextIsTyped(t *testing.T) {
-	c := newClient(t, graphmock.AdminClientID, graphmock.AdminClientSecret)
+	t.Parallel()
+	c := newClient(t, privateMock(t), graphmock.AdminClientID, graphmock.AdminClientSecret)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := c.GetPolicy(cancelled); !IsCanceled(err) {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestReadSettingFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -31,6 +32,7 @@ func TestReadSettingFile(t *testing.T) {
 		{"missing", filepath.Join(dir, "nope"), "no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			_, err := ReadSettingFile(context.Background(), "client_secret_file_path", tc.path, MaxSecretFileSize)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "client_secret_file_path") {
 				t.Fatalf("got %v, want an error naming client_secret_file_path and %q", err, tc.want)

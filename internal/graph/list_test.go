@@ -75,6 +75,7 @@ func BenchmarkScanPasses5000(b *testing.B) {
 // A listing lists each page of users' passes through $batch: N users cost one page and
 // N/20 batches, not a request per user.
 func TestScanPassesBatchesEachPage(t *testing.T) {
+	t.Parallel()
 	m := privateMock(t)
 	holders := seedTenant(t, m, 100, 2)
 	c := newClientAt(t, m.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, nil)
@@ -100,14 +101,14 @@ func TestScanPassesBatchesEachPage(t *testing.T) {
 // A 403 inside a batch gets the explanation a direct call's gets: who is signed in and the
 // role the target needs; DeniedForUser tells a target out of reach from a caller out of reach.
 func TestBatchedDenialNamesTheRole(t *testing.T) {
-	srv.Reset()
-	t.Cleanup(srv.Reset)
+	t.Parallel()
+	m := privateMock(t)
 	for _, u := range []string{graphmock.BobID, graphmock.GlobalAdminID, graphmock.AuthAdminID} {
-		if st, body := srv.GraphRequest(http.MethodPost, "/users/"+u+"/authentication/temporaryAccessPassMethods", map[string]any{}); st != http.StatusCreated {
+		if st, body := m.GraphRequest(http.MethodPost, "/users/"+u+"/authentication/temporaryAccessPassMethods", map[string]any{}); st != http.StatusCreated {
 			t.Fatalf("seeding a pass: %d %s", st, body)
 		}
 	}
-	admin := newUserClient(t, graphmock.AuthAdminUPN)
+	admin := newUserClient(t, m, graphmock.AuthAdminUPN)
 	users := []string{graphmock.BobID, graphmock.GlobalAdminID, graphmock.AuthAdminID}
 	lists, errs := admin.ListPassesOf(ctx(t), users)
 	if errs[0] != nil || len(lists[0]) != 1 || errs[2] != nil || len(lists[2]) != 1 {
@@ -129,7 +130,7 @@ func TestBatchedDenialNamesTheRole(t *testing.T) {
 	}
 
 	gaPass := ""
-	for _, p := range srv.Snapshot().Passes {
+	for _, p := range m.Snapshot().Passes {
 		if p.UserID == graphmock.GlobalAdminID {
 			gaPass = p.ID
 		}
@@ -147,14 +148,14 @@ func TestBatchedDenialNamesTheRole(t *testing.T) {
 	}
 
 	// A caller no role of which reaches any pass: not a per-user denial, and no target's roles read.
-	srv.ResetRequests()
-	_, errs = newUserClient(t, graphmock.BobUPN).ListPassesOf(ctx(t), []string{graphmock.AliceID, graphmock.GlobalAdminID})
+	m.ResetRequests()
+	_, errs = newUserClient(t, m, graphmock.BobUPN).ListPassesOf(ctx(t), []string{graphmock.AliceID, graphmock.GlobalAdminID})
 	for i, err := range errs {
 		if !IsPermissionDenied(err) || DeniedForUser(err) != "" || !strings.Contains(err.Error(), "with no directory role") {
 			t.Errorf("a member without a role, user %d: %v (for the user: %q)", i, err, DeniedForUser(err))
 		}
 	}
-	for _, r := range srv.Requests() {
+	for _, r := range m.Requests() {
 		if strings.Contains(r.Path, "roleAssignments") {
 			t.Fatalf("a target's roles were read for a caller without a role: %s", r.URI)
 		}

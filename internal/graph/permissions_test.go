@@ -9,12 +9,14 @@ import (
 
 // A 403 names the least-privileged permission first: what a security team will grant.
 func TestPermissionDeniedNamesTheLeastPrivilegedPermissionFirst(t *testing.T) {
-	ro := newClient(t, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret)
+	t.Parallel()
+	m := privateMock(t)
+	ro := newClient(t, m, graphmock.ReadOnlyClientID, graphmock.ReadOnlyClientSecret)
 	_, err := ro.CreatePass(ctx(t), graphmock.BobUPN, NewPass{})
 	if !IsPermissionDenied(err) || !strings.Contains(err.Error(), "needs the Microsoft Graph permission UserAuthMethod-TAP.ReadWrite.All (or UserAuthenticationMethod.ReadWrite.All)") {
 		t.Fatalf("create as the read-only app: %v", err)
 	}
-	lp := newClient(t, graphmock.LeastPrivilegedClientID, graphmock.LeastPrivilegedClientSecret)
+	lp := newClient(t, m, graphmock.LeastPrivilegedClientID, graphmock.LeastPrivilegedClientSecret)
 	_, err = lp.MemberGroups(ctx(t), graphmock.NoraID, []string{graphmock.OnboardingGroupID})
 	if !IsPermissionDenied(err) || !strings.Contains(err.Error(), "User.Read.All together with GroupMember.Read.All") {
 		t.Fatalf("checkMemberGroups as the least-privileged app: %v", err)

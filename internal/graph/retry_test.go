@@ -7,6 +7,7 @@ import (
 )
 
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 9, 1, 7, 30, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		header string
@@ -31,6 +32,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestBackoffDelays(t *testing.T) {
+	t.Parallel()
 	b := Backoff{Initial: 100 * time.Millisecond, Max: time.Second, Jitter: -1}.withDefaults()
 	want := []int{100, 200, 400, 800, 1000, 1000} // milliseconds
 	for n, w := range want {

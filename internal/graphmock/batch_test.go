@@ -6,6 +6,7 @@ import (
 )
 
 func TestBatch_StatusPerRequestDependsOnAndQuota(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Quota: Quota{Enabled: true}})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -51,6 +52,7 @@ func TestBatch_StatusPerRequestDependsOnAndQuota(t *testing.T) {
 }
 
 func TestBatch_Limits(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)

@@ -12,6 +12,7 @@ import (
 
 // TestClient drives a started mock through the Client built from its env file.
 func TestClient(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	envFile := filepath.Join(t.TempDir(), "mock.env")
 	if err := s.WriteEnvFile(envFile); err != nil {
@@ -85,6 +86,7 @@ func TestClient(t *testing.T) {
 }
 
 func TestClient_EnvFileAndCA(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "env")
 	content := "# comment\n\nexport A='it'\\''s'\nexport B=''\nexport C='x=y'\n"

@@ -10,6 +10,7 @@ import (
 )
 
 func TestControls_SignIn(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
@@ -69,6 +70,7 @@ func TestControls_SignIn(t *testing.T) {
 }
 
 func TestControls_ClockStateUsersAndLog(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
@@ -186,6 +188,7 @@ func TestControls_ClockStateUsersAndLog(t *testing.T) {
 }
 
 func TestControls_Faults(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{FaultSeed: 7})
 	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
@@ -268,6 +271,7 @@ func TestControls_Faults(t *testing.T) {
 // TestInProcessHandler uses the Mock as a plain http.Handler (httptest), learning its base
 // URL from the requests, and GraphRequest for out-of-band changes.
 func TestInProcessHandler(t *testing.T) {
+	t.Parallel()
 	m, err := New(Options{CA: testCA})
 	if err != nil {
 		t.Fatal(err)
@@ -328,6 +332,7 @@ func TestInProcessHandler(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	enablePolicy(t, s.Mock, nil)

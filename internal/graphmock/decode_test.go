@@ -104,6 +104,7 @@ func FuzzDecodeRequestBody(f *testing.F) {
 }
 
 func TestDecodeAcceptsAnnotationsOnly(t *testing.T) {
+	t.Parallel()
 	good := []byte(`{"@odata.type":"` + policyODataType + `","@odata.context":"x","state@odata.type":"y","state":"enabled"}`)
 	if _, e := decodePolicyPatch(good); e != nil {
 		t.Fatalf("annotations refused: %v", e)

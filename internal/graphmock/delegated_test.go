@@ -48,6 +48,7 @@ func claimsOf(t *testing.T, tok string) map[string]any {
 }
 
 func TestDelegated_TokenClaims(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := claimsOf(t, userToken(t, s, AuthAdminUPN))
 	wids, _ := c["wids"].([]any)
@@ -126,11 +127,13 @@ func delegatedCases() []ruleCase {
 }
 
 func TestPlainHTTPS_DelegatedRules(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
 	tokens := map[string]string{}
 	for _, tc := range delegatedCases() {
+		// Serial subtests: they share tokens and the passes checked below, in order.
 		t.Run(tc.name, func(t *testing.T) {
 			if tokens[tc.caller] == "" {
 				tokens[tc.caller] = userToken(t, s, tc.caller)
@@ -160,6 +163,7 @@ func TestPlainHTTPS_DelegatedRules(t *testing.T) {
 }
 
 func TestPlainHTTPS_DelegatedDetailsAndScopes(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
@@ -208,6 +212,7 @@ func TestPlainHTTPS_DelegatedDetailsAndScopes(t *testing.T) {
 }
 
 func TestControls_AddUserWithRoles(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
@@ -254,6 +259,7 @@ func deviceCodeClient(t *testing.T, s *Server, user string) graphClient {
 }
 
 func TestSDK_DelegatedRules(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	ctx := context.Background()
@@ -341,6 +347,7 @@ func TestSDK_DelegatedRules(t *testing.T) {
 }
 
 func TestDeviceCode_PendingAndErrors(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	post := func(path string, form url.Values) response {
@@ -383,6 +390,7 @@ func TestDeviceCode_PendingAndErrors(t *testing.T) {
 }
 
 func TestClient_UserTokenAndDeviceCode(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	envFile := filepath.Join(t.TempDir(), "mock.env")
 	if err := s.WriteEnvFile(envFile); err != nil {

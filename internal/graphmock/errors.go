@@ -109,8 +109,8 @@ type odataInnerError struct {
 	ClientRequestID string `json:"client-request-id"`
 }
 
-// wwwAuthenticate is what Graph sends with a 401 (GRAPH-NOTES "Errors"); a CAE challenge adds
-// error="insufficient_claims" and the claims.
+// wwwAuthenticate is what Graph sends with a 401 (entra-docs docs/identity-platform/claims-challenge.md);
+// a CAE challenge adds error="insufficient_claims" and the claims.
 const wwwAuthenticate = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`
 
 // errClientGone: the client went away while the request waited; nothing is answered.

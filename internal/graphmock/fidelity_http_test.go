@@ -15,6 +15,7 @@ import (
 )
 
 func TestPaths_BetaMeAndUnknownInODataShape(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	c := httpClient(t, s)
@@ -50,6 +51,7 @@ func TestPaths_BetaMeAndUnknownInODataShape(t *testing.T) {
 }
 
 func TestErrors_DateThrottlingAndClaimsChallenge(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -80,6 +82,7 @@ func TestErrors_DateThrottlingAndClaimsChallenge(t *testing.T) {
 }
 
 func TestLogin_ErrorsAsEntraWritesThem(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	post := func(tenant string, f url.Values) response {

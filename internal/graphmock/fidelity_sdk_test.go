@@ -20,6 +20,7 @@ func seedWithApp(clientID string, roles ...string) Seed {
 }
 
 func TestPermissions_TAPOnlyAppsAndPolicyReadAll(t *testing.T) {
+	t.Parallel()
 	const rw, ro, pol = "70000000-0000-4000-8000-000000000001", "70000000-0000-4000-8000-000000000002", "70000000-0000-4000-8000-000000000003"
 	seed := seedWithApp(rw, PermTAPReadWrite)
 	seed.Apps = append(seed.Apps, App{ClientID: ro, Secrets: []string{"s"}, Roles: []string{PermTAPRead}},
@@ -57,6 +58,7 @@ func TestPermissions_TAPOnlyAppsAndPolicyReadAll(t *testing.T) {
 }
 
 func TestPermissions_CheckMemberGroupsNeedsUserAndGroupRead(t *testing.T) {
+	t.Parallel()
 	const groupOnly, userGroup, userGroupAll, dir = "71000000-0000-4000-8000-000000000001", "71000000-0000-4000-8000-000000000002",
 		"71000000-0000-4000-8000-000000000003", "71000000-0000-4000-8000-000000000004"
 	seed := seedWithApp(groupOnly, PermGroupMemberRead)
@@ -89,6 +91,7 @@ func TestPermissions_CheckMemberGroupsNeedsUserAndGroupRead(t *testing.T) {
 }
 
 func TestGuests_OnlyExternalRefused(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow}) // passes under the default (disabled) policy
 	g := secretClient(t, s, AdminClientID, AdminClientSecret)
@@ -109,6 +112,7 @@ func TestGuests_OnlyExternalRefused(t *testing.T) {
 }
 
 func TestUsers_DefaultSetSelectFilterAndQueryOptions(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)

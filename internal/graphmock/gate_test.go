@@ -14,6 +14,7 @@ import (
 // A held request gets no answer until the gate is released, then it is served; other
 // requests pass meanwhile.
 func TestGate_holdsUntilRelease(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	tok := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -55,8 +56,10 @@ func TestGate_holdsUntilRelease(t *testing.T) {
 
 // A held request whose client gives up is never served, over HTTP/2 and HTTP/1.1.
 func TestGate_abandonedRequestIsNotServed(t *testing.T) {
+	t.Parallel()
 	for _, proto := range []string{"HTTP/2", "HTTP/1.1"} {
 		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
 			s := startServer(t, Options{})
 			c := httpClient(t, s)
 			if proto == "HTTP/1.1" {
@@ -113,6 +116,7 @@ func TestGate_abandonedRequestIsNotServed(t *testing.T) {
 
 // Mocks started with one CA are all trusted through its one PEM file.
 func TestCA_sharedByServers(t *testing.T) {
+	t.Parallel()
 	ca, err := NewCA(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 // A body that trickles in is cut by the read timeout, not held forever.
 func TestHostile_bodyReadTimeout(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{ReadTimeout: 300 * time.Millisecond})
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(s.CAPEM)
@@ -40,6 +41,7 @@ func TestHostile_bodyReadTimeout(t *testing.T) {
 
 // A token's audience comes from the configured base URL, not the Host header.
 func TestHostile_spoofedHostGetsNoToken(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {AdminClientID}, "client_secret": {AdminClientSecret},
 		"scope": {"https://evil.example/.default"}}
@@ -59,6 +61,7 @@ func TestHostile_spoofedHostGetsNoToken(t *testing.T) {
 
 // A Graph write with a body not declared JSON is 415, as Graph answers.
 func TestHostile_graphWriteNeedsJSON(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	tok := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1.0/users/"+AliceID+"/authentication/temporaryAccessPassMethods", strings.NewReader(`{}`))
@@ -77,6 +80,7 @@ func TestHostile_graphWriteNeedsJSON(t *testing.T) {
 
 // Huge clock advances are refused: no overflow, no clock moving back.
 func TestHostile_clockBounds(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	before := s.Now()
 	c := httpClient(t, s)
@@ -95,6 +99,7 @@ func TestHostile_clockBounds(t *testing.T) {
 
 // The request log keeps the path as sent, with its query string.
 func TestHostile_requestLogRawPath(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	tok := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	do(t, httpClient(t, s), http.MethodGet, s.URL+"/v1.0/users/a%2Fb?$select=id", tok, nil)
@@ -112,6 +117,7 @@ func TestHostile_requestLogRawPath(t *testing.T) {
 // holdAfterCommitMs: the change is in the tenant while its answer is held,
 // and a client that gives up (dies) never gets it.
 func TestHostile_holdAfterCommit(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	enablePolicy(t, s.Mock, nil)
 	s.SetFaults(Faults{HoldAfterCommitMs: 600000})

@@ -15,6 +15,7 @@ import (
 )
 
 func TestPlainHTTPS_PolicyRules(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -102,6 +103,7 @@ func TestPlainHTTPS_PolicyRules(t *testing.T) {
 }
 
 func TestPlainHTTPS_Authorization(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	u := s.URL + policyPath
@@ -153,6 +155,7 @@ func TestPlainHTTPS_Authorization(t *testing.T) {
 }
 
 func TestPlainHTTPS_TokenEndpoint(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	tokenURL := s.URL + "/" + TenantID + "/oauth2/v2.0/token"
@@ -234,6 +237,7 @@ func TestPlainHTTPS_TokenEndpoint(t *testing.T) {
 }
 
 func TestPlainHTTPS_UsersGroupsAndPasses(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -360,6 +364,7 @@ func TestPlainHTTPS_UsersGroupsAndPasses(t *testing.T) {
 }
 
 func TestPlainHTTPS_Usability(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
 	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
@@ -426,6 +431,7 @@ func TestPlainHTTPS_Usability(t *testing.T) {
 }
 
 func TestPlainHTTPS_GzipAndLimits(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -487,6 +493,7 @@ func TestPlainHTTPS_GzipAndLimits(t *testing.T) {
 // the /v1.0 prefix, which picks the Graph area), captures keep the case sent, a trailing
 // slash is ignored, and HEAD on a GET route is 405 as any other method.
 func TestRouting_CaseAndMethods(t *testing.T) {
+	t.Parallel()
 	m, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestState_SurvivesRestart(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
 	m, err := New(Options{StatePath: path, CA: testCA})
 	if err != nil {
@@ -68,6 +69,7 @@ func TestState_SurvivesRestart(t *testing.T) {
 }
 
 func TestState_UnreadableFileIsAnErrorAndUntouched(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, content := range map[string]string{
 		"not JSON":       "{ this is not json",
@@ -95,6 +97,7 @@ func TestState_UnreadableFileIsAnErrorAndUntouched(t *testing.T) {
 }
 
 func TestSeed_ReplacesTheDefaultTenant(t *testing.T) {
+	t.Parallel()
 	seed := Seed{
 		TenantID: "11111111-2222-4333-8444-555555555555",
 		Domain:   "fabrikam.example",
@@ -142,6 +145,7 @@ func TestSeed_ReplacesTheDefaultTenant(t *testing.T) {
 }
 
 func TestServer_EnvFile(t *testing.T) {
+	t.Parallel()
 	// A CA of its own, in a temporary file that Close removes.
 	s, err := Start("127.0.0.1:0", Options{})
 	if err != nil {

@@ -1,7 +1,7 @@
 package graphmock
 
-// Graph's published throttling limits for the identity and access service (GRAPH-NOTES,
-// "Throttling"), as a tenant setting: per app and tenant a resource-unit budget per 10 s that
+// Graph's published throttling limits for the identity and access service (docs-contrib
+// concepts/throttling-limits.md), as a tenant setting: per app and tenant a resource-unit budget per 10 s that
 // depends on the tenant's size and a write quota of 3,000 per 2 min 30 s; per tenant 18,000
 // writes per 5 min. Windows slide on wall time (never the tenant clock, which tests jump by
 // hours), divided by TimeScale so a test runs the same shape in seconds.

@@ -13,6 +13,7 @@ type fakeNow struct{ t time.Time }
 func (f *fakeNow) now() time.Time { return f.t }
 
 func TestQuota_WriteWindowSlides(t *testing.T) {
+	t.Parallel()
 	clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	q := newQuotaMeter(Quota{Enabled: true, TimeScale: 10}) // the 150 s write window lasts 15 s
 	q.now = clock.now
@@ -57,6 +58,7 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 }
 
 func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
+	t.Parallel()
 	clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	q := newQuotaMeter(Quota{Enabled: true, TenantSize: "large"})
 	q.now = clock.now
@@ -79,6 +81,7 @@ func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
 }
 
 func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
+	t.Parallel()
 	for size, budget := range resourceUnitBudget {
 		q := newQuotaMeter(Quota{Enabled: true, TenantSize: size})
 		clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
@@ -100,6 +103,7 @@ func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
 }
 
 func TestQuota_OverHTTPAndControl(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)

@@ -1,6 +1,6 @@
 package graphmock
 
-// The rules of the Temporary Access Pass API, each in one place (see GRAPH-NOTES).
+// The rules of the Temporary Access Pass API, each in one place (their sources: doc.go, "Sources").
 
 import (
 	"crypto/rand"
@@ -114,7 +114,7 @@ func validateTarget(list, id, targetType string, t *tenant, seen map[string]bool
 	switch targetType {
 	case "":
 		// targetType is non-nullable in the v1.0 schema (msgraph-metadata, authenticationMethodTarget
-		// and excludeTarget): a target without it is refused, not given a default (GRAPH-NOTES).
+		// and excludeTarget, schemas/v1.0-Prod.csdl): a target without it is refused, not given a default.
 		return badRequest("The property 'targetType' is required on every entry of %s: 'user' or 'group'.", list)
 	case targetTypeGroup:
 		if strings.EqualFold(id, allUsersTarget) || t.group(id) != nil {
@@ -178,7 +178,7 @@ func usability(p *Pass, t *tenant, now time.Time) (bool, string) {
 }
 
 // policyScopeRefusal is the disputed rule for a pass the policy would not let its user sign
-// in with (GRAPH-NOTES, "Policy disabled, or user outside includeTargets"). The Entra how-to
+// in with. The Entra how-to
 // (learn.microsoft.com/entra/identity/authentication/howto-authentication-temporary-access-pass)
 // says any user can be given a pass and only targeted users can use it: PolicyScopeAllow,
 // where the pass is created and reads DisabledByPolicy. Admins report Graph refusing instead,
@@ -401,7 +401,8 @@ var (
 	policyWriteRoles   = []string{RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
 )
 
-// msgRoleDenied is Graph's 403 message on the authentication-method endpoints (GRAPH-NOTES):
+// msgRoleDenied is Graph's 403 message on the authentication-method endpoints, as observed (no
+// Microsoft page quotes it; the roles: docs-contrib api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md):
 // it does not say which role is missing; the provider works that out itself.
 const msgRoleDenied = "Request Authorization failed"
 

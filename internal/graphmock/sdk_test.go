@@ -121,6 +121,7 @@ func odataErr(t *testing.T, err error, status int, code string) string {
 func ptr[T any](v T) *T { return &v }
 
 func TestSDK_PolicyWithClientSecret(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	g := secretClient(t, s, AdminClientID, AdminClientSecret)
 	ctx := context.Background()
@@ -199,6 +200,7 @@ func TestSDK_PolicyWithClientSecret(t *testing.T) {
 }
 
 func TestSDK_PassesUsersAndGroups(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	g := secretClient(t, s, AdminClientID, AdminClientSecret)
 	ctx := context.Background()
@@ -302,6 +304,7 @@ func TestSDK_PassesUsersAndGroups(t *testing.T) {
 }
 
 func TestSDK_Authorization(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	ctx := context.Background()
 	ro := secretClient(t, s, ReadOnlyClientID, ReadOnlyClientSecret)
@@ -338,6 +341,7 @@ func TestSDK_Authorization(t *testing.T) {
 }
 
 func TestSDK_CertificateCredential(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	ctx := context.Background()
 	certPEM, keyPEM := s.AdminCertificatePEM()
@@ -387,6 +391,7 @@ func TestSDK_CertificateCredential(t *testing.T) {
 }
 
 func TestSDK_FederatedCredential(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	ctx := context.Background()
 	hc := httpClient(t, s)
@@ -462,6 +467,7 @@ func TestSDK_FederatedCredential(t *testing.T) {
 	}
 }
 
+// Serial: azidentity's managed identity credential reads IDENTITY_ENDPOINT from the process environment (t.Setenv).
 func TestSDK_ManagedIdentity(t *testing.T) {
 	s := startServer(t, Options{})
 	// Passes for users the policy does not target: the allow setting (TestPolicyScope covers refuse).
@@ -503,6 +509,7 @@ func TestSDK_ManagedIdentity(t *testing.T) {
 }
 
 func TestSDK_Faults(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{FaultSeed: 1})
 	g := secretClient(t, s, AdminClientID, AdminClientSecret)
 	ctx := context.Background()

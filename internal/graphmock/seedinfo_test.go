@@ -7,6 +7,7 @@ import (
 )
 
 func TestControls_ResetAndSeed(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	enablePolicy(t, s.Mock, nil)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestPolicyScope(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
@@ -58,6 +59,7 @@ func TestPolicyScope(t *testing.T) {
 }
 
 func TestPolicyScope_ReplicationWindow(t *testing.T) {
+	t.Parallel()
 	seed := DefaultSeed()
 	seed.PolicyReplicationSeconds = 60
 	s := startServer(t, Options{Seed: &seed})
@@ -123,6 +125,7 @@ func TestPolicyScope_ReplicationWindow(t *testing.T) {
 }
 
 func TestSettingsValidate(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []Settings{{PolicyScope: "Allow"}, {PolicyReplicationSeconds: -1}, {PolicyReplicationSeconds: 1e9}} {
 		if bad.Validate() == nil {
 			t.Errorf("%+v accepted", bad)

@@ -9,6 +9,7 @@ import (
 // A policy target without targetType is refused: the property is non-nullable in the v1.0
 // schema, so Graph gives it no default.
 func TestPolicyTargetNeedsTargetType(t *testing.T) {
+	t.Parallel()
 	m, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 package graphmock
 
 // Users as Graph answers them: a fixed default property set (without userType), $select
-// honoured, unknown properties refused (GRAPH-NOTES "Users"; the v1.0 user resource page).
+// honoured, unknown properties refused (docs-contrib api-reference/v1.0/api/user-get.md and
+// resources/user.md).
 
 import (
 	"strings"

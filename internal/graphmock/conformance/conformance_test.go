@@ -15,6 +15,7 @@ import (
 )
 
 func TestConformanceWithMicrosoftJavaScriptLibraries(t *testing.T) {
+	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed: the JavaScript conformance suite (internal/graphmock/conformance/js) did not run")

@@ -14,7 +14,8 @@ const env = (k) => {
 };
 const base = env("GRAPHMOCK_URL");
 // The hostname only: graph-client matches customHosts without the port, and for a host not in
-// the set it sends the request with no token at all (as kiota does, GRAPH-NOTES trap 2).
+// the set it sends the request with no token at all (as kiota does: TestSDK_Authorization in
+// internal/graphmock/sdk_test.go).
 const host = new URL(base).hostname;
 const tenant = env("GRAPHMOCK_TENANT_ID");
 const apps = JSON.parse(env("GRAPHMOCK_APPS")); // name -> {id, secret}
