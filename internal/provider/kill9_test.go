@@ -184,18 +184,12 @@ func TestAccKill9(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-entratap"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := providerBinary(t)
 	for _, victim := range []string{"terraform", "provider"} {
-		t.Run(victim, func(t *testing.T) { testKill9(t, bin, victim) })
+		t.Run(victim, func(t *testing.T) {
+			t.Parallel() // each has its own mock and working directory
+			testKill9(t, bin, victim)
+		})
 	}
 }
 

@@ -25,17 +25,8 @@ func TestAccProviderSchemaFromBinary(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(bin, "terraform-provider-entratap"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := providerBinary(t)
 	rc := filepath.Join(dir, "dev.tfrc")
 	if err := tfcli.WriteDevOverrides(rc, bin); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,9 @@ package provider
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +45,39 @@ func protoV6Env(env map[string]string) map[string]func() (tfprotov6.ProviderServ
 	}
 }
 
+// providerBin builds the provider binary once for the tests that run it as Terraform does
+// (kill9_test.go, provider_binary_test.go): a link is seconds of CPU, paid once.
+var providerBin struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// providerBinary returns a directory holding terraform-provider-entratap, built from this tree
+// with the release flags.
+func providerBinary(t testing.TB) string {
+	t.Helper()
+	providerBin.once.Do(func() {
+		root, err := filepath.Abs("../..")
+		if err == nil {
+			providerBin.dir, err = os.MkdirTemp("", "entratap-bin-")
+		}
+		if err != nil {
+			providerBin.err = err
+			return
+		}
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(providerBin.dir, "terraform-provider-entratap"), ".")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			providerBin.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if providerBin.err != nil {
+		t.Fatal(providerBin.err)
+	}
+	return providerBin.dir
+}
+
 // testProvider is the provider the tests serve in-process, with fastGraph.
 func testProvider() provider.Provider { return New("test", fastGraph)() }
 
@@ -63,6 +99,11 @@ func runTests(m *testing.M) int {
 	} {
 		os.Unsetenv(e)
 	}
+	defer func() {
+		if providerBin.dir != "" {
+			_ = os.RemoveAll(providerBin.dir)
+		}
+	}()
 	defer prepareCLI()() // cli_test.go: Terraform or OpenTofu
 	// An empty CLI config of our own: the user's must not change the runs
 	// (and a missing ~/.terraformrc would print a warning in every run).
