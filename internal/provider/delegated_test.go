@@ -278,22 +278,6 @@ func TestAccDelegated_memberWithoutRole(t *testing.T) {
 }
 
 // An application's caller data source says so.
-func TestAccDelegated_callerIsApplication(t *testing.T) {
-	m := newMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(m) + `data "entratap_caller" "me" {}` + "\n",
-			ConfigStateChecks: []statecheck.StateCheck{
-				callerAttr("kind", knownvalue.StringExact("application")),
-				callerAttr("client_id", knownvalue.StringExact(graphmock.AdminClientID)),
-				callerAttr("user_principal_name", knownvalue.StringExact("")),
-				callerAttr("directory_roles", knownvalue.ListExact([]knownvalue.Check{})),
-			},
-		}},
-	})
-}
-
 // The plan-time check itself, on a client signed in through the fake az: what each caller
 // gets for each target, including the warning when the token cannot read roles.
 func TestAccDelegated_planCheckDiagnostics(t *testing.T) {

@@ -371,7 +371,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 	clients := &faultClients{}
 	throttle := func(retryAfter float64) func() {
 		return func() {
-			m.SetFaults(graphmock.Faults{Rate: 0.2, Statuses: []int{429, 503, 504}, RetryAfterSeconds: &retryAfter, LatencyMs: 25})
+			m.SetFaults(graphmock.Faults{Rate: 0.2, Statuses: []int{429, 503, 504}, RetryAfterSeconds: &retryAfter, LatencyMs: 5})
 		}
 	}
 	config := faultConfig(m, upns, "")
@@ -381,7 +381,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 		ProtoV6ProviderFactories: clients.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: throttle(0.05),
+				PreConfig: throttle(0.02),
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
@@ -398,7 +398,7 @@ func TestAccFault_throttlingAndLatency(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{faultSameIDs(&applied), faultStateAgrees(m, len(upns), nil)},
 			},
 			{
-				PreConfig:         throttle(0.05),
+				PreConfig:         throttle(0.02),
 				Config:            providerBlock(m),
 				ConfigStateChecks: []statecheck.StateCheck{faultTenantEmpty(m)},
 			},
