@@ -60,7 +60,7 @@ func providerBinary(t testing.TB) string {
 	providerBin.once.Do(func() {
 		root, err := filepath.Abs("../..")
 		if err == nil {
-			providerBin.dir, err = os.MkdirTemp("", "entratap-bin-")
+			providerBin.dir, err = os.MkdirTemp("", "entratap-bin-") //nolint:usetesting // shared by every test of the process; TestMain removes it
 		}
 		if err != nil {
 			providerBin.err = err
