@@ -75,6 +75,11 @@ func handleBatch(c *call) (reply, error) {
 		if !strings.HasPrefix(r.URL, "/") || strings.HasPrefix(strings.ToLower(r.URL), "/v1.0/") {
 			return reply{}, badRequest("Request '%s': the url must be relative to the version, like /users/{id}.", r.ID)
 		}
+		// A batch holds requests to resources, never another batch (docs-contrib
+		// concepts/json-batching.md): nesting would run batches recursively.
+		if path, _, _ := strings.Cut(r.URL, "?"); isBatchPath("/v1.0" + path) {
+			return reply{}, badRequest("Request '%s': a batch cannot hold another batch.", r.ID)
+		}
 		seen[r.ID] = i
 	}
 	out := make([]batchResponse, len(in.Requests))
@@ -114,10 +119,15 @@ func (m *Mock) runBatched(c *call, br batchRequest) batchResponse {
 	for k, v := range br.Headers {
 		req.Header.Set(k, v)
 	}
-	for _, h := range []string{"Authorization", "client-request-id"} {
-		if v := c.r.Header.Get(h); v != "" && req.Header.Get(h) == "" {
-			req.Header.Set(h, v)
-		}
+	// Every request of a batch runs as the batch's caller (docs-contrib
+	// concepts/json-batching.md: the batch is authenticated as one request): an item's own
+	// Authorization header is ignored, never a way to act with another token.
+	req.Header.Del("Authorization")
+	if v := c.r.Header.Get("Authorization"); v != "" {
+		req.Header.Set("Authorization", v)
+	}
+	if v := c.r.Header.Get("client-request-id"); v != "" && req.Header.Get("client-request-id") == "" {
+		req.Header.Set("client-request-id", v)
 	}
 	rec := &bufferedWriter{header: http.Header{}}
 	m.ServeHTTP(rec, req)

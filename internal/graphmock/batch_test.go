@@ -79,3 +79,39 @@ func TestBatch_Limits(t *testing.T) {
 		t.Fatalf("batch without a token: %d %s", r.status, r.raw)
 	}
 }
+
+// A batch cannot hold another batch (no recursion), and its requests run as the batch's
+// caller: an item's own Authorization header is ignored.
+func TestBatch_NoNestingNoBorrowedToken(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	readOnly := tokenFor(t, s, ReadOnlyClientID, ReadOnlyClientSecret)
+	enablePolicy(t, s.Mock, nil)
+
+	nested := map[string]any{"requests": []map[string]any{{"id": "1", "method": "GET", "url": "/users/" + AliceID}}}
+	for _, url := range []string{"/$batch", "/$BATCH?x=1"} {
+		r := do(t, c, "POST", s.URL+"/v1.0/$batch", admin, map[string]any{"requests": []map[string]any{
+			{"id": "1", "method": "POST", "url": url, "headers": map[string]string{"Content-Type": "application/json"}, "body": nested},
+		}})
+		if r.status != 400 {
+			t.Errorf("a batch inside a batch (%s): %d %s, want 400", url, r.status, r.raw)
+		}
+	}
+
+	r := do(t, c, "POST", s.URL+"/v1.0/$batch", readOnly, map[string]any{"requests": []map[string]any{
+		{"id": "1", "method": "POST", "url": "/users/" + AliceID + "/authentication/temporaryAccessPassMethods",
+			"headers": map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + admin}, "body": map[string]any{}},
+	}})
+	if r.status != 200 {
+		t.Fatalf("batch: %d %s", r.status, r.raw)
+	}
+	e := r.json["responses"].([]any)[0].(map[string]any)
+	if e["status"] != float64(403) {
+		t.Errorf("a create with the read-only app's batch and an admin token in the item: status %v, want 403", e["status"])
+	}
+	if len(s.Snapshot().Passes) != 0 {
+		t.Error("a pass was created with a token borrowed from a batch item")
+	}
+}
