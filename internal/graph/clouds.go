@@ -59,9 +59,6 @@ func ValidateEndpoint(attr, raw string) error {
 	if err != nil {
 		return err
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("%s must use https; plain http is only allowed for a loopback address (127.0.0.1, ::1, localhost), got %q", attr, SafeURL(raw))
-	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("%s must not carry a query or fragment, got %q", attr, SafeURL(raw))
 	}
@@ -76,7 +73,8 @@ func ValidateEndpoint(attr, raw string) error {
 }
 
 // ValidateURLSetting checks a URL setting that may carry a path (msi_endpoint,
-// oidc_request_url): absolute http or https, and no user or password in it.
+// oidc_request_url): absolute https (http for a loopback address only: a request token or
+// a managed identity's token must never cross a network in clear), no user or password.
 func ValidateURLSetting(attr, raw string) error {
 	_, err := parseSettingURL(attr, raw)
 	return err
@@ -89,6 +87,9 @@ func parseSettingURL(attr, raw string) (*url.URL, error) {
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("%s must not carry a user name or password (user:password@host): they would be sent and logged with every request; got %q: %w", attr, SafeURL(raw), ErrUserinfo)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%s must use https; plain http is only allowed for a loopback address (127.0.0.1, ::1, localhost), got %q", attr, SafeURL(raw))
 	}
 	return u, nil
 }

@@ -45,3 +45,21 @@ func FuzzValidateEndpoint(f *testing.F) {
 		}
 	})
 }
+
+// The URL settings that carry a path (oidc_request_url, msi_endpoint) take http only on a
+// loopback address: the CI request token or a managed identity's token never goes in clear.
+func TestValidateURLSettingHTTPOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	for raw, ok := range map[string]bool{
+		"https://token.actions.githubusercontent.com/x?api-version=2.0": true,
+		"http://127.0.0.1:41741/MSI/token/":                             true,
+		"http://localhost:42356/msi/token":                              true,
+		"http://[::1]:8080/token":                                       true,
+		"http://ci.example.com/token?api-version=2.0":                   false,
+		"http://10.0.0.4/msi/token":                                     false,
+	} {
+		if err := ValidateURLSetting("oidc_request_url", raw); (err == nil) != ok {
+			t.Errorf("ValidateURLSetting(%q) = %v, want ok %v", raw, err, ok)
+		}
+	}
+}

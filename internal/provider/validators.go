@@ -148,7 +148,7 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 type urlValidator struct{}
 
 func (urlValidator) Description(context.Context) string {
-	return "must be an absolute http or https URL without a user or password"
+	return "must be an absolute https URL (http only on a loopback address) without a user or password"
 }
 
 func (v urlValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
