@@ -122,6 +122,11 @@ func (c *Client) AddUser(ctx context.Context, u NewUser) (User, error) {
 	return out, c.do(ctx, http.MethodPost, "/users", u, http.StatusCreated, &out)
 }
 
+// RemoveUser offboards a user (DELETE /_mock/users/{id or UPN}).
+func (c *Client) RemoveUser(ctx context.Context, user string) error {
+	return c.do(ctx, http.MethodDelete, "/users/"+url.PathEscape(user), nil, http.StatusNoContent, nil)
+}
+
 // SignIn signs user (id or UPN) in with a pass code now: nil on success, a *SignInError
 // whose Reason says why not, or another error when the mock could not be asked.
 func (c *Client) SignIn(ctx context.Context, user, code string) error {

@@ -83,6 +83,16 @@ func handleAddUser(c *call) (reply, error) {
 	return reply{status: http.StatusCreated, body: u}, nil
 }
 
+// handleRemoveUser offboards a user (DELETE /_mock/users/{id or UPN}): the user, its pass and
+// its memberships are gone, as after a deletion in Entra; a user added later with the same
+// UPN is another user (a new object id), as a re-hire is.
+func handleRemoveUser(c *call) (reply, error) {
+	if err := c.m.RemoveUser(c.params["user"]); err != nil {
+		return reply{}, err
+	}
+	return noContent(), nil
+}
+
 // handleCLIToken answers like `az account get-access-token` for a registered app
 // (GET /_mock/token?clientId=...; default: the admin app) or, with ?user=UPN, for that user
 // signed in to the Azure CLI (a delegated token; ?scope=a,b narrows its scp), for a fake az CLI.

@@ -355,3 +355,28 @@ func TestReset(t *testing.T) {
 		t.Fatalf("token after Reset: %d", r.status)
 	}
 }
+
+// DELETE /_mock/users/{id}: the user is gone (404 through Graph), and the same UPN added
+// again is another user, as a re-hire is.
+func TestControls_RemoveUserAndRehire(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	if r := do(t, c, "DELETE", s.URL+"/_mock/users/"+CarolUPN, "", nil); r.status != 204 {
+		t.Fatalf("DELETE carol: %d %s", r.status, r.raw)
+	}
+	if r := do(t, c, "GET", s.URL+"/v1.0/users/"+CarolID, admin, nil); r.status != 404 {
+		t.Fatalf("carol after offboarding: %d %s", r.status, r.raw)
+	}
+	if r := do(t, c, "DELETE", s.URL+"/_mock/users/"+CarolUPN, "", nil); r.status != 404 {
+		t.Fatalf("DELETE carol again: %d %s, want 404", r.status, r.raw)
+	}
+	r := do(t, c, "POST", s.URL+"/_mock/users", "", map[string]any{"userPrincipalName": CarolUPN})
+	if r.status != 201 {
+		t.Fatalf("re-hire carol: %d %s", r.status, r.raw)
+	}
+	if id, _ := r.json["id"].(string); id == "" || id == CarolID {
+		t.Fatalf("the re-hired carol's id is %q, want a new one", id)
+	}
+}

@@ -212,6 +212,8 @@
 //     "creationType":"Invitation","externalUserState":"Accepted","groups":[ids]} (a Guest is
 //     external with either of the last two):
 //     201 with the new user and its id. Go: AddUser.
+//   - DELETE /_mock/users/{id or UPN}: offboards the user (its pass and memberships go too); 204,
+//     or 404. A user added again with the same UPN is a new object id (a re-hire). Go: RemoveUser.
 //   - GET /_mock/token?clientId=...: an access token as `az account get-access-token` prints it
 //     (for a fake az CLI). Go: MintAccessToken.
 //   - GET /_mock/certificate.pem (certificate and PKCS#8 key) and /_mock/certificate.pfx

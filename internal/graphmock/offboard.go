@@ -12,7 +12,7 @@ func (m *Mock) RemoveUser(idOrUPN string) error {
 	defer m.mu.Unlock()
 	u := m.t.user(idOrUPN)
 	if u == nil {
-		return notFound("Resource '" + idOrUPN + "' does not exist or one of its queried reference-property objects are not present.")
+		return notFound(idOrUPN)
 	}
 	id := strings.ToLower(u.ID)
 	delete(m.t.users, id)

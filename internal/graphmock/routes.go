@@ -99,6 +99,7 @@ func init() {
 		{method: http.MethodDelete, pattern: "/_mock/requests", handle: handleResetRequests},
 		{method: http.MethodGet, pattern: "/_mock/state", handle: handleGetState},
 		{method: http.MethodPost, pattern: "/_mock/users", handle: handleAddUser},
+		{method: http.MethodDelete, pattern: "/_mock/users/{user}", handle: handleRemoveUser},
 		{method: http.MethodPost, pattern: "/_mock/groups/{group}/members", handle: handleAddGroupMember},
 		{method: http.MethodGet, pattern: "/_mock/token", handle: handleCLIToken},
 		{method: http.MethodPost, pattern: "/_mock/devicecode", handle: handleApproveDeviceCode},

@@ -18,6 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
@@ -502,4 +505,54 @@ func TestAccHostile_ephemeralPassBoundedLifetime(t *testing.T) {
 	if p := passOf(m, graphmock.AliceID); p == nil || p.LifetimeInMinutes != 15 {
 		t.Fatalf("the pass left behind is %+v, want a lifetime of 15 minutes (the policy's minimum)", p)
 	}
+}
+
+// Round three, item 2: a user offboarded and re-hired under the same UPN (a new object id)
+// gets a new pass on the next apply, not a warning that the user no longer exists. The
+// offboarding goes through the mock's control, as a module's own test would.
+func TestAccHostile_rehiredUserGetsANewPass(t *testing.T) {
+	m := newMock(t)
+	upn := "rehire@" + graphmock.Domain
+	if _, err := m.AddUser(graphmock.NewUser{UserPrincipalName: upn}); err != nil {
+		t.Fatal(err)
+	}
+	const addr = "entratap_pass.p"
+	config := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id = %q\n}\n", upn)
+	var rehiredID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					ctl, err := graphmock.NewClient(m.URL, m.CAPEM)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := ctl.RemoveUser(t.Context(), upn); err != nil {
+						t.Fatal(err)
+					}
+					u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: upn})
+					if err != nil {
+						t.Fatal(err)
+					}
+					rehiredID = u.ID
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					passAttr(addr, "user_object_id", knownvalue.StringFunc(func(v string) error {
+						if !strings.EqualFold(v, rehiredID) {
+							return fmt.Errorf("user_object_id %s, want the re-hired user's %s", v, rehiredID)
+						}
+						return nil
+					})),
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, upn))),
+				},
+			},
+		},
+	})
 }

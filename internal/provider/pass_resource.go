@@ -273,6 +273,12 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), passIsYoung(state.CreatedDateTime))
 	if graph.IsNotFound(err) {
 		if _, uerr := r.client.GetUser(ctx, userID); graph.IsNotFound(uerr) {
+			if u, nerr := r.client.GetUser(ctx, state.UserID.ValueString()); nerr == nil && !strings.EqualFold(u.ID, userID) {
+				// user_id names a user again, another object (a re-hire under the same UPN):
+				// the next plan issues that user a pass.
+				resp.State.RemoveResource(ctx)
+				return
+			}
 			// The user is gone (offboarded), and the pass with them. Kept in
 			// state, marked: removed, a pass would be planned anew for a user
 			// who does not exist, and that error would block even terraform
