@@ -281,6 +281,7 @@ func TestAccDelegated_memberWithoutRole(t *testing.T) {
 // The plan-time check itself, on a client signed in through the fake az: what each caller
 // gets for each target, including the warning when the token cannot read roles.
 func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
 	m := newMock(t)
 	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
 	ctx := context.Background()

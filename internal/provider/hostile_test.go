@@ -263,6 +263,7 @@ func hostileForEach(m *graphmock.Server, users ...string) string {
 // Item 6: a user offboarded outside Terraform blocks neither terraform
 // destroy (whose refresh plan calls ModifyPlan) nor removing the user's entry.
 func TestAccHostile_goneUserNeverBlocksDestroy(t *testing.T) {
+	t.Parallel()
 	for _, destroy := range []bool{true, false} {
 		t.Run(fmt.Sprintf("destroy=%t", destroy), func(t *testing.T) {
 			m := newMock(t)

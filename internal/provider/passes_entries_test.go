@@ -19,6 +19,7 @@ import (
 // passes is dynamic: every rule the typed attributes had is checked by the provider, at plan
 // time, naming the entry and the setting.
 func TestAccPassesResource_entriesCheckedAtPlan(t *testing.T) {
+	t.Parallel()
 	m := newMock(t)
 	wave := func(body string) string {
 		return providerBlock(m) + "resource \"entratap_passes\" \"wave\" {\n  passes = " + body + "\n}\n"

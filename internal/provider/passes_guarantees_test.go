@@ -117,6 +117,7 @@ func TestAccPassesGuarantees_refreshUnderReplicationLag(t *testing.T) {
 // A policy widened to 720 minutes and a 600-minute wave entry that depends on it, in one
 // apply: no diagnostic at plan or apply, under both policy-scope settings.
 func TestAccPassesGuarantees_policyAsTheRunLeavesIt(t *testing.T) {
+	t.Parallel()
 	for _, scope := range []string{graphmock.PolicyScopeRefuse, graphmock.PolicyScopeAllow} {
 		t.Run(scope, func(t *testing.T) {
 			m := newMock(t)

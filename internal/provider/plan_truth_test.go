@@ -143,6 +143,7 @@ resource "entratap_policy" "this" {
 // one apply: no warning at plan or apply, under both policy-scope settings,
 // and the user's object id is in the plan.
 func TestAccPlanTruth_enableTargetIssue(t *testing.T) {
+	t.Parallel()
 	for _, scope := range []string{graphmock.PolicyScopeRefuse, graphmock.PolicyScopeAllow} {
 		t.Run(scope, func(t *testing.T) {
 			m := newMock(t)
