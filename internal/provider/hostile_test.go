@@ -557,3 +557,25 @@ func TestAccHostile_rehiredUserGetsANewPass(t *testing.T) {
 		},
 	})
 }
+
+// Round three, item 9: a user only in the configuration (never issued a pass) who does not
+// exist fails the refresh plan that terraform destroy starts with; the error says how to
+// destroy anyway (terraform destroy -refresh=false) or to remove the entry.
+func TestAccHostile_configOnlyGoneUserNamesTheWayOut(t *testing.T) {
+	m := newMock(t)
+	gone := "gone.user@" + graphmock.Domain
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{Config: hostileForEach(m, graphmock.AliceUPN)},
+			{
+				// The same plan as the refresh terraform destroy starts with.
+				Config:      hostileForEach(m, graphmock.AliceUPN, gone),
+				PlanOnly:    true,
+				ExpectError: passErr(`User "`+gone+`" does not exist`, "terraform destroy -refresh=false"),
+			},
+			passDestroyStep(m),
+		},
+	})
+}

@@ -155,7 +155,10 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 		switch err := s.lookupErr; {
 		case err == nil:
 		case graph.IsNotFound(err) && userMustExist:
-			diags.Append(diag.WithPath(at("user_id"), graphDiag(userLookupSummary(userRef, err), err)))
+			d := graphDiag(userLookupSummary(userRef, err), err)
+			// Terraform plans new instances in the refresh before a destroy too: say how to get past.
+			diags.AddAttributeError(at("user_id"), d.Summary(), d.Detail()+"\n\nThis pass is only in the configuration (nothing was issued yet): "+
+				"correct or remove "+at.name("user_id")+". To destroy what exists meanwhile, run terraform destroy -refresh=false.")
 		case !graph.IsNotFound(err):
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userRef), err)))
 		}
