@@ -143,6 +143,16 @@ func IsCanceled(err error) bool { return kindOf(err) == KindCanceled }
 // IsTimeout reports whether the call ran out of time (its context deadline).
 func IsTimeout(err error) bool { return kindOf(err) == KindTimeout }
 
+// IsUnreachable reports whether the call never got to Graph's judgement: no token (the
+// credential could not get one, or Entra refused it) or no answer at all.
+func IsUnreachable(err error) bool {
+	switch kindOf(err) {
+	case KindUnauthorized, KindTransport:
+		return true
+	}
+	return false
+}
+
 // IsTransient reports whether trying the same call again may succeed.
 func IsTransient(err error) bool {
 	switch kindOf(err) {

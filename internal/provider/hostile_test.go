@@ -579,3 +579,18 @@ func TestAccHostile_configOnlyGoneUserNamesTheWayOut(t *testing.T) {
 		},
 	})
 }
+
+// Round three, item 6: a plan that could not authenticate (here Entra refuses the secret)
+// checked nothing, and fails; it no longer passes with warnings.
+func TestAccHostile_planThatCheckedNothingFails(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		Steps: []resource.TestStep{{
+			Config: providerBlockAs(m, graphmock.AdminClientID, "not-the-secret") +
+				fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id = %q\n}\n", graphmock.AliceUPN),
+			PlanOnly:    true,
+			ExpectError: passErr("Could not check the Temporary Access Pass: Microsoft Graph could not be reached"),
+		}},
+	})
+}

@@ -27,6 +27,10 @@ type passAt func(setting string) path.Path
 // name is how a message names a setting: `lifetime_in_minutes`, `passes["k"].lifetime_in_minutes`.
 func (at passAt) name(setting string) string { return at(setting).String() }
 
+// unreachableSummary is the error of a plan that could not reach Graph at all (no token, no
+// answer): a check that could not run fails the plan, where one Graph refused only warns.
+const unreachableSummary = "Could not check the Temporary Access Pass: Microsoft Graph could not be reached"
+
 // passCheck is what every new pass of one plan is checked against.
 type passCheck struct {
 	configured bool // false before the provider is configured: only the clock is checked
@@ -159,6 +163,10 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 			// Terraform plans new instances in the refresh before a destroy too: say how to get past.
 			diags.AddAttributeError(at("user_id"), d.Summary(), d.Detail()+"\n\nThis pass is only in the configuration (nothing was issued yet): "+
 				"correct or remove "+at.name("user_id")+". To destroy what exists meanwhile, run terraform destroy -refresh=false.")
+		case graph.IsUnreachable(err):
+			// Nothing could be checked: a plan that goes on would pass CI with a broken credential.
+			diags.Append(diag.WithPath(at("user_id"), graphDiag(unreachableSummary, err)))
+			return diags
 		case !graph.IsNotFound(err):
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userRef), err)))
 		}
@@ -174,7 +182,11 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", s.user.UserPrincipalName))
 	}
 	if pc.live == nil {
-		diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", pc.policyErr)))
+		if graph.IsUnreachable(pc.policyErr) {
+			diags.Append(graphDiag(unreachableSummary, pc.policyErr))
+		} else {
+			diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", pc.policyErr)))
+		}
 		return diags
 	}
 	live, pol := *pc.live, pc.pol
