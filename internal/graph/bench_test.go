@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -21,7 +22,7 @@ func BenchmarkGetPass(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := c.GetPass(ctx, graphmock.CarolUPN, p.ID, false); err != nil {
+		if _, err := c.GetPass(ctx, graphmock.CarolUPN, p.ID, time.Time{}); err != nil {
 			b.Fatal(err)
 		}
 	}

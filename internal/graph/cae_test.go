@@ -21,7 +21,7 @@ func TestClaimsChallengeIsAnswered(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create after a claims challenge: %v", err)
 	}
-	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true); err != nil {
+	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, p.CreatedDateTime); err != nil {
 		t.Fatalf("read with the new token: %v", err)
 	}
 	var challenged, tokens int

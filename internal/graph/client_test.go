@@ -169,7 +169,7 @@ func TestPassLifecycle(t *testing.T) {
 	if err := m.SignIn(graphmock.CarolUPN, p.Code); err != nil {
 		t.Fatalf("the issued code does not sign carol in: %v", err)
 	}
-	got, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true)
+	got, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, p.CreatedDateTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestPassLifecycle(t *testing.T) {
 	if err := c.DeletePass(ctx(t), graphmock.CarolUPN, p.ID); err != nil {
 		t.Fatalf("deleting a deleted pass must succeed: %v", err)
 	}
-	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, false); !IsNotFound(err) {
+	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, time.Time{}); !IsNotFound(err) {
 		t.Fatalf("read after delete: %v, want not found", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+	"time"
 )
 
 // Kind classifies a failed Graph call by what the caller should do about it.
@@ -68,6 +69,9 @@ type Error struct {
 	Code       string // Graph's error code, e.g. badRequest, Request_ResourceNotFound
 	Message    string // Graph's message
 	RequestID  string
+	// Date is Graph's clock when it answered (its Date header; zero when unknown): an object's
+	// age is judged by it, never by this machine's clock.
+	Date       time.Time
 	Permission string // for KindPermissionDenied: the application permission the call needs
 	// Delegated, for KindPermissionDenied with a signed-in user: who is signed in and the
 	// directory role this call needs for its target (roles.go).
@@ -196,13 +200,17 @@ func classify(op, permission string, err error) error {
 				out.RequestID = deref(inner.GetRequestId())
 			}
 		}
-		if out.RequestID == "" && odata.ResponseHeaders != nil {
-			out.RequestID = firstHeader(odata.ResponseHeaders, "request-id")
+		if odata.ResponseHeaders != nil {
+			if out.RequestID == "" {
+				out.RequestID = firstHeader(odata.ResponseHeaders, "request-id")
+			}
+			out.Date = headerDate(odata.ResponseHeaders)
 		}
 	case errors.As(err, &api):
 		out.StatusCode = api.ResponseStatusCode
 		if api.ResponseHeaders != nil {
 			out.RequestID = firstHeader(api.ResponseHeaders, "request-id")
+			out.Date = headerDate(api.ResponseHeaders)
 		}
 	default:
 		out.Kind = KindTransport
@@ -232,6 +240,15 @@ func (e *Error) setKind(permission string) {
 	case s >= 500:
 		e.Kind = KindServer
 	}
+}
+
+// headerDate is an answer's Date header (RFC 9110 section 6.6.1), zero when absent or unreadable.
+func headerDate(h *abstractions.ResponseHeaders) time.Time {
+	t, err := http.ParseTime(firstHeader(h, "Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func firstHeader(h *abstractions.ResponseHeaders, name string) string {

@@ -24,7 +24,7 @@ func TestRetriesThrottlingAndUnavailable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("create %d: %v", i, err)
 		}
-		if _, err := c.GetPass(ctx(t), graphmock.BobUPN, p.ID, true); err != nil {
+		if _, err := c.GetPass(ctx(t), graphmock.BobUPN, p.ID, p.CreatedDateTime); err != nil {
 			t.Fatalf("read %d: %v", i, err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestReplicationLagIsWaitedOutForYoungObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, true); err != nil {
+	if _, err := c.GetPass(ctx(t), graphmock.CarolUPN, p.ID, p.CreatedDateTime); err != nil {
 		t.Fatalf("young pass read through lag: %v", err)
 	}
 	u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("fresh%d@contoso.example", time.Now().UnixNano()), DisplayName: "Fresh", UserType: "Member"})
@@ -220,7 +220,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 		}
 		before := c.Requests.Load()
 		err = interruptDuringWait(t, func(cctx context.Context) error {
-			_, err := c.GetPass(cctx, graphmock.CarolUPN, p.ID, true)
+			_, err := c.GetPass(cctx, graphmock.CarolUPN, p.ID, p.CreatedDateTime)
 			return err
 		})
 		if !IsCanceled(err) || !strings.Contains(err.Error(), "HTTP 404") {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -91,13 +92,19 @@ func (c *Client) createPass(ctx context.Context, userID string, in NewPass, on r
 	return out, c.explainPassDenied(ctx, err, userID, true)
 }
 
-// GetPass reads one pass. When the pass was created moments ago (young),
-// a 404 is waited out for Config.YoungPassGrace at most: Graph replicates,
-// and a fresh object may not be readable yet.
-func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool) (*Pass, error) {
+// YoungPassAge is how long after its creation a pass may not be readable everywhere yet
+// (Graph replicates): a 404 for a younger one is waited out.
+const YoungPassAge = 2 * time.Minute
+
+// GetPass reads one pass. For a pass created at created (Graph's createdDateTime; zero for
+// one of unknown age), a 404 is waited out for Config.YoungPassGrace at most while the pass is
+// younger than YoungPassAge by Graph's own clock: the 404's Date header, never this machine's
+// clock, which may be minutes or hours off (this machine's clock only when Graph sends none).
+func (c *Client) GetPass(ctx context.Context, userID, passID string, created time.Time) (*Pass, error) {
 	op := "read Temporary Access Pass " + passID + " of user " + userID
 	var out *Pass
-	err := c.retry(ctx, retryOn{transport: true, notFound: young, grace: c.cfg.YoungPassGrace}, func() error {
+	young := func(err error) bool { return passYoungAt(err, created) }
+	err := c.retry(ctx, retryOn{transport: true, notFoundIf: young, grace: c.cfg.YoungPassGrace}, func() error {
 		res, err := c.tapMethod(userID, passID).Get(ctx, nil)
 		if err != nil {
 			return c.classifyCall(op, permPassRead, err)
@@ -106,6 +113,21 @@ func (c *Client) GetPass(ctx context.Context, userID, passID string, young bool)
 		return nil
 	})
 	return out, c.explainPassDenied(ctx, err, userID, false)
+}
+
+// passYoungAt reports whether a pass created at created is still replicating when Graph
+// answered err.
+func passYoungAt(err error, created time.Time) bool {
+	if created.IsZero() {
+		return false
+	}
+	now, earliest := time.Now(), -YoungPassAge // this machine's clock: allow skew either way
+	var ge *Error
+	if errors.As(err, &ge) && !ge.Date.IsZero() {
+		now, earliest = ge.Date, -time.Second // Graph's: a second for the Date header's resolution
+	}
+	age := now.Sub(created)
+	return age > earliest && age < YoungPassAge
 }
 
 // ListPasses lists the user's passes (at most one in practice).

@@ -116,6 +116,8 @@ type retryOn struct {
 	// for reads whose answer must not change between a plan and its apply
 	// (a value the plan showed): a lost read there fails the whole apply.
 	server bool
+	// notFoundIf: a 404 that this says is worth waiting out (a young object), as notFound.
+	notFoundIf func(error) bool
 	// grace bounds the 404 wait: no wait ends later than this after the
 	// first attempt (0: only ctx's deadline).
 	grace time.Duration
@@ -145,7 +147,7 @@ func (c *Client) retry(ctx context.Context, on retryOn, fn func() error) error {
 		switch {
 		case on.transport && kind == KindTransport, on.server && kind == KindServer:
 			failures++
-		case on.notFound && kind == KindNotFound, on.policyRefused && kind == KindPolicyRefused:
+		case kind == KindNotFound && (on.notFound || (on.notFoundIf != nil && on.notFoundIf(err))), on.policyRefused && kind == KindPolicyRefused:
 			if !bounded {
 				failures++
 			}

@@ -50,3 +50,29 @@ func TestBackoffDelays(t *testing.T) {
 		t.Errorf("zero Backoff = %+v, want the defaults %+v", d, DefaultBackoff())
 	}
 }
+
+// A pass's age is judged by Graph's clock (the 404's Date header) whatever this machine's
+// clock says; by this machine's only when Graph sends no Date.
+func TestPassYoungAt(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC) // hours away from this machine's clock
+	graphAt := func(d time.Duration) error { return &Error{Kind: KindNotFound, Date: created.Add(d)} }
+	for _, tc := range []struct {
+		name    string
+		err     error
+		created time.Time
+		want    bool
+	}{
+		{"30 s old by Graph's clock", graphAt(30 * time.Second), created, true},
+		{"just created, same second", graphAt(0), created, true},
+		{"5 min old by Graph's clock", graphAt(5 * time.Minute), created, false},
+		{"before its creation by Graph's clock", graphAt(-time.Hour), created, false},
+		{"no Date: 30 s old by this clock", &Error{Kind: KindNotFound}, time.Now().Add(-30 * time.Second), true},
+		{"no Date: 5 min old by this clock", &Error{Kind: KindNotFound}, time.Now().Add(-5 * time.Minute), false},
+		{"age unknown", graphAt(0), time.Time{}, false},
+	} {
+		if got := passYoungAt(tc.err, tc.created); got != tc.want {
+			t.Errorf("%s: young = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -156,6 +156,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("request-id", rid)
 	w.Header().Set("client-request-id", crid)
+	if strings.HasPrefix(r.URL.Path, "/v1.0/") {
+		// Graph's answers carry its own time (RFC 9110 section 6.6.1, Date): the tenant clock,
+		// so that a client can tell an object's age by Graph's time, whatever its own clock says.
+		w.Header().Set("Date", m.Now().UTC().Format(http.TimeFormat))
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	// URI: the path as sent (escaped), with its query: what a client really asked for.
 	entry := &RequestLogEntry{Method: r.Method, Path: r.URL.Path, URI: r.URL.RequestURI(), Time: time.Now().UTC(), Batched: inBatch(r)}

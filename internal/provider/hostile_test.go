@@ -17,11 +17,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
@@ -592,5 +594,40 @@ func TestAccHostile_planThatCheckedNothingFails(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: passErr("Could not check the Temporary Access Pass: Microsoft Graph could not be reached"),
 		}},
+	})
+}
+
+// Round three, item 3: with the tenant's clock 3 h ahead of this machine and Graph not yet
+// serving a new pass (one read of replication lag), the plan after the apply keeps the pass
+// and its code: its age is judged by Graph's clock, not this machine's.
+func TestAccHostile_skewedClockKeepsYoungPass(t *testing.T) {
+	m := newMock(t)
+	m.AdvanceClock(3 * time.Hour)
+	const addr = "entratap_pass.p"
+	config := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id = %q\n}\n", graphmock.AliceUPN)
+	id := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: hostileFast,
+		PreCheck: func() {
+			passEnablePolicy(t, m)
+			m.SetFaults(graphmock.Faults{ReplicationLagReads: 1}) // the new pass's first read is a 404
+		},
+		Steps: []resource.TestStep{
+			{
+				// The plan after the apply (the test's empty-plan check) reads the pass first.
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(addr, tfjsonpath.New("id")),
+					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
+				},
+			},
+		},
 	})
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 )
 
-// A pass created less than this long ago may not be readable yet (Graph replicates).
-const passYoungAge = 2 * time.Minute
-
 // How far in the past start_date_time may lie, for clocks that differ a little.
 const passStartSlack = time.Minute
 
@@ -76,16 +73,14 @@ func (f *passFields) setFrom(userObjectID string, p *graph.Pass) {
 
 func passTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// passIsYoung reports whether a pass created at created (RFC 3339) may still
-// be replicating, so that a 404 is worth retrying.
-func passIsYoung(created types.String) bool {
+// createdAt is a pass's created_date_time as a time (zero when unknown), for GetPass to judge
+// its age by Graph's clock.
+func createdAt(created types.String) time.Time {
 	t, err := time.Parse(time.RFC3339, created.ValueString())
 	if err != nil {
-		return false
+		return time.Time{}
 	}
-	// A creation time far in the future is clock skew, not a young pass.
-	age := time.Since(t)
-	return age > -passYoungAge && age < passYoungAge
+	return t
 }
 
 // passInputs are what a new pass is created from, as configured.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -270,7 +271,7 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		}
 		userID = u.ID
 	}
-	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), passIsYoung(state.CreatedDateTime))
+	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), createdAt(state.CreatedDateTime))
 	if graph.IsNotFound(err) {
 		if _, uerr := r.client.GetUser(ctx, userID); graph.IsNotFound(uerr) {
 			if u, nerr := r.client.GetUser(ctx, state.UserID.ValueString()); nerr == nil && !strings.EqualFold(u.ID, userID) {
@@ -369,7 +370,7 @@ func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportSt
 			return
 		}
 		if err == nil {
-			if _, perr := r.client.GetPass(ctx, u.ID, passID, false); graph.IsNotFound(perr) {
+			if _, perr := r.client.GetPass(ctx, u.ID, passID, time.Time{}); graph.IsNotFound(perr) {
 				resp.Diagnostics.AddError("Invalid import id: no such pass",
 					fmt.Sprintf("User %s (%s) holds no Temporary Access Pass with id %q. A user holds at most one pass; "+
 						"the data source entratap_pass shows the user's current one.", u.UserPrincipalName, u.ID, graph.Truncate(passID, 120)))

@@ -950,20 +950,14 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 
 // Unit tests: no Terraform, no mock.
 
-func TestPassIsYoung(t *testing.T) {
+func TestPassCreatedAt(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		created string
-		want    bool
-	}{
-		{time.Now().Add(-30 * time.Second).UTC().Format(time.RFC3339), true},
-		{time.Now().Add(-5 * time.Minute).UTC().Format(time.RFC3339), false},
-		{time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339), false}, // clock skew, not youth
-		{"", false},
-		{"yesterday", false},
-	} {
-		if got := passIsYoung(types.StringValue(tc.created)); got != tc.want {
-			t.Errorf("passIsYoung(%q) = %v, want %v", tc.created, got, tc.want)
+	if got := createdAt(types.StringValue("2026-12-07T08:00:00Z")); !got.Equal(time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("createdAt = %v", got)
+	}
+	for _, bad := range []string{"", "yesterday"} {
+		if got := createdAt(types.StringValue(bad)); !got.IsZero() {
+			t.Errorf("createdAt(%q) = %v, want zero (age unknown: no wait)", bad, got)
 		}
 	}
 }

@@ -273,8 +273,9 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	for i, res := range r.client.GetPasses(ctx, refs) {
 		k := keys[i]
-		if graph.IsNotFound(res.Err) && passIsYoung(had[k].CreatedDateTime) {
-			res.Pass, res.Err = r.client.GetPass(ctx, refs[i].UserID, refs[i].PassID, true)
+		if graph.IsNotFound(res.Err) {
+			// Gone, or not replicated yet: GetPass waits it out if the pass is young by Graph's clock.
+			res.Pass, res.Err = r.client.GetPass(ctx, refs[i].UserID, refs[i].PassID, createdAt(had[k].CreatedDateTime))
 		}
 		switch {
 		case graph.IsNotFound(res.Err):
