@@ -122,3 +122,49 @@ func ephemeralBool(desc string) eschema.BoolAttribute {
 		MarkdownDescription: desc,
 	}
 }
+
+// The timeouts blocks come from terraform-plugin-framework-timeouts, whose validator takes
+// any duration; these add positiveDuration to each of their settings ("0s" or "-5m" would
+// otherwise validate and then fail "ran out of time").
+
+func resourceTimeouts(a rschema.Attribute) rschema.Attribute {
+	n, ok := a.(rschema.SingleNestedAttribute)
+	if !ok {
+		return a
+	}
+	for k, v := range n.Attributes {
+		if s, ok := v.(rschema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			n.Attributes[k] = s
+		}
+	}
+	return n
+}
+
+func dataTimeouts(a dschema.Attribute) dschema.Attribute {
+	n, ok := a.(dschema.SingleNestedAttribute)
+	if !ok {
+		return a
+	}
+	for k, v := range n.Attributes {
+		if s, ok := v.(dschema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			n.Attributes[k] = s
+		}
+	}
+	return n
+}
+
+func ephemeralTimeouts(a eschema.Attribute) eschema.Attribute {
+	n, ok := a.(eschema.SingleNestedAttribute)
+	if !ok {
+		return a
+	}
+	for k, v := range n.Attributes {
+		if s, ok := v.(eschema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			n.Attributes[k] = s
+		}
+	}
+	return n
+}

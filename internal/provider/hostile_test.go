@@ -631,3 +631,19 @@ func TestAccHostile_skewedClockKeepsYoungPass(t *testing.T) {
 		},
 	})
 }
+
+// Round three, item 10: a timeout of zero or less is refused at validation, naming it, instead
+// of validating and then failing "ran out of time".
+func TestAccHostile_nonPositiveTimeouts(t *testing.T) {
+	m := newMock(t)
+	var steps []resource.TestStep
+	for _, d := range []string{"0s", "-5m"} {
+		steps = append(steps, resource.TestStep{
+			Config:      providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id  = %q\n  timeouts = { create = %q }\n}\n", graphmock.AliceUPN, d),
+			PlanOnly:    true,
+			ExpectError: passErr("Invalid timeout", "timeouts.create", "must be a positive duration"),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: hostileFast, Steps: steps})
+	noPassesCreated(t, m)
+}

@@ -59,7 +59,7 @@ func (d *PassDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			"expiration_date_time":    dataString(passDocs["expiration_date_time"] + passNone),
 			"is_usable":               dataBool(passDocs["is_usable"] + passNone),
 			"method_usability_reason": dataString(passDocs["method_usability_reason"] + passNone),
-			"timeouts":                timeouts.Attributes(ctx),
+			"timeouts":                dataTimeouts(timeouts.Attributes(ctx)),
 		},
 	}
 }

@@ -127,7 +127,7 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"expiration_date_time":    ephemeralString(passDocs["expiration_date_time"]),
 			"is_usable":               ephemeralBool(passDocs["is_usable"]),
 			"method_usability_reason": ephemeralString(passDocs["method_usability_reason"]),
-			"timeouts":                timeouts.Attributes(ctx),
+			"timeouts":                ephemeralTimeouts(timeouts.Attributes(ctx)),
 		},
 	}
 }

@@ -146,7 +146,7 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"expiration_date_time":    resourceKeptString(passDocs["expiration_date_time"]),
 			"is_usable":               resourceKeptBool(passDocs["is_usable"] + " Updated on refresh."),
 			"method_usability_reason": resourceKeptString(passDocs["method_usability_reason"] + " Updated on refresh."),
-			"timeouts":                timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts":                resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
 		},
 	}
 }

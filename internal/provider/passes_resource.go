@@ -153,7 +153,7 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The entries whose pass the last apply could not issue, by key, with why; empty when every entry holds its pass. " +
 					"Check it with a postcondition (`length(self.not_issued) == 0`) to fail the run that could not issue them.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})),
 		},
 	}
 }

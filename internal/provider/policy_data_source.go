@@ -59,7 +59,7 @@ func (d *PolicyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 					},
 				},
 			},
-			"timeouts": timeouts.Attributes(ctx),
+			"timeouts": dataTimeouts(timeouts.Attributes(ctx)),
 		},
 	}
 }

@@ -161,3 +161,20 @@ func (urlValidator) ValidateString(_ context.Context, req validator.StringReques
 		addURLError(&resp.Diagnostics, req.Path, req.ConfigValue.ValueString(), "Invalid URL", err)
 	}
 }
+
+// positiveDuration refuses a timeout of zero or less; the timeouts package checks the syntax.
+type positiveDuration struct{}
+
+func (positiveDuration) Description(context.Context) string { return "must be a positive duration" }
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timeout",
+			fmt.Sprintf("%s = %q: a timeout must be a positive duration such as \"30s\", \"5m\" or \"1h\".", req.Path, req.ConfigValue.ValueString()))
+	}
+}
