@@ -647,3 +647,31 @@ func TestAccHostile_nonPositiveTimeouts(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: hostileFast, Steps: steps})
 	noPassesCreated(t, m)
 }
+
+// Round three, item 5: the provider block wins over the environment for every setting and its
+// file form (a value and a file both in the block are refused at validation). Each variable
+// here names a wrong app, secret, token or certificate: the run succeeds only on the block's.
+func TestAccHostile_blockBeatsEnvironmentInEveryForm(t *testing.T) {
+	m := newMock(t)
+	idFile := writeFile(t, "client-id", []byte(graphmock.AdminClientID))
+	secretFile := writeFile(t, "secret", []byte(graphmock.AdminClientSecret))
+	token, err := m.MintFederatedToken(graphmock.FederatedSubject, "api://AzureADTokenExchange", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := writeFile(t, "oidc-token", []byte(token))
+	pfxFile := writeFile(t, "admin.pfx", m.AdminCertificatePFX())
+	wrongApp := "00000000-0000-4000-8000-00000000dead"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Env(map[string]string{
+			"ARM_CLIENT_ID": wrongApp, "ARM_CLIENT_SECRET": "a-stale-secret", "ARM_OIDC_TOKEN": "not-a-token",
+			"ARM_CLIENT_CERTIFICATE": "bm90IGEgY2VydGlmaWNhdGU=",
+		}),
+		Steps: []resource.TestStep{
+			authStep(m, fmt.Sprintf("  client_id_file_path = %q\n  client_secret_file_path = %q\n", idFile, secretFile)),
+			authStep(m, fmt.Sprintf("  client_id = %q\n  use_oidc = true\n  oidc_token_file_path = %q\n", graphmock.AdminClientID, tokenFile)),
+			authStep(m, fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q\n  client_certificate_password = %q\n",
+				graphmock.AdminClientID, pfxFile, graphmock.CertificatePassword)),
+		},
+	})
+}

@@ -215,6 +215,48 @@ func pickBool(getenv func(string) string, v types.Bool, def bool, envs ...string
 	return def, nil
 }
 
+// withFile is a setting with a file form: the value's attribute, the file's, and the
+// environment variables of each.
+type withFile struct {
+	attr     string // for the reader: the value's attribute name
+	value    types.String
+	fileAttr string
+	file     types.String
+	envs     []string
+	fileEnvs []string
+}
+
+// pickWithFile resolves a setting with a file form: the block's file, else the block's value,
+// else the environment's value, else its file. The block always wins over the environment.
+// On error it returns the attribute at fault.
+func pickWithFile(ctx context.Context, getenv func(string) string, s withFile) (string, string, error) {
+	read := func(path string) (string, error) {
+		b, err := graph.ReadSettingFile(ctx, s.fileAttr, path, graph.MaxSecretFileSize)
+		return strings.TrimSpace(string(b)), err
+	}
+	if set(s.file) { // never with the value: validation refuses both
+		v, err := read(s.file.ValueString())
+		if err != nil {
+			return "", s.fileAttr, err
+		}
+		return v, "", nil
+	}
+	if set(s.value) {
+		return s.value.ValueString(), "", nil
+	}
+	if v := pick(getenv, types.StringNull(), s.envs...); v != "" {
+		return v, "", nil
+	}
+	if f := pick(getenv, types.StringNull(), s.fileEnvs...); f != "" {
+		v, err := read(f)
+		if err != nil {
+			return "", s.fileAttr, err
+		}
+		return v, "", nil
+	}
+	return "", "", nil
+}
+
 // configured reports whether the configuration itself (not the environment) sets b to true.
 func configured(b types.Bool) bool { return !b.IsNull() && !b.IsUnknown() && b.ValueBool() }
 
@@ -319,20 +361,20 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		}
 		bools[b.attr] = v
 	}
-	// A method the configuration asks for by name is not overtaken by an
-	// application secret or certificate that only the environment holds.
+	// A method the configuration asks for by name, or an application secret or certificate
+	// in the block, is not overtaken by an application secret or certificate that only the
+	// environment holds.
 	appEnv := func(envs ...string) []string { return envs }
-	if configured(m.UseOIDC) || configured(m.UseAKSWorkloadIdentity) || configured(m.UseMSI) {
+	if configured(m.UseOIDC) || configured(m.UseAKSWorkloadIdentity) || configured(m.UseMSI) ||
+		set(m.ClientSecret) || set(m.ClientSecretFilePath) || set(m.ClientCertificate) || set(m.ClientCertificatePath) {
 		appEnv = func(...string) []string { return nil }
 	}
 
 	cfg := graph.AuthConfig{
-		TenantID:               pick(getenv, m.TenantID, "ARM_TENANT_ID"),
-		ClientID:               pick(getenv, m.ClientID, "ARM_CLIENT_ID"),
-		ClientSecret:           pick(getenv, m.ClientSecret, appEnv("ARM_CLIENT_SECRET")...),
-		UseOIDC:                bools["use_oidc"],
-		OIDCToken:              pick(getenv, m.OIDCToken, "ARM_OIDC_TOKEN"),
-		OIDCTokenFilePath:      pick(getenv, m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
+		TenantID: pick(getenv, m.TenantID, "ARM_TENANT_ID"),
+
+		UseOIDC: bools["use_oidc"],
+
 		OIDCRequestToken:       pick(getenv, m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
 		OIDCRequestURL:         pick(getenv, m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
 		UseAKSWorkloadIdentity: bools["use_aks_workload_identity"],
@@ -343,14 +385,27 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		UseCLI:                 bools["use_cli"],
 		AuthorityHost:          authority,
 	}
-	if cfg.ClientID == "" {
-		if f := pick(getenv, m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"); f != "" {
-			b, err := graph.ReadSettingFile(ctx, "client_id_file_path", f, graph.MaxSecretFileSize)
-			if err != nil {
-				return nil, "client_id_file_path", err
-			}
-			cfg.ClientID = strings.TrimSpace(string(b))
-		}
+	// Settings with a file form: the provider block wins over the environment, whichever
+	// form each uses.
+	var attr string
+	var err error
+	if cfg.ClientID, attr, err = pickWithFile(ctx, getenv, withFile{"client_id", m.ClientID, "client_id_file_path", m.ClientIDFilePath,
+		[]string{"ARM_CLIENT_ID"}, []string{"ARM_CLIENT_ID_FILE_PATH"}}); err != nil {
+		return nil, attr, err
+	}
+	if cfg.ClientSecret, attr, err = pickWithFile(ctx, getenv, withFile{"client_secret", m.ClientSecret, "client_secret_file_path", m.ClientSecretFilePath,
+		appEnv("ARM_CLIENT_SECRET"), appEnv("ARM_CLIENT_SECRET_FILE_PATH")}); err != nil {
+		return nil, attr, err
+	}
+	// The OIDC token file is read by the credential at each token request: here only which form applies.
+	switch {
+	case set(m.OIDCToken):
+		cfg.OIDCToken = m.OIDCToken.ValueString()
+	case set(m.OIDCTokenFilePath):
+		cfg.OIDCTokenFilePath = m.OIDCTokenFilePath.ValueString()
+	default:
+		cfg.OIDCToken = pick(getenv, types.StringNull(), "ARM_OIDC_TOKEN")
+		cfg.OIDCTokenFilePath = pick(getenv, types.StringNull(), "ARM_OIDC_TOKEN_FILE_PATH")
 	}
 	if cfg.UseAKSWorkloadIdentity {
 		// AKS injects these for the pod's service account.
@@ -359,15 +414,6 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 		}
 		if cfg.TenantID == "" {
 			cfg.TenantID = getenv("AZURE_TENANT_ID")
-		}
-	}
-	if cfg.ClientSecret == "" {
-		if f := pick(getenv, m.ClientSecretFilePath, appEnv("ARM_CLIENT_SECRET_FILE_PATH")...); f != "" {
-			b, err := graph.ReadSettingFile(ctx, "client_secret_file_path", f, graph.MaxSecretFileSize)
-			if err != nil {
-				return nil, "client_secret_file_path", err
-			}
-			cfg.ClientSecret = strings.TrimSpace(string(b))
 		}
 	}
 	if err := checkIDs(cfg.TenantID, cfg.ClientID); err != nil {
@@ -387,13 +433,20 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 			return nil, "oidc_request_url", err
 		}
 	}
-	if b64 := pick(getenv, m.ClientCertificate, appEnv("ARM_CLIENT_CERTIFICATE")...); b64 != "" {
+	certEnv, certPathEnv := appEnv("ARM_CLIENT_CERTIFICATE"), appEnv("ARM_CLIENT_CERTIFICATE_PATH")
+	if set(m.ClientCertificatePath) {
+		certEnv = nil // the block's path beats a bundle in the environment
+	}
+	if set(m.ClientCertificate) {
+		certPathEnv = nil
+	}
+	if b64 := pick(getenv, m.ClientCertificate, certEnv...); b64 != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
 		if err != nil {
 			return nil, "client_certificate", fmt.Errorf("client_certificate must be a base64-encoded PKCS#12 bundle: %v", err)
 		}
 		cfg.ClientCertificate = b
-	} else if f := pick(getenv, m.ClientCertificatePath, appEnv("ARM_CLIENT_CERTIFICATE_PATH")...); f != "" {
+	} else if f := pick(getenv, m.ClientCertificatePath, certPathEnv...); f != "" {
 		cfg.ClientCertificateSource = "client_certificate_path"
 		b, err := graph.ReadSettingFile(ctx, "client_certificate_path", f, graph.MaxCertificateFileSize)
 		if err != nil {
