@@ -607,7 +607,7 @@ func TestAccHostile_skewedClockKeepsYoungPass(t *testing.T) {
 	config := providerBlock(m) + fmt.Sprintf("resource \"entratap_pass\" \"p\" {\n  user_id = %q\n}\n", graphmock.AliceUPN)
 	id := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: hostileFast,
+		ProtoV6ProviderFactories: protoV6Patient,
 		PreCheck: func() {
 			passEnablePolicy(t, m)
 			m.SetFaults(graphmock.Faults{ReplicationLagReads: 1}) // the new pass's first read is a 404

@@ -93,7 +93,7 @@ func TestAccPassesGuarantees_refreshUnderReplicationLag(t *testing.T) {
 	const addr = "entratap_passes.wave"
 	config := wavePasses(m, map[string][2]string{"alice": {graphmock.AliceID, ""}, "bob": {graphmock.BobID, ""}})
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+		ProtoV6ProviderFactories: protoV6Patient,
 		PreCheck: func() {
 			passEnablePolicy(t, m)
 			m.SetFaults(graphmock.Faults{ReplicationLagReads: 1}) // each new pass: its first read is a 404

@@ -78,6 +78,14 @@ func providerBinary(t testing.TB) string {
 	return providerBin.dir
 }
 
+// protoV6Patient is protoV6 with the replication graces of a real run (30 s): for tests of a
+// lag the mock ends after a read or two, where a grace of milliseconds would fail under load.
+var protoV6Patient = map[string]func() (tfprotov6.ProviderServer, error){
+	"entratap": providerserver.NewProtocol6WithError(New("test", fastGraph, func(c *graph.Config) {
+		c.ReplicationGrace, c.YoungPassGrace = 30*time.Second, 30*time.Second
+	})()),
+}
+
 // testProvider is the provider the tests serve in-process, with fastGraph.
 func testProvider() provider.Provider { return New("test", fastGraph)() }
 
