@@ -206,7 +206,7 @@ func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	r.run.markWritten()
-	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics, nil)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
@@ -218,7 +218,7 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics)
+	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics, nil)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
@@ -239,15 +239,46 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if u := changedFields(have, want); u != (graph.PolicyUpdate{}) {
+	u := changedFields(have, want)
+	if u != (graph.PolicyUpdate{}) {
 		if err := r.client.UpdatePolicy(ctx, u); err != nil {
 			resp.Diagnostics.Append(graphDiag("Updating the Temporary Access Pass policy failed", err))
 			return
 		}
 		r.run.markWritten()
 	}
-	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics)
+	// What this PATCH did not write is kept as planned: a change someone else made between
+	// plan and apply shows as drift on the next plan, not as an inconsistent result now.
+	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics, func(p *graph.Policy) { keepUnwritten(p, want, u) })
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+}
+
+// keepUnwritten sets the fields of p that the PATCH u did not write to want's.
+func keepUnwritten(p *graph.Policy, want graph.Policy, u graph.PolicyUpdate) {
+	if u.Enabled == nil {
+		p.Enabled = want.Enabled
+	}
+	if u.DefaultLifetimeInMinutes == nil {
+		p.DefaultLifetimeInMinutes = want.DefaultLifetimeInMinutes
+	}
+	if u.MinimumLifetimeInMinutes == nil {
+		p.MinimumLifetimeInMinutes = want.MinimumLifetimeInMinutes
+	}
+	if u.MaximumLifetimeInMinutes == nil {
+		p.MaximumLifetimeInMinutes = want.MaximumLifetimeInMinutes
+	}
+	if u.DefaultLength == nil {
+		p.DefaultLength = want.DefaultLength
+	}
+	if u.IsUsableOnce == nil {
+		p.IsUsableOnce = want.IsUsableOnce
+	}
+	if u.IncludeTargets == nil {
+		p.IncludeTargets = want.IncludeTargets
+	}
+	if u.ExcludeTargets == nil {
+		p.ExcludeTargets = want.ExcludeTargets
+	}
 }
 
 func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -281,7 +312,8 @@ func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportSta
 // readInto reads the policy from Graph into the model and sets the state,
 // with the targets in the model's order (the plan's, or the prior state's);
 // targets the model does not hold follow in Graph's order.
-func (r *PolicyResource) readInto(ctx context.Context, m *policyResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
+// readInto reads the policy into m and state; overlay, when given, adjusts what was read first.
+func (r *PolicyResource) readInto(ctx context.Context, m *policyResourceModel, state *tfsdk.State, diags *diag.Diagnostics, overlay func(*graph.Policy)) {
 	var priorInc, priorExc []graph.Target
 	if fullyKnown(ctx, m.IncludeTargets) && fullyKnown(ctx, m.ExcludeTargets) {
 		var d diag.Diagnostics
@@ -299,8 +331,11 @@ func (r *PolicyResource) readInto(ctx context.Context, m *policyResourceModel, s
 		return
 	}
 	ordered := *p
-	ordered.IncludeTargets = orderLike(priorInc, p.IncludeTargets)
-	ordered.ExcludeTargets = orderLike(priorExc, p.ExcludeTargets)
+	if overlay != nil {
+		overlay(&ordered)
+	}
+	ordered.IncludeTargets = orderLike(priorInc, ordered.IncludeTargets)
+	ordered.ExcludeTargets = orderLike(priorExc, ordered.ExcludeTargets)
 	m.policyModel = flattenPolicy(&ordered)
 	diags.Append(state.Set(ctx, m)...)
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"reflect"
 	"regexp"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -363,4 +366,61 @@ func TestChangedFieldsPatchesOnlyWhatChanged(t *testing.T) {
 	if changedFields(have, have) != (graph.PolicyUpdate{}) {
 		t.Fatal("no change must mean an empty patch")
 	}
+}
+
+// betweenPlanAndApply runs fn once, right before the provider applies a change to typ: another
+// admin acting between `terraform plan -out` and `terraform apply plan.bin`.
+type betweenPlanAndApply struct {
+	tfprotov6.ProviderServer
+	typ  string
+	fn   *func()
+	once *sync.Once
+}
+
+func (s betweenPlanAndApply) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if req.TypeName == s.typ && *s.fn != nil {
+		s.once.Do(*s.fn)
+	}
+	return s.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+// Round three, item 4: someone adds an exclude target between the plan and the apply of a
+// change to the lifetime: the apply succeeds (no "inconsistent result"), the state keeps what
+// the apply wrote and planned, and the next plan shows the other change as drift.
+func TestAccPolicy_changedBetweenPlanAndApply(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	var other func()
+	once := &sync.Once{}
+	factories := map[string]func() (tfprotov6.ProviderServer, error){"entratap": func() (tfprotov6.ProviderServer, error) {
+		s, err := providerserver.NewProtocol6WithError(New("test", fastGraph)())()
+		return betweenPlanAndApply{ProviderServer: s, typ: "entratap_policy", fn: &other, once: once}, err
+	}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{Config: providerBlock(m) + onboardingPolicy("")},
+			{
+				PreConfig: func() {
+					other = func() {
+						passPatchPolicy(t, m, map[string]any{"excludeTargets": []map[string]any{{"id": graphmock.NewHiresGroupID, "targetType": "group"}}})
+					}
+				},
+				Config: providerBlock(m) + onboardingPolicy(`  maximum_lifetime_in_minutes = 600`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("entratap_policy.this", tfjsonpath.New("maximum_lifetime_in_minutes"), knownvalue.Int64Exact(600)),
+				},
+				ExpectNonEmptyPlan: true, // the other admin's exclude target, as drift
+			},
+			{
+				Config: providerBlock(m) + onboardingPolicy(`  maximum_lifetime_in_minutes = 600`),
+				ConfigStateChecks: []statecheck.StateCheck{passTenantCheck(func() error {
+					if exc := m.Snapshot().Policy.ExcludeTargets; len(exc) != 0 {
+						return fmt.Errorf("the tenant's exclude targets are %v, want none (the configuration's)", exc)
+					}
+					return nil
+				})},
+			},
+		},
+	})
 }
