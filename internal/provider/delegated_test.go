@@ -341,3 +341,30 @@ func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
 		t.Fatalf("an application got %v", diags)
 	}
 }
+
+// Round three, item 7: an Authentication Administrator may issue passes but not read the
+// policy; the plan says the pass was not checked against it, and never tells them to sign in
+// as someone else.
+func TestAccDelegated_policyUnreadableIsNotABrokenRun(t *testing.T) {
+	m := newMock(t)
+	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
+	rec := &diagRecorder{}
+	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(fastGraph),
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{{
+			Config:             cliProviderBlock(m) + passFor(graphmock.BobUPN),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	got := rec.takeDetails()
+	if !strings.Contains(got, "The pass was not checked against the policy") || !strings.Contains(got, "Authentication Policy Administrator") {
+		t.Errorf("no warning that the policy could not be read:\n%s", got)
+	}
+	if strings.Contains(got, "Sign in as a user") {
+		t.Errorf("the warning tells an Authentication Administrator to sign in as someone else:\n%s", got)
+	}
+	noPassesCreated(t, m)
+}

@@ -182,9 +182,17 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", s.user.UserPrincipalName))
 	}
 	if pc.live == nil {
-		if graph.IsUnreachable(pc.policyErr) {
+		switch {
+		case graph.IsUnreachable(pc.policyErr):
 			diags.Append(graphDiag(unreachableSummary, pc.policyErr))
-		} else {
+		case graph.IsPermissionDenied(pc.policyErr) && pc.caller != nil:
+			// An Authentication Administrator issues passes but may not read the policy: normal,
+			// not a broken run, and said without telling them to sign in as someone else.
+			diags.AddWarning("The pass was not checked against the policy",
+				fmt.Sprintf("The provider runs as %s, with %s, who may issue passes but not read the Temporary Access Pass policy (reading it needs %s or %s). "+
+					"The pass's lifetime, one-time setting and the policy's targets were not checked at plan; Microsoft Graph checks them when it creates the pass.",
+					pc.caller.Name(), pc.caller.RolesText(), graph.RoleGlobalReader, graph.RoleAuthenticationPolicyAdministrator))
+		default:
 			diags.Append(asWarning(graphDiag("Could not read the Temporary Access Pass policy to check the pass against it", pc.policyErr)))
 		}
 		return diags
