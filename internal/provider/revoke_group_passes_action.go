@@ -40,7 +40,9 @@ func (a *RevokeGroupPassesAction) Metadata(_ context.Context, req action.Metadat
 func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Revokes the Temporary Access Passes of every member of a group, members of nested groups included: " +
-			"the end of an onboarding wave, or codes of a batch that may have leaked. Optionally only passes in some states " +
+			"codes of a batch that may have leaked, or passes Terraform does not manage. A pass managed by an `entratap_pass` or an entry of an " +
+			"`entratap_passes` is issued again, with a new code, on that resource's next apply: to end a managed wave, remove its entries or destroy it. " +
+			"Optionally only passes in some states " +
 			"(e.g. leave `not_yet_valid` passes of the next wave alone). Each revoked pass is reported as progress; " +
 			"a group whose members hold no pass succeeds and says so. Passes are listed and deleted through JSON batches of 20. " +
 			"Signed in as a user (delegated), members out of that user's reach (for an Authentication Administrator, members holding admin roles; " +
