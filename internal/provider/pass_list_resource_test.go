@@ -66,10 +66,7 @@ func TestProtoListPasses(t *testing.T) {
 	m := newMock(t)
 	enablePolicy(t, m)
 	// A wave group holding the onboarding group (alice) and carol: nested membership.
-	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
-	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
-		t.Fatal(err)
-	}
+	waveID := addWaveGroup(t, m)
 	tomorrow := m.Now().Add(24 * time.Hour)
 	alice := outOfBandPass(t, m, graphmock.AliceID, nil)
 	bob := outOfBandPass(t, m, graphmock.BobID, nil)

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -22,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -273,39 +271,6 @@ func TestAccPassesGuarantees_importRefusesDuplicates(t *testing.T) {
 				ExpectError: passErr("a key twice", `"a"`),
 			},
 		},
-	})
-}
-
-// Graph refuses passes for a while after the policy is enabled (replication): each wave entry
-// waits it out within timeouts.create, as entratap_pass does, with no diagnostic.
-func TestAccPassesGuarantees_refusalAfterEnablingRiddenOut(t *testing.T) {
-	m := newMock(t)
-	scoped(t, m, graphmock.PolicyScopeRefuse, 2)
-	rec := &diagRecorder{}
-	fast := func(c *graph.Config) {
-		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(fast),
-		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
-		Steps: []resource.TestStep{{
-			PreConfig: m.ResetRequests,
-			Config: providerBlock(m) + onboardingPolicy("") + `
-resource "entratap_passes" "wave" {
-  passes     = { alice = { user_id = "` + graphmock.AliceUPN + `" } }
-  depends_on = [entratap_policy.this]
-}
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("entratap_passes.wave", tfjsonpath.New("codes").AtMapKey("alice"), knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
-			},
-			Check: resource.ComposeTestCheckFunc(rec.expectNoDiagnostics(), func(*terraform.State) error {
-				if created, refused := createPosts(m); created != 1 || refused < 1 {
-					return fmt.Errorf("pass creates: %d created, %d refused; want 1 created after at least one refusal", created, refused)
-				}
-				return nil
-			}),
-		}},
 	})
 }
 

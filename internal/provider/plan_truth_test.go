@@ -216,34 +216,50 @@ resource "entratap_pass" "alice" {
 // the create waits it out, within its timeout. The window is a second of
 // the mock's clock, the back-off tens of milliseconds.
 func TestAccPlanTruth_refusalAfterEnablingRiddenOut(t *testing.T) {
-	m := newMock(t)
-	scoped(t, m, graphmock.PolicyScopeRefuse, 2)
-	rec := &diagRecorder{}
-	fast := func(c *graph.Config) {
-		c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(fast),
-		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
-		Steps: []resource.TestStep{{
-			PreConfig: m.ResetRequests,
-			Config: providerBlock(m) + onboardingPolicy("") + `
+	t.Parallel()
+	for _, tc := range []struct {
+		name, block, addr string
+		code              tfjsonpath.Path // where the state holds the pass's code
+	}{
+		{"pass", `
 resource "entratap_pass" "alice" {
   user_id    = "` + graphmock.AliceUPN + `"
   depends_on = [entratap_policy.this]
 }
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				passAttr("entratap_pass.alice", "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN))),
-			},
-			Check: resource.ComposeTestCheckFunc(rec.expectNoDiagnostics(), func(*terraform.State) error {
-				if created, refused := createPosts(m); created != 1 || refused < 1 {
-					return fmt.Errorf("pass creates: %d created, %d refused; want 1 created after at least one refusal", created, refused)
-				}
-				return nil
-			}),
-		}},
-	})
+`, "entratap_pass.alice", tfjsonpath.New("temporary_access_pass")},
+		// Each entry of a wave waits it out as the pass does.
+		{"wave entry", `
+resource "entratap_passes" "wave" {
+  passes     = { alice = { user_id = "` + graphmock.AliceUPN + `" } }
+  depends_on = [entratap_policy.this]
+}
+`, "entratap_passes.wave", tfjsonpath.New("codes").AtMapKey("alice")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t)
+			scoped(t, m, graphmock.PolicyScopeRefuse, 2)
+			rec := &diagRecorder{}
+			fast := func(c *graph.Config) {
+				c.Backoff = graph.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+			}
+			code := statecheck.ExpectKnownValue(tc.addr, tc.code, knownvalue.StringFunc(passSignsIn(m, graphmock.AliceUPN)))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: rec.factories(fast),
+				CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+				Steps: []resource.TestStep{{
+					PreConfig:         m.ResetRequests,
+					Config:            providerBlock(m) + onboardingPolicy("") + tc.block,
+					ConfigStateChecks: []statecheck.StateCheck{code},
+					Check: resource.ComposeTestCheckFunc(rec.expectNoDiagnostics(), func(*terraform.State) error {
+						if created, refused := createPosts(m); created != 1 || refused < 1 {
+							return fmt.Errorf("pass creates: %d created, %d refused; want 1 created after at least one refusal", created, refused)
+						}
+						return nil
+					}),
+				}},
+			})
+		})
+	}
 }
 
 // A user the policy (as this run leaves it) does not target: the plan warns,

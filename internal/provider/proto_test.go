@@ -389,3 +389,14 @@ func mixedGroup(t *testing.T, m *graphmock.Server) map[string]string {
 	}
 	return out
 }
+
+// addWaveGroup adds the group "Wave 1", holding the onboarding group (alice, and nora through
+// "New hires") and carol: nested membership for the listing and the group revoke.
+func addWaveGroup(t *testing.T, m *graphmock.Server) string {
+	t.Helper()
+	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
+	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
+		t.Fatal(err)
+	}
+	return waveID
+}

@@ -215,10 +215,9 @@ func pickBool(getenv func(string) string, v types.Bool, def bool, envs ...string
 	return def, nil
 }
 
-// withFile is a setting with a file form: the value's attribute, the file's, and the
+// withFile is a setting with a file form: the value, the file's attribute and the file, and the
 // environment variables of each.
 type withFile struct {
-	attr     string // for the reader: the value's attribute name
 	value    types.String
 	fileAttr string
 	file     types.String
@@ -389,11 +388,11 @@ func buildClient(ctx context.Context, m providerModel, userAgent string, opts ..
 	// form each uses.
 	var attr string
 	var err error
-	if cfg.ClientID, attr, err = pickWithFile(ctx, getenv, withFile{"client_id", m.ClientID, "client_id_file_path", m.ClientIDFilePath,
+	if cfg.ClientID, attr, err = pickWithFile(ctx, getenv, withFile{m.ClientID, "client_id_file_path", m.ClientIDFilePath,
 		[]string{"ARM_CLIENT_ID"}, []string{"ARM_CLIENT_ID_FILE_PATH"}}); err != nil {
 		return nil, attr, err
 	}
-	if cfg.ClientSecret, attr, err = pickWithFile(ctx, getenv, withFile{"client_secret", m.ClientSecret, "client_secret_file_path", m.ClientSecretFilePath,
+	if cfg.ClientSecret, attr, err = pickWithFile(ctx, getenv, withFile{m.ClientSecret, "client_secret_file_path", m.ClientSecretFilePath,
 		appEnv("ARM_CLIENT_SECRET"), appEnv("ARM_CLIENT_SECRET_FILE_PATH")}); err != nil {
 		return nil, attr, err
 	}

@@ -18,10 +18,7 @@ func TestProtoRevokeGroupPasses(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
 	enablePolicy(t, m)
-	const waveID = "0b0a4d00-0000-4000-8000-0000000000b2"
-	if err := m.AddGroup(graphmock.Group{ID: waveID, DisplayName: "Wave 1", Members: []string{graphmock.OnboardingGroupID, graphmock.CarolID}}); err != nil {
-		t.Fatal(err)
-	}
+	waveID := addWaveGroup(t, m)
 	tomorrow := m.Now().Add(24 * time.Hour)
 	outOfBandPass(t, m, graphmock.AliceID, nil)
 	carol := outOfBandPass(t, m, graphmock.CarolID, &tomorrow)
