@@ -108,7 +108,7 @@ func TestPacerScopedPause(t *testing.T) {
 	t.Parallel()
 	p := newPacer()
 	h := http.Header{}
-	h.Set("x-ms-throttle-scope", "Tenant_Application/WriteLimit/app/tenant")
+	h.Set("x-ms-throttle-scope", "Tenant_Application/Write/"+graphmock.AdminClientID+"/"+graphmock.TenantID)
 	h.Set("Retry-After", "0.05")
 	p.observe(paceWrite, http.StatusTooManyRequests, h.Get)
 	start := time.Now()
@@ -128,14 +128,38 @@ func TestPacerScopedPause(t *testing.T) {
 	if p.paused != 1 || time.Since(start) < 50*time.Millisecond {
 		t.Fatalf("a write did not wait out the pause (paused %d after %s)", p.paused, time.Since(start))
 	}
-	// A resource-unit scope holds reads too; a deadline before its end stops the wait.
-	h.Set("x-ms-throttle-scope", "Tenant_Application/ResourceUnits/app/tenant")
+	// A ReadWrite scope holds reads too; a deadline before its end stops the wait.
+	h.Set("x-ms-throttle-scope", "Tenant_Application/ReadWrite/"+graphmock.AdminClientID+"/"+graphmock.TenantID)
 	h.Set("Retry-After", "60")
 	p.observe(paceWrite, http.StatusTooManyRequests, h.Get)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	if _, err := p.wait(ctx, paceRead); err == nil {
 		t.Fatal("a read ran during a resource-unit pause")
+	}
+}
+
+// Each Limit Microsoft documents for x-ms-throttle-scope (concepts/throttling-limits.md) holds
+// back its own classes: Read the reads, Write the writes, ReadWrite both, whichever call got the 429.
+func TestPacerScopeLimits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		limit       string
+		read, write bool
+	}{{"Read", true, false}, {"Write", false, true}, {"ReadWrite", true, true}} {
+		for _, got := range []paceClass{paceRead, paceWrite} {
+			p := newPacer()
+			h := http.Header{}
+			h.Set("x-ms-throttle-scope", "Tenant_Application/"+tc.limit+"/"+graphmock.AdminClientID+"/"+graphmock.TenantID)
+			h.Set("Retry-After", "60")
+			p.observe(got, http.StatusTooManyRequests, h.Get)
+			if held := time.Until(p.until[paceRead]) > 0; held != tc.read {
+				t.Errorf("%s scope (429 on class %d): reads held back %v, want %v", tc.limit, got, held, tc.read)
+			}
+			if held := time.Until(p.until[paceWrite]) > 0; held != tc.write {
+				t.Errorf("%s scope (429 on class %d): writes held back %v, want %v", tc.limit, got, held, tc.write)
+			}
+		}
 	}
 }
 

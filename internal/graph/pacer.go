@@ -106,14 +106,27 @@ func (p *pacer) observe(c paceClass, status int, header func(string) string) {
 		return // no scope: only this call backs off, on its own
 	}
 	end := time.Now().Add(d)
-	// A write quota holds writes back; a resource-unit (or unknown) limit holds everything.
-	classes := []paceClass{paceRead, paceWrite}
-	if strings.Contains(strings.ToLower(scope), "write") {
-		classes = []paceClass{paceWrite}
-	}
-	for _, k := range classes {
+	for _, k := range scopeClasses(scope) {
 		if end.After(p.until[k]) {
 			p.until[k] = end
 		}
 	}
+}
+
+// scopeClasses is what a 429's x-ms-throttle-scope holds back. Its form is
+// <Scope>/<Limit>/<ApplicationId>/<TenantId>, Limit being Read (GET), Write (POST, PATCH,
+// PUT, DELETE) or ReadWrite (any request): microsoft-graph-docs-contrib
+// concepts/throttling-limits.md, "Throttled responses requests". A Limit of another form
+// holds everything: pausing a read for nothing costs less than a second 429.
+func scopeClasses(scope string) []paceClass {
+	parts := strings.Split(scope, "/")
+	if len(parts) >= 2 {
+		switch strings.ToLower(strings.TrimSpace(parts[1])) {
+		case "read":
+			return []paceClass{paceRead}
+		case "write":
+			return []paceClass{paceWrite}
+		}
+	}
+	return []paceClass{paceRead, paceWrite}
 }

@@ -168,6 +168,10 @@
 //   - AADSTS codes and the error body fields: entra-docs docs/identity-platform/reference-error-codes.md;
 //     federated mismatches: entra-docs docs/workload-id/workload-identity-federation-considerations.md.
 //   - Default tenant (least-privileged app, nested group, internal and external guests): issue 13.
+//   - Throttling headers: x-ms-throttle-scope <Scope>/<Limit>/<ApplicationId>/<TenantId> with
+//     Limit Read, Write or ReadWrite (resource units: ReadWrite) and the app's GUID, also for the
+//     tenant's write limit; x-ms-throttle-information WriteLimitExceeded or
+//     ResourceUnitLimitExceeded: docs-contrib concepts/throttling-limits.md ("Throttled responses requests").
 //
 // Disputed, with the switch that covers them:
 //

@@ -9,7 +9,11 @@ package graphmock
 // Choices where Microsoft publishes no figure: a GET of one object costs 1 unit and of a
 // collection 2; a write 1 unit and 1 write; $batch itself costs nothing, each request in it
 // is counted. x-ms-throttle-limit-percentage is the most-used limit's use as a fraction
-// (0.8–1.0, Graph's own form); x-ms-throttle-scope is "{scope}/{limit}/{appId}/{tenantId}".
+// (0.8–1.0, Graph's own form). A 429 carries x-ms-throttle-scope
+// "<Scope>/<Limit>/<ApplicationId>/<TenantId>" with Limit Read, Write or ReadWrite and the
+// app's id even for the tenant's own limit, and x-ms-throttle-information naming the limit
+// (WriteLimitExceeded, ResourceUnitLimitExceeded), as concepts/throttling-limits.md
+// ("Throttled responses requests") documents them.
 
 import (
 	"errors"
@@ -71,11 +75,13 @@ func (q Quota) scale() float64 {
 
 // window is one sliding window: the costs charged in it, oldest first.
 type window struct {
-	scope, limit string
-	max          int
-	span         time.Duration
-	events       []costAt
-	used         int
+	scope  string // Tenant_Application or Tenant
+	limit  string // what it counts: Read, Write or ReadWrite (resource units count every request)
+	info   string // x-ms-throttle-information when it is full
+	max    int
+	span   time.Duration
+	events []costAt
+	used   int
 }
 
 type costAt struct {
@@ -177,13 +183,13 @@ func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collectio
 	ws, okApp := m.apps[app]
 	if !okApp {
 		ws = &[2]*window{
-			{scope: "Tenant_Application", limit: "ResourceUnits", max: resourceUnitBudget[m.q.size()], span: span(ruWindow)},
-			{scope: "Tenant_Application", limit: "WriteLimit", max: appWriteLimit, span: span(appWriteWindow)},
+			{scope: "Tenant_Application", limit: "ReadWrite", info: "ResourceUnitLimitExceeded", max: resourceUnitBudget[m.q.size()], span: span(ruWindow)},
+			{scope: "Tenant_Application", limit: "Write", info: "WriteLimitExceeded", max: appWriteLimit, span: span(appWriteWindow)},
 		}
 		m.apps[app] = ws
 	}
 	if m.tenantW == nil {
-		m.tenantW = &window{scope: "Tenant", limit: "WriteLimit", max: tenantWriteLimit, span: span(tenantWriteWindow)}
+		m.tenantW = &window{scope: "Tenant", limit: "Write", info: "WriteLimitExceeded", max: tenantWriteLimit, span: span(tenantWriteWindow)}
 	}
 	units, writes := requestCost(method, collection)
 	now := m.now()
@@ -203,12 +209,8 @@ func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collectio
 		}
 	}
 	if worst != nil {
-		appID := app
-		if worst.scope == "Tenant" {
-			appID = "-"
-		}
-		h.Set("x-ms-throttle-scope", fmt.Sprintf("%s/%s/%s/%s", worst.scope, worst.limit, appID, tenant))
-		h.Set("x-ms-throttle-information", worst.limit)
+		h.Set("x-ms-throttle-scope", fmt.Sprintf("%s/%s/%s/%s", worst.scope, worst.limit, app, tenant))
+		h.Set("x-ms-throttle-information", worst.info)
 		// Whole seconds round up at scale 1 (what Graph sends); scaled windows need fractions.
 		secs := wait.Seconds()
 		if scale == 1 {
@@ -216,7 +218,7 @@ func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collectio
 		}
 		h.Set("Retry-After", strconv.FormatFloat(secs, 'f', -1, 64))
 		return &graphError{Status: http.StatusTooManyRequests, Code: "TooManyRequests",
-			Message: "Too many requests. Application or tenant has exceeded its " + worst.limit + " quota; retry after the time in Retry-After."}
+			Message: "Too many requests. Application or tenant has exceeded its quota (" + worst.info + "); retry after the time in Retry-After."}
 	}
 	use := 0.0
 	for _, ch := range checks {

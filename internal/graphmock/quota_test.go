@@ -35,7 +35,7 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 	if gerr == nil || gerr.Status != http.StatusTooManyRequests {
 		t.Fatalf("write 3,001 in the window: %v, want 429", gerr)
 	}
-	if got, want := h.Get("x-ms-throttle-scope"), "Tenant_Application/WriteLimit/app/tenant"; got != want {
+	if got, want := h.Get("x-ms-throttle-scope"), "Tenant_Application/Write/app/tenant"; got != want {
 		t.Fatalf("scope %q, want %q", got, want)
 	}
 	// The first 1,000 writes were at 0 s; they leave the 15 s window at 15 s, 12 s from now (3 s).
@@ -72,7 +72,7 @@ func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
 	if gerr := q.charge(h, "fresh", "tenant", http.MethodPost, false); gerr == nil {
 		t.Fatal("write 18,001 of the tenant in 5 min passed")
 	}
-	if got := h.Get("x-ms-throttle-scope"); got != "Tenant/WriteLimit/-/tenant" {
+	if got := h.Get("x-ms-throttle-scope"); got != "Tenant/Write/fresh/tenant" {
 		t.Fatalf("scope %q", got)
 	}
 	if h.Get("Retry-After") != "300" {
@@ -96,7 +96,7 @@ func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
 		if gerr := q.charge(h, "app", "t", http.MethodGet, false); gerr == nil {
 			t.Fatalf("%s: GET past %d units passed", size, budget)
 		}
-		if h.Get("x-ms-throttle-scope") != "Tenant_Application/ResourceUnits/app/t" || h.Get("Retry-After") != "10" {
+		if h.Get("x-ms-throttle-scope") != "Tenant_Application/ReadWrite/app/t" || h.Get("Retry-After") != "10" {
 			t.Fatalf("%s: scope %q Retry-After %q", size, h.Get("x-ms-throttle-scope"), h.Get("Retry-After"))
 		}
 	}
@@ -146,7 +146,7 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
 	checkGraphError(t, r, 429, "TooManyRequests")
 	// 10 s at scale 100 is 0.1 s: fractional, as a scaled window must be.
-	if r.header.Get("Retry-After") != "0.1" || r.header.Get("x-ms-throttle-scope") != "Tenant_Application/ResourceUnits/"+clientID+"/"+TenantID {
+	if r.header.Get("Retry-After") != "0.1" || r.header.Get("x-ms-throttle-scope") != "Tenant_Application/ReadWrite/"+clientID+"/"+TenantID {
 		t.Fatalf("429 headers: %v", r.header)
 	}
 	found := false
@@ -155,5 +155,41 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the request log does not mark the 429 as throttled")
+	}
+}
+
+// A 429 names its limit in Microsoft's words (concepts/throttling-limits.md, "Throttled
+// responses requests"): <Scope>/<Limit>/<ApplicationId>/<TenantId> with Limit Read, Write or
+// ReadWrite and the app's GUID, and x-ms-throttle-information such as WriteLimitExceeded.
+func TestQuota_ThrottleVocabularyOverHTTPS(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{Quota: Quota{Enabled: true, TenantSize: "small"}})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	fill := func(method string, n int) {
+		for range n {
+			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, method, false); gerr != nil {
+				t.Fatalf("throttled while filling: %s", gerr.Message)
+			}
+		}
+	}
+	fill(http.MethodPost, appWriteLimit)
+	r := do(t, c, "POST", s.URL+"/v1.0/users/"+AliceID+"/authentication/temporaryAccessPassMethods", admin, map[string]any{})
+	checkGraphError(t, r, 429, codeTooManyRequests)
+	if got, want := r.header.Get("x-ms-throttle-scope"), "Tenant_Application/Write/"+AdminClientID+"/"+TenantID; got != want {
+		t.Fatalf("write quota: x-ms-throttle-scope %q, want %q", got, want)
+	}
+	if got := r.header.Get("x-ms-throttle-information"); got != "WriteLimitExceeded" {
+		t.Fatalf("write quota: x-ms-throttle-information %q", got)
+	}
+	fill(http.MethodGet, 3500-appWriteLimit)
+	r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+	checkGraphError(t, r, 429, codeTooManyRequests)
+	if got, want := r.header.Get("x-ms-throttle-scope"), "Tenant_Application/ReadWrite/"+AdminClientID+"/"+TenantID; got != want {
+		t.Fatalf("resource units: x-ms-throttle-scope %q, want %q", got, want)
+	}
+	if got := r.header.Get("x-ms-throttle-information"); got != "ResourceUnitLimitExceeded" {
+		t.Fatalf("resource units: x-ms-throttle-information %q", got)
 	}
 }
