@@ -172,6 +172,10 @@
 //     Limit Read, Write or ReadWrite (resource units: ReadWrite) and the app's GUID, also for the
 //     tenant's write limit; x-ms-throttle-information WriteLimitExceeded or
 //     ResourceUnitLimitExceeded: docs-contrib concepts/throttling-limits.md ("Throttled responses requests").
+//   - Request costs: GET users 2 units, groups/{id}/members 3, groups/{id}/transitiveMembers 5,
+//     POST checkMemberGroups 4 and no write, any other GET 1, any other write 1 and 1 write;
+//     $select and $top under 20 take 1 off, $expand adds 1, never under 1: docs-contrib
+//     concepts/throttling-limits.md (base cost table and "Other factors that affect a request cost").
 //
 // Disputed, with the switch that covers them:
 //

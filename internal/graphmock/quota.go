@@ -6,10 +6,10 @@ package graphmock
 // writes per 5 min. Windows slide on wall time (never the tenant clock, which tests jump by
 // hours), divided by TimeScale so a test runs the same shape in seconds.
 //
-// Choices where Microsoft publishes no figure: a GET of one object costs 1 unit and of a
-// collection 2; a write 1 unit and 1 write; $batch itself costs nothing, each request in it
-// is counted. x-ms-throttle-limit-percentage is the most-used limit's use as a fraction
-// (0.8–1.0, Graph's own form). A 429 carries x-ms-throttle-scope
+// Requests cost what the same page's base cost table and its "other factors" say (costOf);
+// where Microsoft publishes no figure: $batch itself costs nothing, each request in it is
+// counted. x-ms-throttle-limit-percentage is the most-used limit's use as a fraction (0.8–1.0,
+// Graph's own form). A 429 carries x-ms-throttle-scope
 // "<Scope>/<Limit>/<ApplicationId>/<TenantId>" with Limit Read, Write or ReadWrite and the
 // app's id even for the tenant's own limit, and x-ms-throttle-information naming the limit
 // (WriteLimitExceeded, ResourceUnitLimitExceeded), as concepts/throttling-limits.md
@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,22 +158,73 @@ func (m *quotaMeter) get() Quota {
 	return m.q
 }
 
-// requestCost is what a Graph request costs in resource units and writes.
-func requestCost(method string, collection bool) (units, writes int) {
-	switch method {
-	case http.MethodGet, http.MethodHead:
-		if collection {
-			return 2, 0
-		}
-		return 1, 0
-	default:
-		return 1, 1
+// cost is what one Graph request uses of the quota.
+type cost struct{ units, writes int }
+
+// baseCosts are the rows of the identity and access base cost table (docs-contrib
+// concepts/throttling-limits.md, "Identity and access service limits") for the paths the mock
+// serves; "{id}" is any one segment, and a row for me/ holds for users/{id}/ too. Every other
+// GET costs 1 unit, every other write 1 unit and 1 write.
+var baseCosts = []struct {
+	method, path string
+	cost
+}{
+	{http.MethodGet, "users", cost{2, 0}},
+	{http.MethodGet, "groups/{id}/members", cost{3, 0}},
+	{http.MethodGet, "groups/{id}/transitivemembers", cost{5, 0}},
+	{http.MethodPost, "me/checkmembergroups", cost{4, 0}},
+}
+
+// costOf is what a request costs by that table, less 1 for $select and for a $top under 20,
+// plus 1 for $expand, never under 1 unit (the same page's "Other factors that affect a request cost").
+func costOf(method, p string, q url.Values) cost {
+	if method == http.MethodHead {
+		method = http.MethodGet
 	}
+	c := cost{1, 0}
+	if method != http.MethodGet {
+		c.writes = 1
+	}
+	segs := strings.Split(strings.Trim(strings.ToLower(stripVersion(p)), "/"), "/")
+	if len(segs) > 1 && segs[0] == "users" {
+		segs = append([]string{"me"}, segs[2:]...)
+	}
+	for _, row := range baseCosts {
+		if row.method == method && costPathMatches(strings.Split(row.path, "/"), segs) {
+			c = row.cost
+			break
+		}
+	}
+	if q.Has("$select") {
+		c.units--
+	}
+	if q.Has("$expand") {
+		c.units++
+	}
+	if top, err := strconv.Atoi(q.Get("$top")); err == nil && top < 20 {
+		c.units--
+	}
+	c.units = max(c.units, 1)
+	return c
+}
+
+// costPathMatches: a row's path matches a request's segments and what lies under them
+// (groups/{id}/transitiveMembers/microsoft.graph.user or /$count is the same request).
+func costPathMatches(row, segs []string) bool {
+	if len(segs) < len(row) {
+		return false
+	}
+	for i, r := range row {
+		if r != "{id}" && r != segs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // charge counts one request of app in tenant, or answers 429 when a window is full. h gets
 // x-ms-throttle-limit-percentage from 80% of a limit, and the 429's headers.
-func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collection bool) *graphError {
+func (m *quotaMeter) charge(h http.Header, app, tenant string, c cost) *graphError {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.q.Enabled {
@@ -191,7 +243,7 @@ func (m *quotaMeter) charge(h http.Header, app, tenant, method string, collectio
 	if m.tenantW == nil {
 		m.tenantW = &window{scope: "Tenant", limit: "Write", info: "WriteLimitExceeded", max: tenantWriteLimit, span: span(tenantWriteWindow)}
 	}
-	units, writes := requestCost(method, collection)
+	units, writes := c.units, c.writes
 	now := m.now()
 	checks := []struct {
 		w    *window
@@ -264,20 +316,9 @@ func (m *Mock) chargeQuota(c *call) error {
 	if c.principal == nil || isBatchPath(c.r.URL.Path) {
 		return nil
 	}
-	if gerr := m.quota.charge(c.w.Header(), c.principal.clientID, m.tenantID(), c.r.Method, isCollection(c.r.URL.Path)); gerr != nil {
+	if gerr := m.quota.charge(c.w.Header(), c.principal.clientID, m.tenantID(), costOf(c.r.Method, c.r.URL.Path, c.r.URL.Query())); gerr != nil {
 		c.entry.Fault = "throttled"
 		return gerr
 	}
 	return nil
-}
-
-// isCollection: a GET of a list (the path ends in a collection name) costs more than of one object.
-func isCollection(p string) bool {
-	p = strings.ToLower(p)
-	for _, s := range []string{"/temporaryaccesspassmethods", "/transitivemembers", "/users"} {
-		if strings.HasSuffix(p, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,12 @@ import (
 	"time"
 )
 
+// What a write and a read of one object cost.
+var (
+	write = cost{1, 1}
+	read  = cost{1, 0}
+)
+
 // fakeNow is a clock the test moves by hand.
 type fakeNow struct{ t time.Time }
 
@@ -19,7 +25,7 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 	q.now = clock.now
 	for i := range appWriteLimit {
 		h := http.Header{}
-		if gerr := q.charge(h, "app", "tenant", http.MethodPost, false); gerr != nil {
+		if gerr := q.charge(h, "app", "tenant", write); gerr != nil {
 			t.Fatalf("write %d throttled: %v", i+1, gerr.Message)
 		}
 		pct := h.Get("x-ms-throttle-limit-percentage")
@@ -31,7 +37,7 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 		}
 	}
 	h := http.Header{}
-	gerr := q.charge(h, "app", "tenant", http.MethodPost, false)
+	gerr := q.charge(h, "app", "tenant", write)
 	if gerr == nil || gerr.Status != http.StatusTooManyRequests {
 		t.Fatalf("write 3,001 in the window: %v, want 429", gerr)
 	}
@@ -44,15 +50,15 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 		t.Fatalf("Retry-After %q, want 12 (the oldest write leaves the window then)", h.Get("Retry-After"))
 	}
 	// Reads still pass: the resource-unit budget is apart from the write quota.
-	if gerr := q.charge(http.Header{}, "app", "tenant", http.MethodGet, false); gerr != nil {
+	if gerr := q.charge(http.Header{}, "app", "tenant", read); gerr != nil {
 		t.Fatalf("read throttled by the write quota: %s", gerr.Message)
 	}
 	// Another app has its own write quota.
-	if gerr := q.charge(http.Header{}, "other", "tenant", http.MethodPost, false); gerr != nil {
+	if gerr := q.charge(http.Header{}, "other", "tenant", write); gerr != nil {
 		t.Fatalf("another app throttled: %s", gerr.Message)
 	}
 	clock.t = clock.t.Add(time.Duration(ra * float64(time.Second)))
-	if gerr := q.charge(http.Header{}, "app", "tenant", http.MethodPost, false); gerr != nil {
+	if gerr := q.charge(http.Header{}, "app", "tenant", write); gerr != nil {
 		t.Fatalf("write after Retry-After: %s", gerr.Message)
 	}
 }
@@ -64,12 +70,12 @@ func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
 	q.now = clock.now
 	for i := range tenantWriteLimit {
 		app := "app" + strconv.Itoa(i/appWriteLimit)
-		if gerr := q.charge(http.Header{}, app, "tenant", http.MethodDelete, false); gerr != nil {
+		if gerr := q.charge(http.Header{}, app, "tenant", write); gerr != nil {
 			t.Fatalf("write %d by %s throttled: %s", i+1, app, gerr.Message)
 		}
 	}
 	h := http.Header{}
-	if gerr := q.charge(h, "fresh", "tenant", http.MethodPost, false); gerr == nil {
+	if gerr := q.charge(h, "fresh", "tenant", write); gerr == nil {
 		t.Fatal("write 18,001 of the tenant in 5 min passed")
 	}
 	if got := h.Get("x-ms-throttle-scope"); got != "Tenant/Write/fresh/tenant" {
@@ -88,12 +94,12 @@ func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
 		q.now = clock.now
 		// A collection GET costs 2 units.
 		for i := range budget / 2 {
-			if gerr := q.charge(http.Header{}, "app", "t", http.MethodGet, true); gerr != nil {
+			if gerr := q.charge(http.Header{}, "app", "t", cost{2, 0}); gerr != nil {
 				t.Fatalf("%s: list %d throttled", size, i+1)
 			}
 		}
 		h := http.Header{}
-		if gerr := q.charge(h, "app", "t", http.MethodGet, false); gerr == nil {
+		if gerr := q.charge(h, "app", "t", read); gerr == nil {
 			t.Fatalf("%s: GET past %d units passed", size, budget)
 		}
 		if h.Get("x-ms-throttle-scope") != "Tenant_Application/ReadWrite/app/t" || h.Get("Retry-After") != "10" {
@@ -130,7 +136,7 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 	// Fill the app's resource units up to 80%, then one request shows the header.
 	clientID := AdminClientID
 	for range int(0.8*3500) - 2 {
-		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, read); gerr != nil {
 			t.Fatalf("throttled below the budget: %s", gerr.Message)
 		}
 	}
@@ -139,7 +145,7 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 		t.Fatalf("at 80%%: %d x-ms-throttle-limit-percentage %q", r.status, r.header.Get("x-ms-throttle-limit-percentage"))
 	}
 	for range 3500 - int(0.8*3500) {
-		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, http.MethodGet, false); gerr != nil {
+		if gerr := s.quota.charge(http.Header{}, clientID, TenantID, read); gerr != nil {
 			t.Fatalf("throttled below the budget: %s", gerr.Message)
 		}
 	}
@@ -169,7 +175,7 @@ func TestQuota_ThrottleVocabularyOverHTTPS(t *testing.T) {
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	fill := func(method string, n int) {
 		for range n {
-			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, method, false); gerr != nil {
+			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, costOf(method, "/v1.0/users/x", nil)); gerr != nil {
 				t.Fatalf("throttled while filling: %s", gerr.Message)
 			}
 		}
@@ -191,5 +197,45 @@ func TestQuota_ThrottleVocabularyOverHTTPS(t *testing.T) {
 	}
 	if got := r.header.Get("x-ms-throttle-information"); got != "ResourceUnitLimitExceeded" {
 		t.Fatalf("resource units: x-ms-throttle-information %q", got)
+	}
+}
+
+// Each request costs what the identity and access base cost table and its "other factors"
+// say (concepts/throttling-limits.md): shown by x-ms-resource-unit over HTTPS, and a
+// checkMemberGroups uses no write.
+func TestQuota_CostsAsPublished(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{Quota: Quota{Enabled: true}})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		units        string
+	}{
+		{"GET", "/v1.0/groups/" + OnboardingGroupID + "/transitiveMembers", nil, "5"},
+		{"GET", "/v1.0/groups/" + OnboardingGroupID + "/transitiveMembers?$select=id", nil, "4"},
+		{"GET", "/v1.0/groups/" + OnboardingGroupID + "/transitiveMembers?$select=id&$top=5", nil, "3"},
+		{"GET", "/v1.0/groups/" + OnboardingGroupID + "/transitiveMembers?$top=20", nil, "5"},
+		{"POST", "/v1.0/users/" + AliceID + "/checkMemberGroups", map[string]any{"groupIds": []string{OnboardingGroupID}}, "4"},
+		{"GET", "/v1.0/users", nil, "2"},
+		{"GET", "/v1.0/users?$select=id&$top=1", nil, "1"}, // never under 1
+		{"GET", "/v1.0/users/" + AliceID, nil, "1"},
+		{"GET", "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods", nil, "1"},
+	} {
+		r := do(t, c, tc.method, s.URL+tc.path, admin, tc.body)
+		if r.status != 200 || r.header.Get("x-ms-resource-unit") != tc.units {
+			t.Errorf("%s %s: %d x-ms-resource-unit %q, want %s", tc.method, tc.path, r.status, r.header.Get("x-ms-resource-unit"), tc.units)
+		}
+	}
+	// With the app's write quota full, a checkMemberGroups still runs: it uses no write.
+	for range appWriteLimit {
+		if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, write); gerr != nil {
+			t.Fatalf("throttled while filling: %s", gerr.Message)
+		}
+	}
+	r := do(t, c, "POST", s.URL+"/v1.0/users/"+AliceID+"/checkMemberGroups", admin, map[string]any{"groupIds": []string{OnboardingGroupID}})
+	if r.status != 200 {
+		t.Fatalf("checkMemberGroups with the write quota full: %d %s", r.status, r.raw)
 	}
 }
