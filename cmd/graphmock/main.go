@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quota := fs.Bool("quota", false, "enforce Graph's published throttling limits (resource units per 10 s, writes per 2 min 30 s and per 5 min)")
 	quotaSize := fs.String("quota-tenant-size", "medium", "tenant size for the resource-unit budget: small (3,500), medium (5,000), large (8,000) per 10 s")
 	quotaScale := fs.Float64("quota-time-scale", 1, "divide the quota windows and Retry-After by this (10: the 150 s write window lasts 15 s)")
+	tapQuota := fs.String("tap-quota", graphmock.TAPQuotaDirectory, "the limit that governs the pass endpoints: directory (the identity and access quota) or reports (5 requests per 10 s per app)")
 	printSeed := fs.Bool("print-default-seed", false, "print the default tenant as a --seed file and exit")
 	policyScope := fs.String("policy-scope", "", `a pass for a user the policy does not target (or under a disabled policy): "refuse" (400, the default) or "allow" (created, reads DisabledByPolicy); overrides the seed`)
 	replication := fs.Float64("policy-replication-seconds", -1, "with policy-scope refuse: seconds (tenant clock) creates stay refused after the policy is enabled or retargeted, or the user joins a group; overrides the seed")
@@ -118,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	q := graphmock.Quota{Enabled: *quota, TenantSize: *quotaSize, TimeScale: *quotaScale}
+	q := graphmock.Quota{Enabled: *quota, TenantSize: *quotaSize, TimeScale: *quotaScale, TAPQuota: *tapQuota}
 	if err := q.Validate(); err != nil {
 		fmt.Fprintf(stderr, "graphmock: quota flags: %v\n", err)
 		return 2

@@ -53,10 +53,11 @@ type options struct {
 	profile string // a directory for the provider's CPU and heap profiles
 	dir     string // the bench's working directory (binaries, configs, states), relative to the module root
 	// wave > 0 runs only the wave case (wave.go) over that many users; waveScale divides the quota windows.
-	wave      int
-	waveScale float64
-	latencyMs int // added by the mock to every Graph request, in every case
-	targets   map[string]bool
+	wave         int
+	waveScale    float64
+	waveTAPQuota string // the limit that governs the pass endpoints in the wave case (graphmock.Quota.TAPQuota)
+	latencyMs    int    // added by the mock to every Graph request, in every case
+	targets      map[string]bool
 }
 
 // Run parses the command line args (without the program name) and runs the bench.
@@ -72,6 +73,7 @@ func Run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.dir, "dir", ".bench", "working directory for binaries, configurations and states (two benches at once need two)")
 	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
 	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
+	fs.StringVar(&o.waveTAPQuota, "wave-tap-quota", graphmock.TAPQuotaDirectory, "the limit that governs the pass endpoints in the wave case: directory (the identity and access quota) or reports (5 requests per 10 s)")
 	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {
@@ -96,6 +98,9 @@ func Run(ctx context.Context, args []string) error {
 			return fmt.Errorf("-targets: unknown target %q (known: %s)", t, strings.Join(allTargets, ", "))
 		}
 		o.targets[t] = true
+	}
+	if err := (graphmock.Quota{TAPQuota: o.waveTAPQuota}).Validate(); err != nil {
+		return fmt.Errorf("-wave-tap-quota: %w", err)
 	}
 	if o.n < 1 || o.reps < 1 {
 		return errors.New("-n and -reps must be at least 1")

@@ -176,9 +176,15 @@
 //     POST checkMemberGroups 4 and no write, any other GET 1, any other write 1 and 1 write;
 //     $select and $top under 20 take 1 off, $expand adds 1, never under 1: docs-contrib
 //     concepts/throttling-limits.md (base cost table and "Other factors that affect a request cost").
+//   - The reports limit, 5 requests per 10 s per app and tenant, on every /reports/... path:
+//     docs-contrib concepts/throttling-limits.md ("Identity and access reports service limits").
 //
 // Disputed, with the switch that covers them:
 //
+//   - Which limit governs the pass endpoints: the reports limit's resource list names
+//     authenticationMethod (docs-contrib includes/throttling-aad-reports.md), the identity and
+//     access quota's does not name it. Quota.TAPQuota ("tapQuota", --tap-quota): "directory"
+//     (default) or "reports". The reports limit's x-ms-throttle-information is ours.
 //   - A pass for a user outside the policy's targets, or under a disabled policy: the Entra
 //     how-to says it is created (and reads DisabledByPolicy); admins report a 400 "Converged
 //     UserCredentialPolicy does not allow creating or updating this authentication method"
@@ -204,11 +210,12 @@
 //     "replicationLagReads":2,"dropAfterCommitRate":0,"claimsChallenges":1,"holdAfterCommitMs":0}: see Faults. Each POST replaces the whole
 //     setting (fields left out are off; {"rate":0} turns everything off). Faults apply to Graph (/v1.0/, /beta/)
 //     only; randomness is seeded by Options.FaultSeed. Go: SetFaults, Faults.
-//   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10}:
+//   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10,"tapQuota":"directory"|"reports"}:
 //     Graph's published throttling limits (quota.go): resource units per 10 s by tenant size, 3,000
 //     writes per 2 min 30 s per app, 18,000 per 5 min per tenant; x-ms-throttle-limit-percentage
 //     from 80%, 429 with x-ms-throttle-scope and Retry-After from the window; windows divided by
-//     timeScale. Flags --quota, --quota-tenant-size, --quota-time-scale. Go: SetQuota, Quota.
+//     timeScale; 5 requests per 10 s per app on /reports/... (and the pass endpoints under tapQuota
+//     "reports"). Flags --quota, --quota-tenant-size, --quota-time-scale, --tap-quota. Go: SetQuota, Quota.
 //   - POST /v1.0/$batch: JSON batching (batch.go), at most 20 requests, each through the whole
 //     pipeline and the quota, dependsOn answered 424 after a failure.
 //   - Go only: SetTokenLifetime makes access tokens minted from then on short-lived.

@@ -21,6 +21,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +36,19 @@ type Quota struct {
 	TenantSize string `json:"tenantSize"`
 	// TimeScale divides every window and Retry-After (10: the 2 min 30 s write window lasts 15 s); 0 means 1.
 	TimeScale float64 `json:"timeScale"`
+	// TAPQuota is the limit that governs the pass endpoints (.../authentication/temporaryAccessPassMethods):
+	// "directory" (or ""), the identity and access quota; "reports", the identity and access
+	// reports limit of 5 requests per 10 s per app and tenant. Disputed: the reports section of
+	// concepts/throttling-limits.md names authenticationMethod among its resources
+	// (includes/throttling-aad-reports.md), the identity and access section does not.
+	TAPQuota string `json:"tapQuota,omitempty"`
 }
+
+// The limits that may govern the pass endpoints (Quota.TAPQuota).
+const (
+	TAPQuotaDirectory = "directory"
+	TAPQuotaReports   = "reports"
+)
 
 // The published limits.
 const (
@@ -44,6 +57,8 @@ const (
 	appWriteWindow        = 150 * time.Second
 	tenantWriteLimit      = 18000
 	tenantWriteWindow     = 5 * time.Minute
+	reportsLimit          = 5 // requests per app and tenant, any request type
+	reportsWindow         = 10 * time.Second
 	throttleWarnThreshold = 0.8
 )
 
@@ -56,6 +71,9 @@ func (q Quota) Validate() error {
 	}
 	if q.TimeScale < 0 || q.TimeScale > 10000 || math.IsNaN(q.TimeScale) {
 		return errors.New("timeScale must be between 0 (meaning 1) and 10000")
+	}
+	if q.TAPQuota != "" && q.TAPQuota != TAPQuotaDirectory && q.TAPQuota != TAPQuotaReports {
+		return fmt.Errorf("tapQuota must be %s or %s, not %q", TAPQuotaDirectory, TAPQuotaReports, q.TAPQuota)
 	}
 	return nil
 }
@@ -133,7 +151,7 @@ type quotaMeter struct {
 	mu      sync.Mutex
 	q       Quota
 	now     func() time.Time
-	apps    map[string]*[2]*window
+	apps    map[string]*[3]*window // resource units, writes, the reports limit
 	tenantW *window
 }
 
@@ -148,7 +166,7 @@ func (m *quotaMeter) replace(q Quota) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.q = q
-	m.apps = map[string]*[2]*window{}
+	m.apps = map[string]*[3]*window{}
 	m.tenantW = nil
 }
 
@@ -158,8 +176,12 @@ func (m *quotaMeter) get() Quota {
 	return m.q
 }
 
-// cost is what one Graph request uses of the quota.
-type cost struct{ units, writes int }
+// cost is what one Graph request uses of the quota: resource units and writes, or (reports)
+// one request of the reports limit instead.
+type cost struct {
+	units, writes int
+	reports       bool
+}
 
 // baseCosts are the rows of the identity and access base cost table (docs-contrib
 // concepts/throttling-limits.md, "Identity and access service limits") for the paths the mock
@@ -169,23 +191,28 @@ var baseCosts = []struct {
 	method, path string
 	cost
 }{
-	{http.MethodGet, "users", cost{2, 0}},
-	{http.MethodGet, "groups/{id}/members", cost{3, 0}},
-	{http.MethodGet, "groups/{id}/transitivemembers", cost{5, 0}},
-	{http.MethodPost, "me/checkmembergroups", cost{4, 0}},
+	{http.MethodGet, "users", cost{units: 2}},
+	{http.MethodGet, "groups/{id}/members", cost{units: 3}},
+	{http.MethodGet, "groups/{id}/transitivemembers", cost{units: 5}},
+	{http.MethodPost, "me/checkmembergroups", cost{units: 4}},
 }
 
 // costOf is what a request costs by that table, less 1 for $select and for a $top under 20,
-// plus 1 for $expand, never under 1 unit (the same page's "Other factors that affect a request cost").
-func costOf(method, p string, q url.Values) cost {
+// plus 1 for $expand, never under 1 unit (the same page's "Other factors that affect a request
+// cost"). Every /reports/... request, and a pass endpoint's under TAPQuota "reports", counts
+// against the reports limit instead (the page's "Identity and access reports service limits").
+func (qs Quota) costOf(method, p string, q url.Values) cost {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	c := cost{1, 0}
+	segs := strings.Split(strings.Trim(strings.ToLower(stripVersion(p)), "/"), "/")
+	if segs[0] == "reports" || (qs.TAPQuota == TAPQuotaReports && slices.Contains(segs, "temporaryaccesspassmethods")) {
+		return cost{reports: true}
+	}
+	c := cost{units: 1}
 	if method != http.MethodGet {
 		c.writes = 1
 	}
-	segs := strings.Split(strings.Trim(strings.ToLower(stripVersion(p)), "/"), "/")
 	if len(segs) > 1 && segs[0] == "users" {
 		segs = append([]string{"me"}, segs[2:]...)
 	}
@@ -234,9 +261,11 @@ func (m *quotaMeter) charge(h http.Header, app, tenant string, c cost) *graphErr
 	span := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
 	ws, okApp := m.apps[app]
 	if !okApp {
-		ws = &[2]*window{
+		ws = &[3]*window{
 			{scope: "Tenant_Application", limit: "ReadWrite", info: "ResourceUnitLimitExceeded", max: resourceUnitBudget[m.q.size()], span: span(ruWindow)},
 			{scope: "Tenant_Application", limit: "Write", info: "WriteLimitExceeded", max: appWriteLimit, span: span(appWriteWindow)},
+			// Microsoft names no x-ms-throttle-information for the reports limit: ours.
+			{scope: "Tenant_Application", limit: "ReadWrite", info: "ReportsRequestLimitExceeded", max: reportsLimit, span: span(reportsWindow)},
 		}
 		m.apps[app] = ws
 	}
@@ -245,10 +274,14 @@ func (m *quotaMeter) charge(h http.Header, app, tenant string, c cost) *graphErr
 	}
 	units, writes := c.units, c.writes
 	now := m.now()
-	checks := []struct {
+	type check struct {
 		w    *window
 		cost int
-	}{{ws[0], units}, {ws[1], writes}, {m.tenantW, writes}}
+	}
+	checks := []check{{ws[0], units}, {ws[1], writes}, {m.tenantW, writes}}
+	if c.reports {
+		checks = []check{{ws[2], 1}}
+	}
 	var worst *window
 	var wait time.Duration
 	for _, ch := range checks {
@@ -279,11 +312,43 @@ func (m *quotaMeter) charge(h http.Header, app, tenant string, c cost) *graphErr
 			use = math.Max(use, float64(ch.w.used)/float64(ch.w.max))
 		}
 	}
-	h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	if !c.reports {
+		h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	}
 	if use >= throttleWarnThreshold {
 		h.Set("x-ms-throttle-limit-percentage", strconv.FormatFloat(math.Round(use*100)/100, 'f', -1, 64))
 	}
 	return nil
+}
+
+// Floor is the least wall time the Graph requests of log need under q's windows, whatever
+// the client: for costs C under a limit of L per window T, floor((C-1)/L)·T, the largest over
+// the limits. 429s and $batch itself cost nothing; each request in a batch is counted.
+func (q Quota) Floor(log []RequestLogEntry) time.Duration {
+	var units, writes, reports int
+	for _, e := range log {
+		if e.Status == http.StatusTooManyRequests || isBatchPath(e.Path) || areaOf(e.Path) != graphArea && areaOf(e.Path) != betaArea {
+			continue
+		}
+		u, err := url.ParseRequestURI(e.URI)
+		if err != nil {
+			u = &url.URL{Path: e.Path}
+		}
+		c := q.costOf(e.Method, e.Path, u.Query())
+		if c.reports {
+			reports++
+		}
+		units, writes = units+c.units, writes+c.writes
+	}
+	windows := func(n, limit int, span time.Duration) time.Duration {
+		if n == 0 {
+			return 0
+		}
+		return time.Duration((n-1)/limit) * span
+	}
+	floor := max(windows(writes, appWriteLimit, appWriteWindow), windows(writes, tenantWriteLimit, tenantWriteWindow),
+		windows(units, resourceUnitBudget[q.size()], ruWindow), windows(reports, reportsLimit, reportsWindow))
+	return time.Duration(float64(floor) / q.scale())
 }
 
 // SetQuota replaces the throttling setting and empties its windows; it panics on an invalid one.
@@ -316,7 +381,7 @@ func (m *Mock) chargeQuota(c *call) error {
 	if c.principal == nil || isBatchPath(c.r.URL.Path) {
 		return nil
 	}
-	if gerr := m.quota.charge(c.w.Header(), c.principal.clientID, m.tenantID(), costOf(c.r.Method, c.r.URL.Path, c.r.URL.Query())); gerr != nil {
+	if gerr := m.quota.charge(c.w.Header(), c.principal.clientID, m.tenantID(), m.Quota().costOf(c.r.Method, c.r.URL.Path, c.r.URL.Query())); gerr != nil {
 		c.entry.Fault = "throttled"
 		return gerr
 	}

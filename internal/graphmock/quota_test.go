@@ -9,8 +9,8 @@ import (
 
 // What a write and a read of one object cost.
 var (
-	write = cost{1, 1}
-	read  = cost{1, 0}
+	write = cost{units: 1, writes: 1}
+	read  = cost{units: 1}
 )
 
 // fakeNow is a clock the test moves by hand.
@@ -94,7 +94,7 @@ func TestQuota_ResourceUnitsByTenantSize(t *testing.T) {
 		q.now = clock.now
 		// A collection GET costs 2 units.
 		for i := range budget / 2 {
-			if gerr := q.charge(http.Header{}, "app", "t", cost{2, 0}); gerr != nil {
+			if gerr := q.charge(http.Header{}, "app", "t", cost{units: 2}); gerr != nil {
 				t.Fatalf("%s: list %d throttled", size, i+1)
 			}
 		}
@@ -175,7 +175,7 @@ func TestQuota_ThrottleVocabularyOverHTTPS(t *testing.T) {
 	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
 	fill := func(method string, n int) {
 		for range n {
-			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, costOf(method, "/v1.0/users/x", nil)); gerr != nil {
+			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, Quota{}.costOf(method, "/v1.0/users/x", nil)); gerr != nil {
 				t.Fatalf("throttled while filling: %s", gerr.Message)
 			}
 		}
@@ -238,4 +238,45 @@ func TestQuota_CostsAsPublished(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("checkMemberGroups with the write quota full: %d %s", r.status, r.raw)
 	}
+}
+
+// The identity and access reports limit, 5 requests per 10 s per app and tenant
+// (concepts/throttling-limits.md), governs every /reports/... path, and the pass endpoints too
+// under tapQuota "reports"; the directory quota stays the default for them.
+func TestQuota_ReportsLimitAndTheTAPSwitch(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{Quota: Quota{Enabled: true}})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	scope := "Tenant_Application/ReadWrite/" + AdminClientID + "/" + TenantID
+	within := func(path string, n int) {
+		t.Helper()
+		for i := range n {
+			if r := do(t, c, "GET", s.URL+path, admin, nil); r.status == 429 {
+				t.Fatalf("%s: request %d of %d throttled: %s", path, i+1, n, r.raw)
+			}
+		}
+	}
+	over := func(path string) {
+		t.Helper()
+		r := do(t, c, "GET", s.URL+path, admin, nil)
+		checkGraphError(t, r, 429, codeTooManyRequests)
+		if r.header.Get("x-ms-throttle-scope") != scope || r.header.Get("Retry-After") != "10" {
+			t.Fatalf("%s over the reports limit: %v", path, r.header)
+		}
+	}
+	reports := "/v1.0/reports/authenticationMethods/userRegistrationDetails"
+	passes := "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods"
+	within(reports, 5)
+	over(reports)
+	within(passes, 20) // the directory quota: thousands per 10 s
+	r := do(t, c, "POST", s.URL+"/_mock/quota", "", map[string]any{"enabled": true, "tapQuota": "hourly"})
+	checkGraphError(t, r, 400, codeBadRequest)
+	if r = do(t, c, "POST", s.URL+"/_mock/quota", "", map[string]any{"enabled": true, "tapQuota": TAPQuotaReports}); r.status != 200 || r.json["tapQuota"] != "reports" {
+		t.Fatalf("set tapQuota: %d %s", r.status, r.raw)
+	}
+	within(passes, 5)
+	over(passes)
+	over(reports) // one limit for both
+	within("/v1.0/users/"+AliceID, 20)
 }
