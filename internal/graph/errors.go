@@ -137,6 +137,14 @@ func DeniedForUser(err error) string {
 // IsBadRequest reports whether Graph refused the input.
 func IsBadRequest(err error) bool { return kindOf(err) == KindBadRequest }
 
+// IsStartRefused reports whether Graph refused a pass's startDateTime: a time in the past by
+// Graph's clock ("Invalid StartDateTime specified. It can not be a time in the past.",
+// captured in microsoftgraph/msgraph-sdk-dotnet#2724).
+func IsStartRefused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == KindBadRequest && strings.Contains(e.Message, "StartDateTime")
+}
+
 // IsPolicyRefused reports whether Graph refused a pass because the policy does not
 // (yet) let its user sign in with one.
 func IsPolicyRefused(err error) bool { return kindOf(err) == KindPolicyRefused }

@@ -118,7 +118,8 @@
 //     user: a POST replaces the pass, whose id then answers 404. lifetimeInMinutes (default: the
 //     policy's) must lie within the policy's range, else 400 "Invalid LifetimeInMinutes specified.
 //     The valid range between MIN and MAX."; isUsableOnce defaults to the policy's, and a multi-use
-//     pass under a one-time policy is 400; startDateTime defaults to now. External guests
+//     pass under a one-time policy is 400; startDateTime defaults to now, and one in the past is
+//     400 "Invalid StartDateTime specified. It can not be a time in the past.". External guests
 //     (userType Guest with externalUserState set or creationType Invitation): 400 "Temporary
 //     Access Pass cannot be added to an external guest user"; internal guests (userType Guest, a
 //     local account) get a pass. Unknown user: 404 Request_ResourceNotFound. The code
@@ -178,6 +179,9 @@
 //     concepts/throttling-limits.md (base cost table and "Other factors that affect a request cost").
 //   - The reports limit, 5 requests per 10 s per app and tenant, on every /reports/... path:
 //     docs-contrib concepts/throttling-limits.md ("Identity and access reports service limits").
+//   - A pass whose startDateTime lies before the tenant's now (to the second): 400 badRequest
+//     "Invalid StartDateTime specified. It can not be a time in the past.", captured in
+//     microsoftgraph/msgraph-sdk-dotnet#2724.
 //
 // Disputed, with the switch that covers them:
 //

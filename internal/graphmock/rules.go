@@ -49,6 +49,8 @@ const (
 	msgLifetimeRange   = "Invalid LifetimeInMinutes specified. The valid range between %d and %d."
 	msgOneTimeRequired = "The Temporary Access Pass policy requires one-time passes (isUsableOnce is true); a pass with isUsableOnce false cannot be created."
 	msgPolicyScope     = "Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass]"
+	// Graph's answer to a startDateTime before now, captured in microsoftgraph/msgraph-sdk-dotnet#2724.
+	msgStartInPast = "Invalid StartDateTime specified. It can not be a time in the past."
 )
 
 // DefaultPolicy is the TAP policy of a tenant that never touched it, and what DELETE restores.
@@ -242,6 +244,9 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *gr
 	start := now
 	if req.start != nil {
 		start = req.start.UTC()
+		if start.Before(now) { // by the tenant's clock, to the second (a start this second is now)
+			return nil, "", badRequest(msgStartInPast)
+		}
 	}
 	code, err := generateCode(pol.DefaultLength)
 	if err != nil {

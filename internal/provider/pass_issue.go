@@ -78,7 +78,11 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 			diags.AddError(summary, removeOrphan(ctx, c, user, existing, err))
 			return nil, nil, diags
 		}
-		diags.Append(graphDiag(summary, err))
+		d := graphDiag(summary, err)
+		if graph.IsStartRefused(err) { // the start has passed by Graph's clock since the plan
+			d = diag.WithPath(path.Root("start_date_time"), d)
+		}
+		diags.Append(d)
 		return nil, nil, diags
 	}
 	// Another process (a second workspace) may have created a pass for the

@@ -321,6 +321,28 @@ resource "entratap_pass" "p" {
 	})
 }
 
+// A start that Graph's clock has passed by the apply (the plan saw it in the future) is
+// refused by Graph (400, microsoftgraph/msgraph-sdk-dotnet#2724): the apply fails on
+// start_date_time with Graph's reason, and no pass exists.
+func TestAccPassResource_startPassedByApply(t *testing.T) {
+	m := newMock(t)
+	start := time.Now().Add(30 * time.Minute).UTC().Truncate(time.Second)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { m.AdvanceClock(time.Hour) }, // Graph's time is an hour ahead of the plan's
+			Config: passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id         = %q
+  start_date_time = %q
+}
+`, graphmock.BobUPN, start.Format(time.RFC3339))),
+			ExpectError: passErr("start_date_time", "Invalid StartDateTime specified. It can not be a time in the past."),
+		}},
+	})
+}
+
 // With replace_when_unusable, an expired pass and a used one each plan a
 // replacement, and the new codes work; turning the flag off is an in-place update.
 func TestAccPassResource_replaceWhenUnusable(t *testing.T) {
