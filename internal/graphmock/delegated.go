@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,8 +44,22 @@ const (
 // deviceCodes are the device-code sign-ins under way (their own lock: the login area runs
 // without Mock.mu).
 type deviceCodes struct {
-	mu     sync.Mutex
-	byCode map[string]*deviceCode // by device_code
+	mu      sync.Mutex
+	byCode  map[string]*deviceCode  // by device_code
+	refresh map[string]refreshGrant // by refresh_token
+	now     func() time.Time        // nil: time.Now (tests move it past a code's expiry)
+}
+
+// refreshGrant is what a refresh token redeems: the user's sign-in to a client and resource.
+type refreshGrant struct {
+	userID, clientID, resource string
+}
+
+func (d *deviceCodes) clock() time.Time {
+	if d.now != nil {
+		return d.now()
+	}
+	return time.Now()
 }
 
 type deviceCode struct {
@@ -84,6 +99,9 @@ func handleDeviceCode(c *call) (reply, error) {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."}
 	}
 	clientID := form.Get("client_id")
+	if oerr := aliasRefused(c, clientID); oerr != nil {
+		return reply{}, oerr
+	}
 	if !c.m.publicClient(clientID) {
 		return reply{}, &oauthError{Status: 400, Code: "unauthorized_client", AADSTS: 700016,
 			Description: fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", clientID, c.m.tenantID())}
@@ -100,7 +118,7 @@ func handleDeviceCode(c *call) (reply, error) {
 		userCode: randomCode(9, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"),
 		clientID: clientID,
 		resource: resource,
-		expires:  time.Now().Add(deviceCodeTTL),
+		expires:  c.m.devices.clock().Add(deviceCodeTTL),
 	}
 	device := randomCode(48, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 	d := &c.m.devices
@@ -168,10 +186,11 @@ func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
 	d := &c.m.devices
 	d.mu.Lock()
 	dc := d.byCode[form.Get("device_code")]
+	now := d.clock()
 	var pending deviceCode
 	if dc != nil {
 		pending = *dc
-		if dc.userID != "" || time.Now().After(dc.expires) {
+		if dc.userID != "" || now.After(dc.expires) {
 			delete(d.byCode, form.Get("device_code")) // a device code is redeemed once
 		}
 	}
@@ -179,13 +198,38 @@ func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
 	switch {
 	case dc == nil || !strings.EqualFold(pending.clientID, form.Get("client_id")):
 		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 70000, Description: "The provided device code is not valid for this client."}
-	case time.Now().After(pending.expires):
-		return reply{}, &oauthError{Status: 400, Code: "expired_token", AADSTS: 70020, Description: "The provided value for the input parameter 'device_code' is not valid. This device code has expired."}
+	case now.After(pending.expires):
+		// expired_token (entra-docs docs/identity-platform/v2-oauth2-device-code.md) with
+		// AADSTS70019 CodeExpired (entra-docs docs/identity-platform/reference-error-codes.md).
+		return reply{}, &oauthError{Status: 400, Code: "expired_token", AADSTS: 70019, Description: "Verification code expired. Have the user retry the sign-in."}
 	case pending.userID == "":
 		return reply{}, &oauthError{Status: 400, Code: "authorization_pending", AADSTS: 70016, Description: "OAuth 2.0 device flow error. Authorization is pending. Continue polling."}
 	}
+	return userTokens(c, form, refreshGrant{userID: pending.userID, clientID: pending.clientID, resource: pending.resource})
+}
+
+// handleRefreshToken redeems a refresh token (grant_type=refresh_token, entra-docs
+// docs/identity-platform/v2-oauth2-auth-code-flow.md "Refresh the access token") for the
+// client it was issued to: a new access token, and a new refresh token.
+func handleRefreshToken(c *call, form url.Values) (reply, error) {
+	d := &c.m.devices
+	d.mu.Lock()
+	g, found := d.refresh[form.Get("refresh_token")]
+	d.mu.Unlock()
+	if !found || !strings.EqualFold(g.clientID, form.Get("client_id")) {
+		// Unverified text: Entra's answer to an unknown refresh token is not documented.
+		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 9002313, Description: "Invalid request. Request is malformed or invalid: the refresh token is not valid for this client."}
+	}
+	return userTokens(c, form, g)
+}
+
+// userTokens answers a user's sign-in (device code or refresh token) with a delegated access
+// token, an id_token and client_info (MSAL keeps an account from them) and, when the scope asks
+// for offline_access, a refresh token (entra-docs docs/identity-platform/v2-oauth2-device-code.md,
+// "Successful authentication response").
+func userTokens(c *call, form url.Values, g refreshGrant) (reply, error) {
 	c.m.mu.Lock()
-	u := c.m.t.user(pending.userID)
+	u := c.m.t.user(g.userID)
 	var usr User
 	if u != nil {
 		usr = *u
@@ -194,6 +238,7 @@ func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
 	if u == nil {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 50034, Description: "The user account does not exist in the directory."}
 	}
+	pending := g
 	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, c.base)
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
@@ -208,7 +253,7 @@ func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
 	}
 	info, _ := json.Marshal(map[string]string{"uid": usr.ID, "utid": c.m.tenantID()})
 	secs := int(time.Until(exp).Seconds())
-	return ok(map[string]any{
+	body := map[string]any{
 		"token_type": "Bearer",
 		// The scopes asked for (MSAL calls any it misses "declined"), then those granted.
 		"scope":          strings.Join(append(strings.Fields(form.Get("scope")), scopeURIs(pending.resource, DefaultDelegatedScopes)...), " "),
@@ -217,7 +262,19 @@ func handleDeviceCodeToken(c *call, form url.Values) (reply, error) {
 		"access_token":   tok,
 		"id_token":       idTok,
 		"client_info":    base64.RawURLEncoding.EncodeToString(info),
-	}), nil
+	}
+	if slices.Contains(strings.Fields(form.Get("scope")), "offline_access") {
+		rt := randomCode(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+		d := &c.m.devices
+		d.mu.Lock()
+		if d.refresh == nil {
+			d.refresh = map[string]refreshGrant{}
+		}
+		d.refresh[rt] = g
+		d.mu.Unlock()
+		body["refresh_token"] = rt
+	}
+	return ok(body), nil
 }
 
 // scopeURIs are the scopes as the token endpoint answers them (resource-qualified).

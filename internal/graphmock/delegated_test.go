@@ -7,11 +7,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -350,14 +352,7 @@ func TestDeviceCode_PendingAndErrors(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, Options{})
 	c := httpClient(t, s)
-	post := func(path string, form url.Values) response {
-		resp, err := c.PostForm(s.URL+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		return decodeResponse(resp)
-	}
+	post := func(path string, form url.Values) response { return postForm(t, c, s.URL+path, form) }
 	scope := s.URL + "/.default offline_access"
 	r := post("/"+TenantID+"/oauth2/v2.0/devicecode", url.Values{"client_id": {"no-such-client"}, "scope": {scope}})
 	if r.status != 400 || r.json["error"] != "unauthorized_client" {
@@ -411,4 +406,65 @@ func TestClient_UserTokenAndDeviceCode(t *testing.T) {
 	if err := c.ApproveDeviceCode(ctx, "NO-SUCH-CODE", BobUPN); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Fatalf("approving an unknown user code: %v", err)
 	}
+}
+
+// The device-code flow as Entra runs it (entra-docs docs/identity-platform/v2-oauth2-device-code.md):
+// under "organizations" (azidentity's default tenant for DeviceCodeCredential) for a
+// multi-tenant client, a refresh token for offline_access that grant_type=refresh_token
+// redeems, and an expired code answered expired_token AADSTS70019.
+func TestDeviceCode_OrganizationsRefreshAndExpiry(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	post := func(path string, form url.Values) response { return postForm(t, c, s.URL+path, form) }
+	scope := s.URL + "/.default openid profile offline_access"
+	start := func(tenant string) (device string) {
+		t.Helper()
+		r := post("/"+tenant+"/oauth2/v2.0/devicecode", url.Values{"client_id": {AzureCLIClientID}, "scope": {scope}})
+		device, _ = r.json["device_code"].(string)
+		if r.status != 200 || device == "" {
+			t.Fatalf("devicecode under %s: %d %s", tenant, r.status, r.raw)
+		}
+		if err := s.ApproveDeviceCode(r.json["user_code"].(string), BobUPN); err != nil {
+			t.Fatal(err)
+		}
+		return device
+	}
+	device := start("organizations")
+	r := post("/organizations/oauth2/v2.0/token", url.Values{"grant_type": {grantDeviceCode}, "client_id": {AzureCLIClientID}, "device_code": {device}, "scope": {scope}})
+	refresh, _ := r.json["refresh_token"].(string)
+	if r.status != 200 || refresh == "" || claimsOf(t, r.json["access_token"].(string))["tid"] != TenantID {
+		t.Fatalf("token under organizations with offline_access: %d %s", r.status, r.raw)
+	}
+	r = post("/organizations/oauth2/v2.0/token", url.Values{"grant_type": {"refresh_token"}, "client_id": {AzureCLIClientID}, "refresh_token": {refresh}, "scope": {scope}})
+	if tok, _ := r.json["access_token"].(string); r.status != 200 || tok == "" || claimsOf(t, tok)["upn"] != BobUPN || r.json["refresh_token"] == "" {
+		t.Fatalf("refresh: %d %s", r.status, r.raw)
+	}
+	if r := post("/"+TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {"refresh_token"}, "client_id": {AdminClientID}, "refresh_token": {refresh}}); r.status != 400 || r.json["error"] != "invalid_grant" {
+		t.Fatalf("a refresh token of another client: %d %s", r.status, r.raw)
+	}
+	// A single-tenant app is refused on the multi-tenant alias.
+	if r := post("/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {AdminClientID}, "scope": {scope}}); r.status != 400 || !strings.HasPrefix(fmt.Sprint(r.json["error_description"]), "AADSTS50194: ") {
+		t.Fatalf("single-tenant app under organizations: %d %s", r.status, r.raw)
+	}
+	// Past its 15 minutes, a code is expired_token AADSTS70019.
+	r = post("/"+TenantID+"/oauth2/v2.0/devicecode", url.Values{"client_id": {AzureCLIClientID}, "scope": {scope}})
+	s.devices.mu.Lock()
+	s.devices.now = func() time.Time { return time.Now().Add(deviceCodeTTL + time.Second) }
+	s.devices.mu.Unlock()
+	r = post("/"+TenantID+"/oauth2/v2.0/token", url.Values{"grant_type": {grantDeviceCode}, "client_id": {AzureCLIClientID}, "device_code": {r.json["device_code"].(string)}})
+	if r.status != 400 || r.json["error"] != "expired_token" || !strings.HasPrefix(fmt.Sprint(r.json["error_description"]), "AADSTS70019: ") {
+		t.Fatalf("expired code: %d %s", r.status, r.raw)
+	}
+}
+
+// postForm posts a form, as a login client does, and decodes the answer.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) response {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	return decodeResponse(resp)
 }

@@ -69,7 +69,8 @@
 // from GET /_mock/token?user=UPN[&scope=a,b] (what a stand-in az calls) or from the device-code
 // flow: POST /{tenant}/oauth2/v2.0/devicecode, then POST /_mock/devicecode {"userCode","user"}
 // approves it, and the token endpoint (grant_type device_code) answers authorization_pending
-// until then. On Graph, such a token needs the scope and a role covering the target (delegated.go
+// until then (expired_token AADSTS70019 after 15 minutes); with offline_access it also returns a
+// refresh_token for grant_type=refresh_token. /organizations and /common serve the Azure CLI client. On Graph, such a token needs the scope and a role covering the target (delegated.go
 // classifies the route; rules.go holds the rules and their sources); /me and
 // /me/authentication/temporaryAccessPassMethods serve the signed-in user (an application token
 // gets Graph's 400); GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '<id>'
@@ -182,6 +183,11 @@
 //   - A pass whose startDateTime lies before the tenant's now (to the second): 400 badRequest
 //     "Invalid StartDateTime specified. It can not be a time in the past.", captured in
 //     microsoftgraph/msgraph-sdk-dotnet#2724.
+//   - Device code: /organizations and /common accepted for the multi-tenant Azure CLI client
+//     (azidentity's DeviceCodeCredential default), single-tenant apps there refused AADSTS50194;
+//     offline_access in the scope gets a refresh_token, grant_type=refresh_token redeems it for its
+//     client; an expired code is expired_token AADSTS70019: entra-docs
+//     docs/identity-platform/v2-oauth2-device-code.md, v2-protocols.md and reference-error-codes.md.
 //
 // Disputed, with the switch that covers them:
 //

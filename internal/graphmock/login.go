@@ -28,6 +28,25 @@ func (m *Mock) knownTenant(s string) bool {
 	return strings.EqualFold(s, m.t.id) || (m.t.domain != "" && strings.EqualFold(s, m.t.domain))
 }
 
+// multiTenantAlias: "organizations" and "common" stand for the signing-in user's own tenant
+// (entra-docs docs/identity-platform/v2-protocols.md, "Endpoints"); organizations is what
+// azidentity's DeviceCodeCredential uses without a tenant id.
+func multiTenantAlias(s string) bool {
+	return strings.EqualFold(s, "organizations") || strings.EqualFold(s, "common")
+}
+
+// aliasRefused refuses a client that is not multi-tenant on a multi-tenant alias, as Entra
+// refuses single-tenant apps there (AADSTS50194, entra-docs
+// docs/identity-platform/reference-error-codes.md). The Azure CLI is multi-tenant; the seeded
+// apps are registered in this tenant only.
+func aliasRefused(c *call, clientID string) *oauthError {
+	if !multiTenantAlias(c.params["tenant"]) || strings.EqualFold(clientID, AzureCLIClientID) {
+		return nil
+	}
+	return &oauthError{Status: 400, Code: "invalid_request", AADSTS: 50194,
+		Description: fmt.Sprintf("Application '%s' is not configured as a multi-tenant application. Usage of the /%s endpoint is not supported for such applications. Use a tenant-specific endpoint or configure the application to be multi-tenant.", clientID, c.params["tenant"])}
+}
+
 func (m *Mock) tenantID() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -57,12 +76,18 @@ func handleToken(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_request", AADSTS: 900144, Description: "The request body must be form-encoded."}
 	}
+	if oerr := aliasRefused(c, form.Get("client_id")); oerr != nil {
+		return reply{}, oerr
+	}
 	if gt := form.Get("grant_type"); gt == grantDeviceCode || gt == "device_code" { // MSAL sends the short name
 		return handleDeviceCodeToken(c, form)
 	}
+	if form.Get("grant_type") == "refresh_token" {
+		return handleRefreshToken(c, form)
+	}
 	if gt := form.Get("grant_type"); gt != "client_credentials" {
 		return reply{}, &oauthError{Status: 400, Code: "unsupported_grant_type", AADSTS: 70003,
-			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials only.", gt)}
+			Description: fmt.Sprintf("The app requested an unsupported grant type '%s'; graphmock serves client_credentials, device_code and refresh_token.", gt)}
 	}
 	resource, oerr := resourceFromScope(form.Get("scope"))
 	if oerr != nil {

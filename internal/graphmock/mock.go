@@ -247,7 +247,7 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 	}
 	switch a {
 	case loginArea:
-		if !m.knownTenant(c.params["tenant"]) {
+		if !m.knownTenant(c.params["tenant"]) && !multiTenantAlias(c.params["tenant"]) {
 			return rt, reply{}, &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", AADSTS: 90002,
 				Description: fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID.", c.params["tenant"])}
 		}
