@@ -111,6 +111,24 @@ var errStop error = stopError{}
 // pageUsers follows @odata.nextLink through a user collection, handing each
 // page's users (other member types dropped) to fn.
 func (c *Client) pageUsers(ctx context.Context, template string, params map[string]string, op, permission string, fn func([]User) error) error {
+	return c.pageObjects(ctx, template, params, userSelect, op, permission, func(page []*memberModel) error {
+		users := make([]User, 0, len(page))
+		for _, m := range page {
+			if t := deref(m.odataType); t != "" && !strings.EqualFold(t, "#microsoft.graph.user") {
+				continue // a nested group: its members are listed too (transitive)
+			}
+			users = append(users, *m.user())
+		}
+		if len(users) == 0 {
+			return nil
+		}
+		return fn(users)
+	})
+}
+
+// pageObjects follows @odata.nextLink through a directory-object collection (template takes
+// $select and $top), handing each page to fn.
+func (c *Client) pageObjects(ctx context.Context, template string, params map[string]string, sel, op, permission string, fn func([]*memberModel) error) error {
 	next := ""
 	for first := true; first || next != ""; first = false {
 		var page *pageModel
@@ -122,7 +140,7 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 					p[k] = v
 				}
 				ri = abstractions.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(abstractions.GET, template, p)
-				ri.QueryParameters["%24select"] = userSelect
+				ri.QueryParameters["%24select"] = sel
 				ri.QueryParameters["%24top"] = strconv.Itoa(ListPageSize)
 			} else {
 				u, perr := url.Parse(next)
@@ -148,17 +166,8 @@ func (c *Client) pageUsers(ctx context.Context, template string, params map[stri
 		if err != nil {
 			return err
 		}
-		users := make([]User, 0, len(page.value))
-		for _, m := range page.value {
-			if t := deref(m.odataType); t != "" && !strings.EqualFold(t, "#microsoft.graph.user") {
-				continue // a nested group: its members are listed too (transitive)
-			}
-			users = append(users, *m.user())
-		}
-		if len(users) > 0 {
-			if err := fn(users); err != nil {
-				return err
-			}
+		if err := fn(page.value); err != nil {
+			return err
 		}
 		next = deref(page.nextLink)
 	}
@@ -192,10 +201,11 @@ func (p *pageModel) GetFieldDeserializers() map[string]func(serialization.ParseN
 	}
 }
 
-// memberModel is a user, or another directory object in a group's members.
+// memberModel is a user, or another directory object in a group's members or a user's memberships.
 type memberModel struct {
 	userModel
-	odataType *string
+	odataType          *string
+	isAssignableToRole *bool // a group's
 }
 
 func (m *memberModel) GetFieldDeserializers() map[string]func(serialization.ParseNode) error {
@@ -203,6 +213,11 @@ func (m *memberModel) GetFieldDeserializers() map[string]func(serialization.Pars
 	f["@odata.type"] = func(n serialization.ParseNode) error {
 		v, err := n.GetStringValue()
 		m.odataType = v
+		return err
+	}
+	f["isAssignableToRole"] = func(n serialization.ParseNode) error {
+		v, err := n.GetBoolValue()
+		m.isAssignableToRole = v
 		return err
 	}
 	return f

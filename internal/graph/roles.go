@@ -190,9 +190,50 @@ func (c *Client) explainPolicyDenied(ctx context.Context, err error, write bool)
 
 const permRoleRead = "RoleManagement.Read.Directory"
 
-// UserRoles lists the directory roles assigned to a user (by name), from its role assignments.
-// It needs RoleManagement.Read.Directory (or Directory.Read.All).
+// UserRoles lists the directory roles assigned to a user (by name), from its role assignments,
+// and its memberships of role-assignable groups, each as one more "role": a member of such a
+// group is out of an Authentication Administrator's reach like a holder of a privileged role
+// (entra-docs docs/identity/role-based-access-control/privileged-roles-permissions.md, "Who can
+// reset passwords"). It needs RoleManagement.Read.Directory (or Directory.Read.All) and
+// GroupMember.Read.All.
 func (c *Client) UserRoles(ctx context.Context, userID string) ([]string, error) {
+	roles, err := c.assignedRoles(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := c.roleAssignableGroups(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return append(roles, groups...), nil
+}
+
+// roleAssignableMembership is how UserRoles names a membership of a role-assignable group.
+func roleAssignableMembership(group string) string {
+	return fmt.Sprintf("membership of the role-assignable group %q", group)
+}
+
+// roleAssignableGroups lists the user's direct memberships of role-assignable groups (such a
+// group holds no groups), as roleAssignableMembership names them: GET /users/{id}/memberOf
+// (docs-contrib api-reference/v1.0/api/user-list-memberof.md), every page.
+func (c *Client) roleAssignableGroups(ctx context.Context, userID string) ([]string, error) {
+	var out []string
+	err := c.pageObjects(ctx, "{+baseurl}/users/{id}/memberOf{?%24select,%24top}", map[string]string{"id": userID},
+		"id,displayName,isAssignableToRole", "read the group memberships of user "+userID, permGroupMembersRead,
+		func(page []*memberModel) error {
+			for _, m := range page {
+				if m.isAssignableToRole != nil && *m.isAssignableToRole {
+					out = append(out, roleAssignableMembership(deref(m.displayName)))
+				}
+			}
+			return nil
+		})
+	sort.Strings(out)
+	return out, err
+}
+
+// assignedRoles lists the directory roles assigned to a user (by name), from its role assignments.
+func (c *Client) assignedRoles(ctx context.Context, userID string) ([]string, error) {
 	op := "read the directory roles of user " + userID
 	var out []string
 	err := c.retry(ctx, retryOn{transport: true}, func() error {

@@ -359,7 +359,7 @@ func (c *call) checkDelegated(rt *route) error {
 	if caller == nil {
 		return unauthorized("Access token validation failure. The signed-in user does not exist in the tenant.")
 	}
-	if gerr := delegatedRule(op, caller, c.user); gerr != nil {
+	if gerr := delegatedRule(c.m.t, op, caller, c.user); gerr != nil {
 		return gerr
 	}
 	return nil // never a typed nil

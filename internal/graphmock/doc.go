@@ -188,6 +188,13 @@
 //     offline_access in the scope gets a refresh_token, grant_type=refresh_token redeems it for its
 //     client; an expired code is expired_token AADSTS70019: entra-docs
 //     docs/identity-platform/v2-oauth2-device-code.md, v2-protocols.md and reference-error-codes.md.
+//   - Whom an Authentication Administrator reaches: users without admin roles or holding only
+//     Authentication Administrator, Directory Readers, Guest Inviter, Message Center Reader,
+//     Password Administrator, Reports Reader, Usage Summary Reports Reader or User Experience
+//     Success Manager, and in no role-assignable group (Group.isAssignableToRole; seed or POST
+//     /_mock/groups): entra-docs docs/identity/role-based-access-control/privileged-roles-permissions.md
+//     ("Who can reset passwords"). GET /users/{id}/memberOf lists a user's direct groups:
+//     docs-contrib api-reference/v1.0/api/user-list-memberof.md.
 //
 // Disputed, with the switch that covers them:
 //
@@ -233,6 +240,8 @@
 //   - GET /_mock/requests: the request log [{"method","path","status","time","fault","batched"}], every
 //     request including login and failures (the newest 100,000); DELETE empties it. Go: Requests, ResetRequests.
 //   - GET /_mock/state: the tenant (State): policy, users, groups with members, passes without codes. Go: Snapshot.
+//   - POST /_mock/groups {"id","displayName","members":[ids],"isAssignableToRole":true}: 201 with
+//     the group (a role-assignable group holds no groups). Go: AddGroup.
 //   - POST /_mock/users {"userPrincipalName","displayName","userType":"Member"|"Guest",
 //     "creationType":"Invitation","externalUserState":"Accepted","groups":[ids]} (a Guest is
 //     external with either of the last two):

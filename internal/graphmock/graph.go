@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,13 +119,36 @@ func handleGetGroup(c *call) (reply, error) {
 	if g == nil {
 		return reply{}, notFound(c.params["group"])
 	}
-	return ok(project(map[string]any{
-		"@odata.context":  c.root() + "/$metadata#groups/$entity",
-		"id":              g.ID,
-		"displayName":     g.DisplayName,
-		"securityEnabled": true,
-		"mailEnabled":     false,
-	}, c.r.URL.Query().Get("$select"))), nil
+	body := groupJSON(g)
+	body["@odata.context"] = c.root() + "/$metadata#groups/$entity"
+	return ok(project(body, c.r.URL.Query().Get("$select"))), nil
+}
+
+// groupJSON is a group as Graph answers it (the properties the mock models).
+func groupJSON(g *Group) map[string]any {
+	return map[string]any{
+		"id":                 g.ID,
+		"displayName":        g.DisplayName,
+		"securityEnabled":    true,
+		"mailEnabled":        false,
+		"isAssignableToRole": g.IsAssignableToRole,
+	}
+}
+
+// handleMemberOf lists the groups a user is a direct member of (docs-contrib
+// api-reference/v1.0/api/user-list-memberof.md: directoryObjects, not transitive).
+func handleMemberOf(c *call) (reply, error) {
+	items := []map[string]any{}
+	for _, id := range c.m.t.groupOrder {
+		g := c.m.t.group(id)
+		if g == nil || !slices.ContainsFunc(g.Members, func(m string) bool { return strings.EqualFold(m, c.user.ID) }) {
+			continue
+		}
+		j := project(groupJSON(g), c.r.URL.Query().Get("$select"))
+		j["@odata.type"] = "#microsoft.graph.group"
+		items = append(items, j)
+	}
+	return page(c, c.root()+"/$metadata#directoryObjects", items)
 }
 
 func handleCheckMemberGroups(c *call) (reply, error) {

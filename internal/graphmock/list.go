@@ -138,6 +138,9 @@ func (m *Mock) AddGroup(g Group) error {
 		if m.t.user(id) == nil && m.t.group(id) == nil {
 			return badRequest("Member %q is neither a user nor a group.", id)
 		}
+		if g.IsAssignableToRole && m.t.group(id) != nil { // entra-docs .../groups-concept.md: no nesting
+			return badRequest("Group %q is role-assignable: it cannot hold group %q.", g.ID, id)
+		}
 	}
 	g.Members = append([]string{}, g.Members...)
 	m.t.groups[strings.ToLower(g.ID)] = &g

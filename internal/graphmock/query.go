@@ -14,11 +14,12 @@ var systemQueryOptions = map[string]string{"$select": "Select", "$filter": "Filt
 
 // queryOptions lists, by route (method and pattern without the version), the options it honours.
 var queryOptions = map[string][]string{
-	"GET /users/{user}":                     {"$select"},
-	"GET /users":                            {"$select", "$filter", "$top", "$skiptoken"},
-	"GET /groups/{group}":                   {"$select"},
-	"GET /groups/{group}/transitivemembers": {"$select", "$top", "$skiptoken"},
-	"GET /me":                               {"$select"},
+	"GET /users/{user}":                             {"$select"},
+	"GET /users":                                    {"$select", "$filter", "$top", "$skiptoken"},
+	"GET /groups/{group}":                           {"$select"},
+	"GET /users/{user}/memberof":                    {"$select", "$top", "$skiptoken"},
+	"GET /groups/{group}/transitivemembers":         {"$select", "$top", "$skiptoken"},
+	"GET /me":                                       {"$select"},
 	"GET /rolemanagement/directory/roleassignments": {"$filter"},
 }
 

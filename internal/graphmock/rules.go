@@ -365,6 +365,12 @@ const (
 	RolePrivilegedAuthenticationAdministrator = "Privileged Authentication Administrator"
 	RoleAuthenticationPolicyAdministrator     = "Authentication Policy Administrator"
 	RoleDirectoryReaders                      = "Directory Readers"
+	RoleGuestInviter                          = "Guest Inviter"
+	RoleMessageCenterReader                   = "Message Center Reader"
+	RoleReportsReader                         = "Reports Reader"
+	RolePasswordAdministrator                 = "Password Administrator"
+	RoleUsageSummaryReportsReader             = "Usage Summary Reports Reader"
+	RoleUserExperienceSuccessManager          = "User Experience Success Manager"
 )
 
 var roleTemplateIDs = map[string]string{
@@ -374,6 +380,12 @@ var roleTemplateIDs = map[string]string{
 	RolePrivilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
 	RoleAuthenticationPolicyAdministrator:     "0526716b-113d-4c15-b2c8-68e3c22b9f80",
 	RoleDirectoryReaders:                      "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+	RoleGuestInviter:                          "95e79109-95c0-4d8e-aee3-d01accf2d47b",
+	RoleMessageCenterReader:                   "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b",
+	RoleReportsReader:                         "4a5d8f65-41da-4de4-8968-e035b65339cf",
+	RolePasswordAdministrator:                 "966707d0-3269-4727-9be2-8c3a10f19b9d",
+	RoleUsageSummaryReportsReader:             "75934031-6c7e-415a-99d7-48dbd49e875e",
+	RoleUserExperienceSuccessManager:          "27460883-1df1-4691-b032-3b79643e5e63",
 }
 
 // delegatedOp is what a delegated call does, for the role rules.
@@ -392,18 +404,21 @@ const (
 // list, delete), "Permissions" → delegated: "the signed-in user must be assigned a supported
 // Microsoft Entra role": Authentication Administrator or Privileged Authentication Administrator to
 // write; Global Reader too to read; "Admins can't ... for their own account". Who covers whom:
-// Entra "Privileged roles and permissions" / "Who can reset passwords": an Authentication
-// Administrator acts only on users without an admin role (or holding only roles on this list);
-// a Privileged Authentication Administrator on everyone. Global Administrator, no longer listed
-// by the pages, holds every permission of both and is let through.
+// entra-docs docs/identity/role-based-access-control/privileged-roles-permissions.md, "Who can
+// reset passwords" and "Who can perform sensitive actions" (the Auth Admin column of both): an
+// Authentication Administrator acts only on users without an admin role or holding only the
+// roles of authAdminCoverable, and never on a member of a role-assignable group; a Privileged
+// Authentication Administrator and a Global Administrator on everyone.
 // Source for the policy rules: authenticationMethodConfigurations (get, update): reads by
 // Global Reader or Authentication Policy Administrator, writes by Authentication Policy Administrator.
 var (
-	authAdminCoverable = map[string]bool{RoleAuthenticationAdministrator: true, RoleDirectoryReaders: true}
-	passReadAllRoles   = []string{RoleGlobalReader, RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
-	passWriteAllRoles  = []string{RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
-	policyReadRoles    = []string{RoleGlobalReader, RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
-	policyWriteRoles   = []string{RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
+	authAdminCoverable = map[string]bool{RoleAuthenticationAdministrator: true, RoleDirectoryReaders: true, RoleGuestInviter: true,
+		RoleMessageCenterReader: true, RolePasswordAdministrator: true, RoleReportsReader: true,
+		RoleUserExperienceSuccessManager: true, RoleUsageSummaryReportsReader: true}
+	passReadAllRoles  = []string{RoleGlobalReader, RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
+	passWriteAllRoles = []string{RolePrivilegedAuthenticationAdministrator, RoleGlobalAdministrator}
+	policyReadRoles   = []string{RoleGlobalReader, RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
+	policyWriteRoles  = []string{RoleAuthenticationPolicyAdministrator, RoleGlobalAdministrator}
 )
 
 // msgRoleDenied is Graph's 403 message on the authentication-method endpoints, as observed (no
@@ -426,19 +441,19 @@ func holdsAny(u *User, roles []string) bool {
 	return false
 }
 
-// coveredByAuthAdmin reports whether an Authentication Administrator may act on target:
-// it holds no admin role beyond the short list an Authentication Administrator may manage.
-func coveredByAuthAdmin(target *User) bool {
+// coveredByAuthAdmin reports whether an Authentication Administrator may act on target: it
+// holds no admin role beyond authAdminCoverable and is no member of a role-assignable group.
+func coveredByAuthAdmin(t *tenant, target *User) bool {
 	for _, r := range target.Roles {
 		if !authAdminCoverable[r] {
 			return false
 		}
 	}
-	return true
+	return len(t.roleAssignableGroupsOf(target.ID)) == 0
 }
 
 // delegatedRule decides a delegated call of caller on target (nil: no user in the path).
-func delegatedRule(op delegatedOp, caller, target *User) *graphError {
+func delegatedRule(t *tenant, op delegatedOp, caller, target *User) *graphError {
 	switch op {
 	case opPolicyRead:
 		if !holdsAny(caller, policyReadRoles) {
@@ -463,7 +478,7 @@ func delegatedRule(op delegatedOp, caller, target *User) *graphError {
 		if holdsAny(caller, all) {
 			return nil
 		}
-		if holdsAny(caller, []string{RoleAuthenticationAdministrator}) && coveredByAuthAdmin(target) {
+		if holdsAny(caller, []string{RoleAuthenticationAdministrator}) && coveredByAuthAdmin(t, target) {
 			return nil
 		}
 		return roleDenied()

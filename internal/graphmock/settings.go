@@ -103,6 +103,19 @@ func handleSetSettings(c *call) (reply, error) {
 	return ok(c.m.t.settings), nil
 }
 
+// handleAddGroup adds a group (POST /_mock/groups {"id","displayName","members":[ids],
+// "isAssignableToRole":true}): 201 with the group. Go: AddGroup.
+func handleAddGroup(c *call) (reply, error) {
+	var g Group
+	if _, gerr := decodeJSON(c.body, &g); gerr != nil {
+		return reply{}, gerr
+	}
+	if err := c.m.AddGroup(g); err != nil {
+		return reply{}, err
+	}
+	return reply{status: 201, body: g}, nil
+}
+
 // handleAddGroupMember is POST /_mock/groups/{group}/members {"id": "<user id or UPN>"}.
 func handleAddGroupMember(c *call) (reply, error) {
 	var req struct {

@@ -2,6 +2,7 @@ package graphmock
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -78,6 +79,9 @@ type Group struct {
 	ID          string   `json:"id"`
 	DisplayName string   `json:"displayName"`
 	Members     []string `json:"members"`
+	// IsAssignableToRole: a role-assignable group (Graph's group.isAssignableToRole); its
+	// members are out of an Authentication Administrator's reach (rules.go).
+	IsAssignableToRole bool `json:"isAssignableToRole,omitempty"`
 }
 
 // Policy is the tenant's Temporary Access Pass policy (Graph's
@@ -263,6 +267,19 @@ func (t *tenant) user(idOrUPN string) *User {
 func (t *tenant) group(id string) *Group { return t.groups[strings.ToLower(id)] }
 
 // isMember answers transitively, as Graph's checkMemberGroups does: members of a nested group count.
+// roleAssignableGroupsOf are the role-assignable groups holding userID directly (a
+// role-assignable group cannot hold groups: entra-docs docs/identity/role-based-access-control/groups-concept.md).
+func (t *tenant) roleAssignableGroupsOf(userID string) []*Group {
+	var out []*Group
+	for _, id := range t.groupOrder {
+		g := t.group(id)
+		if g != nil && g.IsAssignableToRole && slices.ContainsFunc(g.Members, func(m string) bool { return strings.EqualFold(m, userID) }) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 func (t *tenant) isMember(groupID, userID string) bool {
 	return t.isMemberVia(groupID, userID, map[string]bool{})
 }

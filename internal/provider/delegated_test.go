@@ -296,6 +296,19 @@ func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
 		}
 		return c
 	}
+	// entra-docs privileged-roles-permissions.md, "Who can reset passwords": a Password
+	// Administrator is in an Authentication Administrator's reach, a role-assignable group's member is not.
+	pwAdmin, err := m.AddUser(graphmock.NewUser{UserPrincipalName: "pwadmin@" + graphmock.Domain, Roles: []string{"Password Administrator"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tier0, err := m.AddUser(graphmock.NewUser{UserPrincipalName: "tier0@" + graphmock.Domain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddGroup(graphmock.Group{ID: "7a5e0000-0000-4000-8000-0000000000ab", DisplayName: "Tier 0", Members: []string{tier0.ID}, IsAssignableToRole: true}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, caller string
 		scopes       []string
@@ -304,6 +317,10 @@ func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
 		want         string
 	}{
 		{"auth admin, member", graphmock.AuthAdminUPN, nil, graphmock.BobUPN, 0, ""},
+		{"auth admin, password administrator", graphmock.AuthAdminUPN, nil, pwAdmin.UserPrincipalName, 0, ""},
+		{"auth admin, role-assignable group member", graphmock.AuthAdminUPN, nil, tier0.UserPrincipalName, diag.SeverityError,
+			`holds membership of the role-assignable group "Tier 0"`},
+		{"privileged auth admin, role-assignable group member", graphmock.PrivAuthAdminUPN, nil, tier0.UserPrincipalName, 0, ""},
 		{"auth admin, admin", graphmock.AuthAdminUPN, nil, graphmock.PrivAuthAdminUPN, diag.SeverityError, "needs the Microsoft Entra role Privileged Authentication Administrator"},
 		{"auth admin, roles unreadable", graphmock.AuthAdminUPN, []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, graphmock.PrivAuthAdminUPN,
 			diag.SeverityWarning, "reading them needs the delegated permission RoleManagement.Read.Directory"},

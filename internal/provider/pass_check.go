@@ -287,13 +287,13 @@ func (pc passCheck) checkCaller(userRef string, s passSubject, at passAt) diag.D
 			fmt.Sprintf("The provider runs as %s, an %s, who may issue passes only to users without admin roles, but it could not read the directory roles "+
 				"of user %s to check this one (reading them needs the delegated permission %s). If the user holds an admin role, the create fails "+
 				"at apply with a 403: that user needs a %s.\n\n%s",
-				caller.Name(), graph.RoleAuthenticationAdministrator, user.UserPrincipalName, "RoleManagement.Read.Directory",
+				caller.Name(), graph.RoleAuthenticationAdministrator, user.UserPrincipalName, "RoleManagement.Read.Directory, and GroupMember.Read.All for role-assignable groups,",
 				graph.RolePrivilegedAuthenticationAdministrator, s.rolesErr))
 		return diags
 	}
 	if !caller.CanWritePass(s.roles) {
 		diags.AddAttributeError(at("user_id"), "The target holds an admin role",
-			fmt.Sprintf("User %s holds the directory role %s. The provider runs as %s, with %s: an %s may issue passes only to users without admin roles. "+
+			fmt.Sprintf("User %s holds %s. The provider runs as %s, with %s: an %s may issue passes only to users without admin roles and outside role-assignable groups. "+
 				"A pass for this user needs the Microsoft Entra role %s; nothing was created.",
 				user.UserPrincipalName, strings.Join(s.roles, ", "), caller.Name(), caller.RolesText(), graph.RoleAuthenticationAdministrator,
 				graph.PassRoleNeeded(s.roles, true)))
