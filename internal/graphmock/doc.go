@@ -83,7 +83,8 @@
 // with WWW-Authenticate: Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",
 // client_id="00000003-0000-0000-c000-000000000000"; then the permission in the token's roles,
 // else 403 {"error":{"code":"accessDenied","message":"Request Authorization failed. Missing
-// permission: <least-privileged> (or <others>)"}}. Errors always have Graph's shape
+// permission: <least-privileged> (or <others>)"}} (on users, groups and role assignments:
+// Authorization_RequestDenied "Insufficient privileges to complete the operation."). Errors always have Graph's shape
 // {"error":{"code","message","innerError":{"date":"2026-11-28T12:51:51" (no zone),"request-id","client-request-id"}}};
 // a 429's innerError also has code "429", status "429" and message. Every path outside login
 // and /_mock answers in that shape: an unknown Graph path 400 "Resource not found for the
@@ -195,6 +196,11 @@
 //     /_mock/groups): entra-docs docs/identity/role-based-access-control/privileged-roles-permissions.md
 //     ("Who can reset passwords"). GET /users/{id}/memberOf lists a user's direct groups:
 //     docs-contrib api-reference/v1.0/api/user-list-memberof.md.
+//   - 403 on the directory (users, groups, role assignments): Authorization_RequestDenied
+//     "Insufficient privileges to complete the operation." (captured in
+//     microsoftgraph/msgraph-sdk-powershell#84 and Microsoft Q&A 866703); the authentication-method
+//     and policy endpoints keep accessDenied. 405: Request_BadRequest "Specified HTTP method is not
+//     allowed for the request target." (captured in issue 25's probe of Graph).
 //
 // Disputed, with the switch that covers them:
 //

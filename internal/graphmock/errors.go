@@ -24,17 +24,19 @@ func (e *graphError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, 
 
 // The error codes the mock uses, in one place.
 const (
-	codeBadRequest       = "badRequest"
-	codeNotFound         = "Request_ResourceNotFound"
-	codeItemNotFound     = "itemNotFound" // unknown pass id (unverified: Graph's exact code for an unknown method id)
-	codeAccessDenied     = "accessDenied"
-	codeInvalidToken     = "InvalidAuthenticationToken"
-	codeMethodNotAllowed = "methodNotAllowed"
-	codeTooLarge         = "requestEntityTooLarge"
-	codeTooManyRequests  = "TooManyRequests"
-	codeServiceNotAvail  = "serviceNotAvailable"
-	codeGeneralException = "generalException"
-	codeGatewayTimeout   = "gatewayTimeout"
+	codeBadRequest        = "badRequest"
+	codeNotFound          = "Request_ResourceNotFound"
+	codeItemNotFound      = "itemNotFound" // unknown pass id (unverified: Graph's exact code for an unknown method id)
+	codeAccessDenied      = "accessDenied"
+	codeRequestDenied     = "Authorization_RequestDenied"
+	codeRequestBadRequest = "Request_BadRequest"
+	codeInvalidToken      = "InvalidAuthenticationToken"
+	codeMethodNotAllowed  = "methodNotAllowed"
+	codeTooLarge          = "requestEntityTooLarge"
+	codeTooManyRequests   = "TooManyRequests"
+	codeServiceNotAvail   = "serviceNotAvailable"
+	codeGeneralException  = "generalException"
+	codeGatewayTimeout    = "gatewayTimeout"
 )
 
 func badRequest(format string, args ...any) *graphError {
@@ -42,7 +44,15 @@ func badRequest(format string, args ...any) *graphError {
 }
 
 // forbidden is the 403 of a Graph route whose permissions the token lacks.
-func forbidden(perms []string) *graphError {
+// forbidden is the 403 for a token without the permission of the route pattern: the
+// authentication-method endpoints answer accessDenied naming it; the directory's (users,
+// groups, role assignments) Authorization_RequestDenied "Insufficient privileges to complete
+// the operation.", naming nothing, as captured in microsoftgraph/msgraph-sdk-powershell#84 and
+// Microsoft Q&A 866703 (learn.microsoft.com/answers/questions/866703).
+func forbidden(pattern string, perms []string) *graphError {
+	if directoryPath(pattern) {
+		return &graphError{Status: http.StatusForbidden, Code: codeRequestDenied, Message: "Insufficient privileges to complete the operation."}
+	}
 	names := make([]string, len(perms))
 	for i, p := range perms {
 		names[i] = strings.ReplaceAll(p, "+", " and ")
@@ -206,4 +216,19 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 		"correlation_id": corr,
 		"error_uri":      fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.AADSTS),
 	})
+}
+
+// directoryPath: a route of the directory (users, groups, role assignments) rather than of
+// authentication methods or policies, whose errors take the directory's codes.
+func directoryPath(pattern string) bool {
+	p := strings.ToLower(stripVersion(pattern))
+	if strings.Contains(p, "/authentication/") || strings.HasPrefix(p, "/policies/") {
+		return false
+	}
+	for _, root := range []string{"/users", "/groups", "/me", "/rolemanagement/"} {
+		if p == root || strings.HasPrefix(p, strings.TrimSuffix(root, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }

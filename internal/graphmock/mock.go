@@ -256,7 +256,7 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 			break // each of its requests passes here on its own
 		}
 		if !c.principal.hasAny(rt.perms) {
-			return rt, reply{}, forbidden(rt.perms)
+			return rt, reply{}, forbidden(rt.pattern, rt.perms)
 		}
 		if err := checkContentType(c); err != nil {
 			return rt, reply{}, err

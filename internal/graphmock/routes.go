@@ -142,11 +142,13 @@ func init() {
 	})
 }
 
-// graphUnknown answers a Graph path no route serves: 405 for a known path, /me with an
+// graphUnknown answers a Graph path no route serves: 405 Request_BadRequest for a known path, /me with an
 // application token, else "Resource not found for the segment".
 func graphUnknown(c *call, pathKnown bool) error {
 	if pathKnown {
-		return methodNotAllowed(c)
+		// Graph's 405, as captured in this project's issue 25 (a probe of Graph).
+		return &graphError{Status: http.StatusMethodNotAllowed, Code: codeRequestBadRequest,
+			Message: "Specified HTTP method is not allowed for the request target."}
 	}
 	rest := strings.Split(strings.Trim(stripVersion(c.r.URL.Path), "/"), "/")
 	if strings.EqualFold(rest[0], "me") && c.principal != nil {
