@@ -5,6 +5,7 @@ package graphmock
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -32,7 +33,9 @@ func (m *Mock) admit(c *call) error {
 	}
 	m.mu.Lock()
 	revoked := m.revoked[p.tokenID]
-	if !revoked && !p.claimsSatisfied && m.faults.claimsChallenge() {
+	// Only a token whose client declared it handles claims challenges (xms_cc cp1) is
+	// challenged (entra-docs docs/identity-platform/app-resilience-continuous-access-evaluation.md).
+	if !revoked && p.caeCapable && !p.claimsSatisfied && m.faults.claimsChallenge() {
 		m.revoked[p.tokenID], revoked = true, true
 	}
 	m.mu.Unlock()
@@ -59,6 +62,7 @@ func dropConnection(w http.ResponseWriter) {
 type principal struct {
 	tokenID         string // the token's uti
 	claimsSatisfied bool   // minted in answer to a claims challenge
+	caeCapable      bool   // the token's xms_cc holds cp1: its client handles claims challenges
 	clientID        string
 	roles           map[string]bool
 	delegated       bool
@@ -108,6 +112,11 @@ func (m *Mock) authenticate(c *call) (*principal, *graphError) {
 	p.clientID, _ = claims["appid"].(string)
 	p.tokenID, _ = claims["uti"].(string)
 	p.claimsSatisfied, _ = claims["xms_claims_satisfied"].(bool)
+	if caps, ok := claims["xms_cc"].([]any); ok {
+		for _, cp := range caps {
+			p.caeCapable = p.caeCapable || strings.EqualFold(fmt.Sprint(cp), "cp1")
+		}
+	}
 	if roles, ok := claims["roles"].([]any); ok {
 		for _, r := range roles {
 			if s, ok := r.(string); ok {

@@ -239,7 +239,7 @@ func userTokens(c *call, form url.Values, g refreshGrant) (reply, error) {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 50034, Description: "The user account does not exist in the directory."}
 	}
 	pending := g
-	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, c.base)
+	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, c.base, clientCapabilities(form.Get("claims")))
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
@@ -288,7 +288,8 @@ func scopeURIs(resource string, scopes []string) []string {
 
 // mintUserToken signs a delegated access token: scp (the delegated permissions), oid/upn of
 // the user and wids (the template ids of the user's directory roles).
-func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience, base string) (string, time.Time, error) {
+// caps are the client's declared capabilities (clientCapabilities), carried as xms_cc.
+func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience, base string, caps []string) (string, time.Time, error) {
 	now := time.Now()
 	expires := now.Add(m.opts.TokenLifetime)
 	tid := m.tenantID()
@@ -297,7 +298,7 @@ func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience,
 		wids = append(wids, roleTemplateIDs[r])
 	}
 	sort.Strings(wids)
-	tok, err := m.tokens.sign(jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"iss":         base + "/" + tid + "/v2.0",
 		"aud":         audience,
 		"tid":         tid,
@@ -312,10 +313,15 @@ func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience,
 		"scp":         strings.Join(scopes, " "),
 		"wids":        wids,
 		"ver":         "2.0",
+		"uti":         uuid.NewString(), // a token id, so a CAE challenge can revoke this token only
 		"iat":         now.Unix(),
 		"nbf":         now.Unix(),
 		"exp":         expires.Unix(),
-	})
+	}
+	if len(caps) > 0 {
+		claims["xms_cc"] = caps
+	}
+	tok, err := m.tokens.sign(claims)
 	return tok, expires, err
 }
 
@@ -335,7 +341,7 @@ func (m *Mock) MintUserToken(user string, scopes ...string) (token string, expir
 	if len(scopes) == 0 {
 		scopes = DefaultDelegatedScopes
 	}
-	return m.mintUserToken(usr, AzureCLIClientID, scopes, "https://graph.microsoft.com", m.baseURL())
+	return m.mintUserToken(usr, AzureCLIClientID, scopes, "https://graph.microsoft.com", m.baseURL(), nil)
 }
 
 // checkDelegated applies the directory-role rules (rules.go) to a delegated token, after the

@@ -201,6 +201,9 @@
 //     microsoftgraph/msgraph-sdk-powershell#84 and Microsoft Q&A 866703); the authentication-method
 //     and policy endpoints keep accessDenied. 405: Request_BadRequest "Specified HTTP method is not
 //     allowed for the request target." (captured in issue 25's probe of Graph).
+//   - CAE: a token request's claims {"access_token":{"xms_cc":{"values":["CP1"]}}} puts xms_cc in
+//     the token, and only such a token is ever claims-challenged: entra-docs
+//     docs/identity-platform/app-resilience-continuous-access-evaluation.md.
 //
 // Disputed, with the switch that covers them:
 //

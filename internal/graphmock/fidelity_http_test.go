@@ -69,8 +69,14 @@ func TestErrors_DateThrottlingAndClaimsChallenge(t *testing.T) {
 		t.Fatalf("429: %s %v", r.raw, r.header)
 	}
 	s.SetFaults(Faults{ClaimsChallenges: 1})
+	// A token whose client did not declare the cp1 capability is never challenged
+	// (entra-docs docs/identity-platform/app-resilience-continuous-access-evaluation.md).
+	if r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil); r.status != 200 {
+		t.Fatalf("a token without xms_cc was challenged: %d %s", r.status, r.raw)
+	}
+	cae := tokenWithClaims(t, s, AdminClientID, AdminClientSecret, `{"access_token":{"xms_cc":{"values":["CP1"]}}}`)
 	for i := 0; i < 2; i++ { // the challenged token stays revoked
-		r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, admin, nil)
+		r = do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID, cae, nil)
 		checkGraphError(t, r, 401, codeInvalidToken)
 		if h := r.header.Get("WWW-Authenticate"); !regexp.MustCompile(`error="insufficient_claims", claims="[A-Za-z0-9+/=]+"$`).MatchString(h) {
 			t.Fatalf("claims challenge: %q", h)

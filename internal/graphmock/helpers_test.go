@@ -63,7 +63,16 @@ func httpClient(t *testing.T, s *Server) *http.Client {
 // tokenFor gets an access token from the token endpoint with a client secret.
 func tokenFor(t *testing.T, s *Server, clientID, secret string) string {
 	t.Helper()
+	return tokenWithClaims(t, s, clientID, secret, "")
+}
+
+// tokenWithClaims is tokenFor with a claims parameter (a CAE client's capabilities, say).
+func tokenWithClaims(t *testing.T, s *Server, clientID, secret, claims string) string {
+	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {s.URL + "/.default"}}
+	if claims != "" {
+		form.Set("claims", claims)
+	}
 	resp, err := httpClient(t, s).PostForm(s.URL+"/"+TenantID+"/oauth2/v2.0/token", form)
 	if err != nil {
 		t.Fatalf("token: %v", err)

@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -101,11 +102,14 @@ func handleToken(c *call) (reply, error) {
 	if oerr != nil {
 		return reply{}, oerr
 	}
-	var extra jwt.MapClaims
+	extra := jwt.MapClaims{}
+	if caps := clientCapabilities(form.Get("claims")); len(caps) > 0 {
+		extra["xms_cc"] = caps
+	}
 	if strings.Contains(form.Get("claims"), `"nbf"`) {
 		// Asked with a CAE challenge's claims (not only the cp1 capability every CAE client
 		// declares): this token satisfies them, no new injected challenge.
-		extra = jwt.MapClaims{"xms_claims_satisfied": true}
+		extra["xms_claims_satisfied"] = true
 	}
 	token, expires, err := c.m.mintToken(app, resource, c.base, extra)
 	if err != nil {
@@ -118,6 +122,25 @@ func handleToken(c *call) (reply, error) {
 		"ext_expires_in": secs,
 		"access_token":   token,
 	}), nil
+}
+
+// clientCapabilities are the capabilities a client declares in a token request's claims
+// parameter, {"access_token":{"xms_cc":{"values":["CP1"]}}}, which the token carries as xms_cc:
+// cp1 says the client handles CAE claims challenges (entra-docs
+// docs/identity-platform/app-resilience-continuous-access-evaluation.md; azidentity sends it
+// when TokenRequestOptions.EnableCAE is set, as kiota's Azure authentication provider does).
+func clientCapabilities(claims string) []string {
+	var c struct {
+		AccessToken struct {
+			XmsCC struct {
+				Values []string `json:"values"`
+			} `json:"xms_cc"`
+		} `json:"access_token"`
+	}
+	if claims == "" || json.Unmarshal([]byte(claims), &c) != nil {
+		return nil
+	}
+	return c.AccessToken.XmsCC.Values
 }
 
 // resourceFromScope takes "https://host/.default [openid profile offline_access]" to "https://host".
