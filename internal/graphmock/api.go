@@ -78,7 +78,8 @@ func (m *Mock) signIn(user, code string) (User, *SignInError) {
 	if err != nil {
 		return User{}, err
 	}
-	m.commitLocked() // a one-time pass is now used
+	m.t.passSignIns[strings.ToLower(u.ID)] = m.t.now() // opens the registration window (Register)
+	m.commitLocked()                                   // a one-time pass is now used
 	return *u, nil
 }
 
@@ -90,8 +91,9 @@ type NewUser struct {
 	UserType          string   `json:"userType,omitempty"`     // "": Member
 	CreationType      string   `json:"creationType,omitempty"` // "Invitation": an external guest
 	ExternalUserState string   `json:"externalUserState,omitempty"`
-	Groups            []string `json:"groups,omitempty"` // ids of existing groups to join
-	Roles             []string `json:"roles,omitempty"`  // directory roles, by name or template id
+	Groups            []string `json:"groups,omitempty"`  // ids of existing groups to join
+	Roles             []string `json:"roles,omitempty"`   // directory roles, by name or template id
+	Methods           []Method `json:"methods,omitempty"` // registered methods (createdDateTime zero: now)
 }
 
 // AddUser adds a user. With replicationLagReads set, its first reads through Graph answer 404.
@@ -107,7 +109,7 @@ func (m *Mock) AddUser(nu NewUser) (User, error) {
 		}
 	}
 	u := User{ID: nu.ID, UserPrincipalName: nu.UserPrincipalName, DisplayName: nu.DisplayName, UserType: nu.UserType,
-		CreationType: nu.CreationType, ExternalUserState: nu.ExternalUserState, Roles: nu.Roles}
+		CreationType: nu.CreationType, ExternalUserState: nu.ExternalUserState, Roles: nu.Roles, Methods: nu.Methods}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}

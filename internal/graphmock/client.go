@@ -225,3 +225,9 @@ func (c *Client) do(ctx context.Context, method, path string, body any, want int
 	}
 	return nil
 }
+
+// Register registers a method ("fido2", "microsoftAuthenticator", ...) for user (id or UPN),
+// as the user does after signing in with a pass (POST /_mock/register).
+func (c *Client) Register(ctx context.Context, user, method string) error {
+	return c.do(ctx, http.MethodPost, "/register", registerRequest{User: &user, Method: &method}, http.StatusCreated, nil)
+}

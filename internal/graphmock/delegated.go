@@ -365,10 +365,30 @@ func (c *call) checkDelegated(rt *route) error {
 	if caller == nil {
 		return unauthorized("Access token validation failure. The signed-in user does not exist in the tenant.")
 	}
+	if c.user != nil && !strings.EqualFold(c.user.ID, caller.ID) && !p.hasAny(othersPerms(rt.perms)) {
+		// A scope acting on self only (UserAuthenticationMethod.Read, ...) reaches no one else.
+		return forbidden(rt.pattern, othersPerms(rt.perms))
+	}
 	if gerr := delegatedRule(c.m.t, op, caller, c.user); gerr != nil {
 		return gerr
 	}
 	return nil // never a typed nil
+}
+
+// selfScopes are the delegated scopes that act on the signed-in user only (the "Permissions
+// acting on self" tables of the authentication-method pages).
+var selfScopes = map[string]bool{PermTAPReadSelf: true, PermTAPReadWriteSelf: true,
+	PermUserAuthMethodReadSelf: true, PermUserAuthMethodReadWriteSelf: true}
+
+// othersPerms are the permissions of a route that act on other users.
+func othersPerms(perms []string) []string {
+	var out []string
+	for _, p := range perms {
+		if !selfScopes[p] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // delegatedOpOf names what a route does, for the role rules; isMe marks the /me routes.
@@ -382,10 +402,15 @@ func delegatedOpOf(rt *route) (op delegatedOp, isMe bool) {
 		return opPolicyWrite, isMe
 	case strings.Contains(p, "/temporaryaccesspassmethods/{pass}") && rt.method == http.MethodGet:
 		return opPassReadOne, isMe
+	case strings.Contains(p, "/temporaryaccesspassmethods/{pass}") && rt.method == http.MethodDelete:
+		return opPassDelete, isMe
 	case strings.Contains(p, "/temporaryaccesspassmethods") && rt.method == http.MethodGet:
 		return opPassList, isMe
 	case strings.Contains(p, "/temporaryaccesspassmethods"):
 		return opPassWrite, isMe
+	}
+	if strings.HasPrefix(p, strings.ToLower(methodsPath)+"/") || strings.HasPrefix(p, "/v1.0/me/authentication/") {
+		return opMethodsRead, isMe // the other collections under authentication: registered methods
 	}
 	return opDirectoryRead, isMe
 }

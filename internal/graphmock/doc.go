@@ -130,6 +130,22 @@
 //     from the tenant clock, in this precedence: OneTimeUsed, Expired, DisabledByPolicy (policy
 //     disabled, or the user not in includeTargets or in excludeTargets; creation still
 //     succeeds), NotYetValid, EnabledByPolicy.
+//   - GET /users/{id|upn}/authentication/methods (every registered method and the pass, without its
+//     code) and the typed lists fido2Methods, microsoftAuthenticatorMethods,
+//     windowsHelloForBusinessMethods, phoneMethods, emailMethods, softwareOathMethods,
+//     passwordMethods: UserAuthenticationMethod.Read.All or .ReadWrite.All (no TAP-only permission
+//     reads them); delegated, the reach of reading passes (rules.go). Each method carries its
+//     CSDL properties and createdDateTime on the tenant clock, never a secret (password and
+//     secretKey are null). methods.go; its sources are at its top.
+//   - Acting on self (delegated): GET /me/authentication/methods, GET|DELETE
+//     /me/authentication/temporaryAccessPassMethods/{id}, and the same through /users/{own id}.
+//     The self-only scopes UserAuthMethod-TAP.Read and UserAuthenticationMethod.Read read,
+//     UserAuthenticationMethod.ReadWrite deletes; they reach no one else (403). Nobody creates a
+//     pass for themselves. An unserved /me/... path with a user's token is the unknown-segment 400.
+//   - POST /_mock/register {"user","method"} registers a method (fido2, microsoftAuthenticator,
+//     windowsHelloForBusiness, phone, email, softwareOath) as the user does at the security-info
+//     page: only within 10 minutes (tenant clock) of a successful POST /_mock/signin with a pass,
+//     else 403 registrationNotAllowed. The seed and POST /_mock/users may give users methods.
 //
 // # Sources
 //

@@ -34,6 +34,8 @@ type route struct {
 const (
 	policyPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"
 	passesPath = "/v1.0/users/{user}/authentication/temporaryAccessPassMethods"
+	// methodsPath holds a user's method collections (authenticationmethods-overview.md).
+	methodsPath = "/v1.0/users/{user}/authentication"
 )
 
 var (
@@ -47,9 +49,21 @@ var (
 	permsGroupRead   = []string{PermGroupMemberRead, PermGroupRead, "Group.ReadWrite.All", PermDirectoryRead, "Directory.ReadWrite.All"}
 	permsCheckGroups = []string{PermUserRead + "+" + PermGroupMemberRead, PermUserRead + "+" + PermGroupRead,
 		PermDirectoryRead, "Directory.ReadWrite.All"}
-	permsMe       = append([]string{"User.Read"}, permsUserRead...)
-	permsMePasses = []string{"UserAuthenticationMethod.Read", "UserAuthenticationMethod.ReadWrite", PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
-	permsRoleRead = []string{PermRoleRead, "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory", PermDirectoryRead, "Directory.ReadWrite.All"}
+	permsMe = append([]string{"User.Read"}, permsUserRead...)
+	// Acting on self (delegated only), least privileged first: temporaryaccesspassauthenticationmethod-get.md,
+	// authentication-list-temporaryaccesspassmethods.md (UserAuthMethod-TAP.Read, UserAuthenticationMethod.Read),
+	// temporaryaccesspassauthenticationmethod-delete.md (UserAuthenticationMethod.ReadWrite), authentication-list-methods.md.
+	// The .All permissions act on self too; the self-only scopes act on no one else (checkDelegated).
+	permsMePasses      = []string{PermTAPReadSelf, PermUserAuthMethodReadSelf, PermTAPReadWriteSelf, PermUserAuthMethodReadWriteSelf, PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsMePassDelete  = []string{PermUserAuthMethodReadWriteSelf, PermTAPReadWriteSelf, PermUserAuthMethodReadWrite}
+	permsMeMethods     = []string{PermUserAuthMethodReadSelf, PermUserAuthMethodReadWriteSelf, PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsPassReadAny   = append(append([]string{}, permsPassRead...), PermTAPReadSelf, PermUserAuthMethodReadSelf, PermTAPReadWriteSelf, PermUserAuthMethodReadWriteSelf)
+	permsPassDeleteAny = append(append([]string{}, permsPassWrite...), PermUserAuthMethodReadWriteSelf, PermTAPReadWriteSelf)
+	// Registered methods of any user (authentication-list-methods.md and the typed list pages):
+	// application UserAuthenticationMethod.Read.All, least privileged; no TAP-only permission reads them.
+	permsMethodsRead    = []string{PermUserAuthMethodRead, PermUserAuthMethodReadWrite}
+	permsMethodsReadAny = append(append([]string{}, permsMethodsRead...), PermUserAuthMethodReadSelf, PermUserAuthMethodReadWriteSelf)
+	permsRoleRead       = []string{PermRoleRead, "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory", PermDirectoryRead, "Directory.ReadWrite.All"}
 )
 
 var graphRoutes = []route{
@@ -63,12 +77,23 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}", perms: permsGroupRead, handle: handleGetGroup},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers", perms: permsGroupRead, handle: handleTransitiveMembers},
 	{method: http.MethodPost, pattern: passesPath, perms: permsPassWrite, user: true, write: true, handle: handleCreatePass},
-	{method: http.MethodGet, pattern: passesPath, perms: permsPassRead, user: true, handle: handleListPasses},
-	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassRead, user: true, handle: handleGetPass},
-	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassWrite, user: true, write: true, handle: handleDeletePass},
+	{method: http.MethodGet, pattern: passesPath, perms: permsPassReadAny, user: true, handle: handleListPasses},
+	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassReadAny, user: true, handle: handleGetPass},
+	{method: http.MethodDelete, pattern: passesPath + "/{pass}", perms: permsPassDeleteAny, user: true, write: true, handle: handleDeletePass},
+	{method: http.MethodGet, pattern: methodsPath + "/methods", perms: permsMethodsReadAny, user: true, handle: handleListMethods},
+	{method: http.MethodGet, pattern: methodsPath + "/fido2Methods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodFido2)},
+	{method: http.MethodGet, pattern: methodsPath + "/microsoftAuthenticatorMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodMicrosoftAuthenticator)},
+	{method: http.MethodGet, pattern: methodsPath + "/windowsHelloForBusinessMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodWindowsHelloForBusiness)},
+	{method: http.MethodGet, pattern: methodsPath + "/phoneMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodPhone)},
+	{method: http.MethodGet, pattern: methodsPath + "/emailMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodEmail)},
+	{method: http.MethodGet, pattern: methodsPath + "/softwareOathMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodSoftwareOath)},
+	{method: http.MethodGet, pattern: methodsPath + "/passwordMethods", perms: permsMethodsReadAny, user: true, handle: handleListTyped(MethodPassword)},
 	// Delegated tokens only (checkDelegated answers an application token 400); c.user is the signed-in user.
 	{method: http.MethodGet, pattern: "/v1.0/me", perms: permsMe, handle: handleGetUser},
 	{method: http.MethodGet, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods", perms: permsMePasses, handle: handleListPasses},
+	{method: http.MethodGet, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods/{pass}", perms: permsMePasses, handle: handleGetPass},
+	{method: http.MethodDelete, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods/{pass}", perms: permsMePassDelete, write: true, handle: handleDeletePass},
+	{method: http.MethodGet, pattern: "/v1.0/me/authentication/methods", perms: permsMeMethods, handle: handleListMethods},
 	{method: http.MethodGet, pattern: "/v1.0/roleManagement/directory/roleAssignments", perms: permsRoleRead, handle: handleListRoleAssignments},
 	{method: http.MethodPost, pattern: "/v1.0/$batch", batch: true, handle: handleBatch},
 }
@@ -90,6 +115,7 @@ func init() {
 	controlRoutes = []route{
 		{method: http.MethodGet, pattern: "/_mock", handle: handleControlIndex},
 		{method: http.MethodPost, pattern: "/_mock/signin", handle: handleSignIn},
+		{method: http.MethodPost, pattern: "/_mock/register", handle: handleRegister},
 		{method: http.MethodGet, pattern: "/_mock/clock", handle: handleGetClock},
 		{method: http.MethodPost, pattern: "/_mock/clock", handle: handleAdvanceClock},
 		{method: http.MethodGet, pattern: "/_mock/faults", handle: handleGetFaults},
@@ -151,7 +177,9 @@ func graphUnknown(c *call, pathKnown bool) error {
 			Message: "Specified HTTP method is not allowed for the request target."}
 	}
 	rest := strings.Split(strings.Trim(stripVersion(c.r.URL.Path), "/"), "/")
-	if strings.EqualFold(rest[0], "me") && c.principal != nil {
+	// Only an application token is told /me needs a user; a user's token meets the answer for
+	// any other unknown segment.
+	if strings.EqualFold(rest[0], "me") && c.principal != nil && !c.principal.delegated {
 		return badRequest("/me request is only valid with delegated authentication flow.")
 	}
 	segs := strings.Split(strings.TrimSuffix(c.r.URL.Path, "/"), "/")

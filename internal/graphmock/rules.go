@@ -397,7 +397,9 @@ const (
 	opPolicyWrite
 	opPassList    // list a user's passes (never a code)
 	opPassReadOne // read one pass's details
-	opPassWrite   // create or delete a pass
+	opPassWrite   // create a pass
+	opPassDelete  // delete a pass
+	opMethodsRead // list a user's registered methods
 )
 
 // Source for the pass rules: Graph's temporaryAccessPassAuthenticationMethod pages (create, get,
@@ -463,16 +465,20 @@ func delegatedRule(t *tenant, op delegatedOp, caller, target *User) *graphError 
 		if !holdsAny(caller, policyWriteRoles) {
 			return roleDenied()
 		}
-	case opPassList, opPassReadOne, opPassWrite:
+	case opPassList, opPassReadOne, opPassWrite, opPassDelete, opMethodsRead:
 		if strings.EqualFold(target.ID, caller.ID) {
-			// A user lists their own passes (never a code); no role reads one's details, creates or deletes it.
-			if op == opPassList {
+			// Acting on self needs no role: a user lists and reads their own pass (never a code) and
+			// methods, and deletes their own pass (temporaryaccesspassauthenticationmethod-get.md,
+			// -delete.md, authentication-list-methods.md); no one creates a pass for themselves.
+			if op != opPassWrite {
 				return nil
 			}
 			return roleDenied()
 		}
+		// Reading methods has the reach of reading passes (authentication-list-methods.md's
+		// rbac-authentication-methods-apis-read-others include): the same rule, below.
 		all := passWriteAllRoles
-		if op != opPassWrite {
+		if op != opPassWrite && op != opPassDelete {
 			all = passReadAllRoles
 		}
 		if holdsAny(caller, all) {

@@ -85,6 +85,11 @@ const (
 	PermGroupMemberRead         = "GroupMember.Read.All"
 	PermGroupRead               = "Group.Read.All"
 	PermDirectoryRead           = "Directory.Read.All"
+	// Delegated scopes acting on the signed-in user only.
+	PermTAPReadSelf                 = "UserAuthMethod-TAP.Read"
+	PermTAPReadWriteSelf            = "UserAuthMethod-TAP.ReadWrite"
+	PermUserAuthMethodReadSelf      = "UserAuthenticationMethod.Read"
+	PermUserAuthMethodReadWriteSelf = "UserAuthenticationMethod.ReadWrite"
 )
 
 // DefaultSeed returns the default tenant (a fresh copy each call, to change in tests).

@@ -65,6 +65,8 @@ type User struct {
 	ExternalUserState string `json:"externalUserState,omitempty"`
 	// Roles are the user's directory roles, by name (RoleGlobalReader, ...) or template id.
 	Roles []string `json:"roles,omitempty"`
+	// Methods are the user's registered authentication methods (methods.go).
+	Methods []Method `json:"methods,omitempty"`
 }
 
 const creationInvitation = "Invitation"
@@ -161,6 +163,9 @@ type tenant struct {
 	// joinedAt when each user (by lower-case id) last joined a group: the replication window.
 	policyChangedAt time.Time
 	joinedAt        map[string]time.Time
+	// passSignIns: when each user (by lower-case id) last signed in with a usable pass (tenant
+	// clock), which opens the registration window (methods.go). Not persisted: a restart closes it.
+	passSignIns map[string]time.Time
 }
 
 func newTenant(s Seed) (*tenant, error) {
@@ -174,6 +179,8 @@ func newTenant(s Seed) (*tenant, error) {
 		passes:    map[string]*Pass{},
 		policy:    DefaultPolicy(),
 		joinedAt:  map[string]time.Time{},
+
+		passSignIns: map[string]time.Time{},
 	}
 	if t.id == "" {
 		return nil, fmt.Errorf("tenantId is empty")
@@ -243,6 +250,9 @@ func (t *tenant) addUser(u User) error {
 		return err
 	}
 	u.Roles = roles
+	if u.Methods, err = normalizeMethods(u.Methods, t.now()); err != nil {
+		return err
+	}
 	if t.users[strings.ToLower(u.ID)] != nil {
 		return fmt.Errorf("duplicate id %q", u.ID)
 	}
