@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -49,6 +51,7 @@ type passResourceModel struct {
 	Triggers            types.Map      `tfsdk:"triggers"`
 	ReplaceExisting     types.Bool     `tfsdk:"replace_existing"`
 	TemporaryAccessPass types.String   `tfsdk:"temporary_access_pass"`
+	Registered          types.Object   `tfsdk:"registered"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -146,7 +149,13 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"expiration_date_time":    resourceKeptString(passDocs["expiration_date_time"]),
 			"is_usable":               resourceKeptBool(passDocs["is_usable"] + " Updated on refresh."),
 			"method_usability_reason": resourceKeptString(passDocs["method_usability_reason"] + " Updated on refresh."),
-			"timeouts":                resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
+			"registered": schema.ObjectAttribute{
+				Computed:            true,
+				AttributeTypes:      registeredAttrTypes,
+				MarkdownDescription: registeredDoc,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
 		},
 	}
 }
@@ -172,6 +181,8 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
 		resp.Diagnostics.Append(diags...)
+		// A new pass has not started: no one has finished with it yet.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("registered"), types.ObjectNull(registeredAttrTypes))...)
 		if user != nil && !resp.Diagnostics.HasError() {
 			owner := fmt.Sprintf("an entratap_pass with user_id %q", plan.UserID.ValueString())
 			resp.Diagnostics.Append(claimDiag(r.run, user, owner, path.Root("user_id"))...)
@@ -190,6 +201,8 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 
 	var replace types.Bool
 	var id, userID, reason types.String
+	var registered types.Object
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("registered"), &registered)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("replace_when_unusable"), &replace)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_id"), &userID)...)
@@ -203,6 +216,12 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			fmt.Sprintf("User %s no longer exists in the tenant, and neither does its Temporary Access Pass %s. "+
 				"Remove this pass from the configuration (or from its for_each); terraform destroy also works. Nothing is sent to Microsoft Graph for it.",
 				userID.ValueString(), id.ValueString()))
+		return
+	}
+	if !registered.IsNull() && !registered.IsUnknown() {
+		// The finish line: whatever became of the pass, its user is done; it is never issued again.
+		summary, detail := finishedNote("entratap_pass", userID.ValueString(), registered, reason.ValueString())
+		resp.Diagnostics.AddAttributeWarning(path.Root("registered"), summary, detail)
 		return
 	}
 	if !replace.ValueBool() || (reason.ValueString() != graph.ReasonExpired && reason.ValueString() != graph.ReasonOneTimeUsed) {
@@ -273,6 +292,16 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	p, err := r.client.GetPass(ctx, userID, state.ID.ValueString(), createdAt(state.CreatedDateTime))
 	if graph.IsNotFound(err) {
+		r.readFinishLine(ctx, userID, &state, &resp.Diagnostics)
+	}
+	if graph.IsNotFound(err) && !state.Registered.IsNull() {
+		// Gone (the user deleted it, or it was revoked) after its user finished: kept, so that
+		// the next apply does not hand a finished user a new code; the plan says so.
+		state.IsUsable, state.MethodUsabilityReason = types.BoolValue(false), types.StringValue(reasonPassGone)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	if graph.IsNotFound(err) {
 		if _, uerr := r.client.GetUser(ctx, userID); graph.IsNotFound(uerr) {
 			if u, nerr := r.client.GetUser(ctx, state.UserID.ValueString()); nerr == nil && !strings.EqualFold(u.ID, userID) {
 				// user_id names a user again, another object (a re-hire under the same UPN):
@@ -298,6 +327,7 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	state.setFrom(userID, p)
+	r.readFinishLine(ctx, userID, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	// Also gives state written before identity existed its identity, in place.
 	setPassIdentity(ctx, resp.Identity, userID, p.ID, &resp.Diagnostics)
@@ -336,6 +366,22 @@ func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if err := r.client.DeletePass(ctx, userID, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Deleting Temporary Access Pass %s failed", state.ID.ValueString()), err))
 	}
+}
+
+// readFinishLine sets registered when the pass's user has registered a strong method since
+// the pass started (finish_line.go); once set, it stays.
+func (r *PassResource) readFinishLine(ctx context.Context, userID string, state *passResourceModel, diags *diag.Diagnostics) {
+	if !state.Registered.IsNull() && !state.Registered.IsUnknown() {
+		return
+	}
+	state.Registered = registeredValue(nil)
+	start, err := time.Parse(time.RFC3339, state.StartDateTime.ValueString())
+	if err != nil {
+		return // imported: read on the next refresh, once the start is known
+	}
+	found, errs := finishLines(ctx, r.client, r.run, []finishCheck{{user: userID, start: start}})
+	diags.Append(finishWarning(errs)...)
+	state.Registered = registeredValue(found[0])
 }
 
 func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
@@ -65,6 +67,7 @@ type providerModel struct {
 	Environment               types.String `tfsdk:"environment"`
 	GraphEndpoint             types.String `tfsdk:"graph_endpoint"`
 	AuthorityHost             types.String `tfsdk:"authority_host"`
+	StrongMethods             types.List   `tfsdk:"strong_methods"`
 }
 
 func (p *EntratapProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -103,6 +106,15 @@ func (p *EntratapProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				"Must be https, except on a loopback address, with no user or password. Environment: `ENTRATAP_GRAPH_ENDPOINT`.", endpointValidator{}),
 			"authority_host": providerString("The Entra ID login endpoint, overriding `environment`. Must be https, with no user or password. "+
 				"Environment: `ENTRATAP_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`.", endpointValidator{httpsOnly: true}),
+			"strong_methods": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The authentication methods that finish onboarding: a pass whose user registered one of them after the pass started " +
+					"has reached its finish line (`registered` on `entratap_pass` and each entry of `entratap_passes`). Graph's kinds: `" +
+					strings.Join(graph.MethodKinds, "`, `") + "`. Default: `fido2` (passkeys and security keys), `microsoftAuthenticator`, `windowsHelloForBusiness`. " +
+					"`[]` turns the finish line off (no method is read: `UserAuthenticationMethod.Read.All` is then not needed).",
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(graph.MethodKinds...))},
+			},
 		},
 	}
 }
@@ -283,7 +295,9 @@ func (p *EntratapProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		return
 	}
-	data := &providerData{client: client, run: newRunState()}
+	run := newRunState()
+	run.strong = strongOf(m.StrongMethods)
+	data := &providerData{client: client, run: run}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -480,7 +494,7 @@ func (p *EntratapProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *EntratapProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewPolicyDataSource, NewPassDataSource, NewCallerDataSource}
+	return []func() datasource.DataSource{NewPolicyDataSource, NewPassDataSource, NewCallerDataSource, NewUserMethodsDataSource}
 }
 
 func (p *EntratapProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {

@@ -13,6 +13,7 @@ package provider
 //   - locks: one create per user at a time, for the whole process.
 //   - claims: the users new passes are planned for in this walk, by an entratap_pass, an
 //     entry of an entratap_passes or an ephemeral entratap_pass: two for one user is an error.
+//   - strong: the provider's strong_methods, set by Configure and only read after.
 
 import (
 	"strings"
@@ -31,9 +32,18 @@ type runState struct {
 	lists   map[string]passList    // by lower-case user object id
 	locks   map[string]*sync.Mutex // by lower-case user object id
 	claims  map[string]string      // lower-case user object id -> the object that plans its pass
+	strong  []string               // nil: defaultStrongMethods; empty: the finish line is off
 }
 
 func newRunState() *runState { return &runState{} }
+
+// strongMethods are the methods that finish onboarding (finish_line.go).
+func (r *runState) strongMethods() []string {
+	if r == nil || r.strong == nil {
+		return defaultStrongMethods
+	}
+	return r.strong
+}
 
 type passList struct {
 	passes []*graph.Pass
