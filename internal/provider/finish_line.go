@@ -161,3 +161,95 @@ func strongOf(l types.List) []string {
 	}
 	return out
 }
+
+// withRegistered keeps an entry's finish line across a read: once crossed, it stays.
+func withRegistered(e issuedEntry, registered types.Object) issuedEntry {
+	if !registered.IsNull() && !registered.IsUnknown() {
+		e.Registered = registered
+	}
+	return e
+}
+
+// readWaveFinishLines reads, through one $batch, the finish line of every entry of a wave
+// not yet finished, and settles the entries whose pass is gone (gone): a finished user's is
+// kept, reading reasonPassGone, so that no new pass is issued; another's is issued again.
+func readWaveFinishLines(ctx context.Context, c *graph.Client, run *runState, had map[string]issuedEntry, gone []string, codes map[string]attr.Value) diag.Diagnostics {
+	var keys []string
+	var checks []finishCheck
+	for _, k := range sortedKeys(had) {
+		e := had[k]
+		if e.ID.IsNull() || (!e.Registered.IsNull() && !e.Registered.IsUnknown()) {
+			continue
+		}
+		start, err := time.Parse(time.RFC3339, e.StartDateTime.ValueString())
+		if err != nil {
+			continue
+		}
+		keys, checks = append(keys, k), append(checks, finishCheck{user: e.userKey(), start: start})
+	}
+	found, errs := finishLines(ctx, c, run, checks)
+	for i, k := range keys {
+		e := had[k]
+		e.Registered = registeredValue(found[i])
+		had[k] = e
+	}
+	for _, k := range gone {
+		e := had[k]
+		if e.Registered.IsNull() || e.Registered.IsUnknown() {
+			had[k], codes[k] = notIssued(e.UserID.ValueString(), e.UserObjectID), types.StringNull()
+			continue
+		}
+		e.IsUsable, e.MethodUsabilityReason = types.BoolValue(false), types.StringValue(reasonPassGone)
+		had[k] = e
+	}
+	return finishWarning(errs)
+}
+
+// shownFinished is how many finished entries a wave's plan names one by one.
+const shownFinished = 10
+
+// finishedWave is the plan's note on the entries of a wave whose users have finished: their
+// passes are never issued again, and a usable one is worth revoking.
+func finishedWave(kept map[string]issuedEntry) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var lines []string
+	usable := 0
+	for _, k := range sortedKeys(kept) {
+		e := kept[k]
+		if e.Registered.IsNull() || e.Registered.IsUnknown() {
+			continue
+		}
+		if e.IsUsable.ValueBool() {
+			usable++
+		}
+		if len(lines) < shownFinished {
+			state := "pass " + e.MethodUsabilityReason.ValueString()
+			lines = append(lines, fmt.Sprintf("  passes[%q] (%s): registered %s; %s", k, e.UserID.ValueString(), registeredText(e.Registered), state))
+		}
+	}
+	n := len(lines)
+	if n == 0 {
+		return diags
+	}
+	detail := strings.Join(lines, "\n")
+	if more := countFinished(kept) - n; more > 0 {
+		detail += fmt.Sprintf("\n  ... and %d more (issued[key].registered)", more)
+	}
+	detail += "\n\nThese users registered a strong method after their Temporary Access Pass started: their passes are NOT issued again, " +
+		"whether gone (" + reasonPassGone + "), expired or used."
+	if usable > 0 {
+		detail += fmt.Sprintf(" %d still hold a usable pass: end them with the action entratap_revoke_group_passes and only_registered = true.", usable)
+	}
+	diags.AddWarning(fmt.Sprintf("%d user(s) of the wave have finished onboarding", countFinished(kept)), detail)
+	return diags
+}
+
+func countFinished(kept map[string]issuedEntry) int {
+	n := 0
+	for _, e := range kept {
+		if !e.Registered.IsNull() && !e.Registered.IsUnknown() {
+			n++
+		}
+	}
+	return n
+}

@@ -94,3 +94,80 @@ resource "entratap_pass" "recovering" {
 		}
 	}
 }
+
+// fiveHires is the wave of the finish-line tests: five new hires, one entry each.
+var fiveHires = map[string][2]string{
+	"alice": {graphmock.AliceID, ""}, "bob": {graphmock.BobID, ""}, "carol": {graphmock.CarolID, ""},
+	"nora": {graphmock.NoraID, ""}, "contractor": {graphmock.InternalGuestID, ""},
+}
+
+// A wave of five: alice registers a passkey and bob Authenticator; the refresh shows exactly
+// those two as finished; their passes then end (revoked, deleted) and the next routine apply
+// issues nothing for them, where a pass gone for an unfinished user is issued again.
+func TestAccPassesResource_finishLine(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_passes.wave"
+	config := wavePasses(m, fiveHires)
+	codeOf := map[string]knownvalue.Check{
+		"alice": knownvalue.StringFunc(registersWith(t, m, graphmock.AliceID, graphmock.MethodFido2)),
+		"bob":   knownvalue.StringFunc(registersWith(t, m, graphmock.BobID, graphmock.MethodMicrosoftAuthenticator)),
+	}
+	finished := func(key, method string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, issuedAt(key, "registered").AtMapKey("method"), knownvalue.StringExact(method))
+	}
+	unfinished := func(key string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, issuedAt(key, "registered"), knownvalue.Null())
+	}
+	passOf := func(user string) string {
+		for _, p := range m.Snapshot().Passes {
+			if p.UserID == user {
+				return p.ID
+			}
+		}
+		return ""
+	}
+	end := func(users ...string) {
+		for _, u := range users {
+			if st, raw := m.GraphRequest(http.MethodDelete, "/v1.0/users/"+u+"/authentication/temporaryAccessPassMethods/"+passOf(u), nil); st != http.StatusNoContent {
+				t.Fatalf("ending the pass of %s: %d %s", u, st, raw)
+			}
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("codes"), knownvalue.MapPartial(codeOf)),
+					unfinished("alice"), unfinished("bob"),
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					finished("alice", "fido2"), finished("bob", "microsoftAuthenticator"),
+					unfinished("carol"), unfinished("nora"), unfinished("contractor"),
+				},
+			},
+			{
+				// The two finished passes end; so does carol's, who has not finished.
+				PreConfig: func() { end(graphmock.AliceID, graphmock.BobID, graphmock.CarolID) },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, issuedAt("alice", "method_usability_reason"), knownvalue.StringExact(reasonPassGone)),
+					statecheck.ExpectKnownValue(addr, issuedAt("bob", "method_usability_reason"), knownvalue.StringExact(reasonPassGone)),
+					finished("alice", "fido2"), finished("bob", "microsoftAuthenticator"),
+					statecheck.ExpectKnownValue(addr, issuedAt("carol", "is_usable"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+	if passOf(graphmock.AliceID) != "" || passOf(graphmock.BobID) != "" {
+		t.Fatal("a finished user was handed a new pass")
+	}
+}

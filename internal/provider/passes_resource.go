@@ -68,13 +68,14 @@ type issuedEntry struct {
 	IsUsableOnce          types.Bool   `tfsdk:"is_usable_once"`
 	IsUsable              types.Bool   `tfsdk:"is_usable"`
 	MethodUsabilityReason types.String `tfsdk:"method_usability_reason"`
+	Registered            types.Object `tfsdk:"registered"` // the finish line (finish_line.go)
 }
 
 var issuedAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "user_id": types.StringType, "user_object_id": types.StringType, "created_date_time": types.StringType,
 	"start_date_time": types.StringType, "expiration_date_time": types.StringType,
 	"lifetime_in_minutes": types.Int64Type, "is_usable_once": types.BoolType, "is_usable": types.BoolType,
-	"method_usability_reason": types.StringType,
+	"method_usability_reason": types.StringType, "registered": types.ObjectType{AttrTypes: registeredAttrTypes},
 }
 
 var issuedType = types.ObjectType{AttrTypes: issuedAttrTypes}
@@ -145,7 +146,8 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				ElementType: issuedType,
 				MarkdownDescription: "Each pass as issued, by key: `id` (null for an entry whose pass could not be issued or was deleted outside Terraform: the next apply issues it), " +
 					"`user_id` (as configured), `user_object_id` (resolved at plan time), `created_date_time`, `start_date_time`, `expiration_date_time` (RFC 3339), `lifetime_in_minutes`, `is_usable_once`, " +
-					"and `is_usable` / `method_usability_reason` (" + passDocs["method_usability_reason"] + " Updated on refresh.)",
+					"`is_usable` / `method_usability_reason` (" + passDocs["method_usability_reason"] + " Updated on refresh.), " +
+					"and `registered` (" + registeredDoc + ")",
 			},
 			"not_issued": schema.MapAttribute{
 				Computed:    true,
@@ -218,6 +220,7 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(d...)
 	plan.Codes, d = types.MapValue(types.StringType, codes)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(finishedWave(wp.kept)...)
 	plan.NotIssued = types.MapValueMust(types.StringType, map[string]attr.Value{})
 	if len(wp.fresh) > 0 {
 		plan.NotIssued = types.MapUnknown(types.StringType)
@@ -271,6 +274,7 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if newCodes == nil {
 		newCodes = map[string]attr.Value{}
 	}
+	var gone []string // entries whose pass is gone from the tenant
 	for i, res := range r.client.GetPasses(ctx, refs) {
 		k := keys[i]
 		if graph.IsNotFound(res.Err) {
@@ -279,17 +283,19 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 		}
 		switch {
 		case graph.IsNotFound(res.Err):
-			had[k] = notIssued(had[k].UserID.ValueString(), had[k].UserObjectID)
-			newCodes[k] = types.StringNull()
+			gone = append(gone, k)
 		case res.Err != nil:
 			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the pass of entry %s failed", k), res.Err))
 		default:
+			registered := had[k].Registered
 			had[k] = issuedFromPass(had[k].UserID.ValueString(), res.Pass)
+			had[k] = withRegistered(had[k], registered)
 		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(readWaveFinishLines(ctx, r.client, r.run, had, gone, newCodes)...)
 	iv := map[string]attr.Value{}
 	for k, e := range had {
 		iv[k] = issuedValue(e)
@@ -438,6 +444,7 @@ func issuedOf(m types.Map) map[string]issuedEntry {
 		e.IsUsableOnce, _ = a["is_usable_once"].(types.Bool)
 		e.IsUsable, _ = a["is_usable"].(types.Bool)
 		e.MethodUsabilityReason, _ = a["method_usability_reason"].(types.String)
+		e.Registered, _ = a["registered"].(types.Object)
 		out[k] = e
 	}
 	return out
@@ -466,6 +473,7 @@ func pendingIssued(userID types.String, objectID string) attr.Value {
 		}
 	}
 	v["user_id"] = userID
+	v["registered"] = registeredValue(nil) // a new pass has not started: no one has finished with it
 	if objectID != "" {
 		v["user_object_id"] = types.StringValue(objectID)
 	}
@@ -477,10 +485,14 @@ func issuedValue(e issuedEntry) attr.Value {
 	if objectID.IsUnknown() {
 		objectID = types.StringNull()
 	}
+	registered := e.Registered
+	if registered.IsNull() || registered.IsUnknown() {
+		registered = registeredValue(nil) // also state from before registered
+	}
 	return types.ObjectValueMust(issuedAttrTypes, map[string]attr.Value{
 		"id": e.ID, "user_id": e.UserID, "user_object_id": objectID, "created_date_time": e.CreatedDateTime, "start_date_time": e.StartDateTime,
 		"expiration_date_time": e.ExpirationDateTime, "lifetime_in_minutes": e.LifetimeInMinutes, "is_usable_once": e.IsUsableOnce,
-		"is_usable": e.IsUsable, "method_usability_reason": e.MethodUsabilityReason,
+		"is_usable": e.IsUsable, "method_usability_reason": e.MethodUsabilityReason, "registered": registered,
 	})
 }
 
