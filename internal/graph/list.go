@@ -28,6 +28,9 @@ type UserSelection struct {
 	// ToDelete: the passes are listed to be revoked, so a user whose passes
 	// the signed-in user may not read is explained by the role that deletes them.
 	ToDelete bool
+	// WithMethods: the registered methods of each user holding a pass are read too, through
+	// $batch with the page's passes (methods.go): the finish line of each pass.
+	WithMethods bool
 }
 
 // UserPasses is one user's passes, or why they could not be read.
@@ -38,6 +41,10 @@ type UserPasses struct {
 	// no longer finds (deleted while the listing ran) gives a NotFound error,
 	// a user out of a signed-in caller's reach an error DeniedForUser explains.
 	Err error
+	// Methods (with WithMethods, for a user holding a pass): the user's registered methods,
+	// or MethodsErr when they could not be read.
+	Methods    []Method
+	MethodsErr error
 }
 
 // ScanPasses lists the passes of the selected users and calls emit with each
@@ -54,8 +61,22 @@ func (c *Client) ScanPasses(ctx context.Context, sel UserSelection, emit func(Us
 			ids[i] = u.ID
 		}
 		lists, errs := c.listPassesOf(ctx, ids, sel.ToDelete)
+		methods, merrs := make([][]Method, len(users)), make([]error, len(users))
+		if sel.WithMethods {
+			var holders []string
+			var at []int
+			for i := range users {
+				if errs[i] == nil && len(lists[i]) > 0 {
+					holders, at = append(holders, ids[i]), append(at, i)
+				}
+			}
+			ms, mes := c.MethodsOf(ctx, holders)
+			for k, i := range at {
+				methods[i], merrs[i] = ms[k], mes[k]
+			}
+		}
 		for i, u := range users {
-			if !emit(UserPasses{User: u, Passes: lists[i], Err: errs[i]}) {
+			if !emit(UserPasses{User: u, Passes: lists[i], Err: errs[i], Methods: methods[i], MethodsErr: merrs[i]}) {
 				stopped = true
 				return errStop
 			}

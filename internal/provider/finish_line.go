@@ -253,3 +253,30 @@ func countFinished(kept map[string]issuedEntry) int {
 	}
 	return n
 }
+
+// The statuses of a new hire in a wave report, in the user's words.
+const (
+	statusIssuedNotUsed = "issued_not_used"             // the pass has not been used (or, multi-use, cannot tell)
+	statusSignedIn      = "signed_in"                   // a one-time pass was used, no strong method yet
+	statusRegistered    = "registered"                  // a strong method since the pass started
+	statusExpired       = "expired_without_registering" // the pass expired and no strong method came
+)
+
+var finishStatuses = []string{statusIssuedNotUsed, statusSignedIn, statusRegistered, statusExpired}
+
+// finishStatusDoc says what each status means, wherever a status is offered.
+const finishStatusDoc = "`registered` (a strong method since the pass started), `signed_in` (a one-time pass was used, no strong method yet), " +
+	"`expired_without_registering`, or `issued_not_used` (anything else; Graph tells a used pass only for one-time passes, so a multi-use pass signed in with reads `issued_not_used` until a strong method comes)"
+
+// finishStatus is a pass's status in a wave report, from its usability reason and finish line.
+func finishStatus(reason string, registered bool) string {
+	switch {
+	case registered:
+		return statusRegistered
+	case reason == graph.ReasonOneTimeUsed:
+		return statusSignedIn
+	case reason == graph.ReasonExpired:
+		return statusExpired
+	}
+	return statusIssuedNotUsed
+}

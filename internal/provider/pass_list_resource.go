@@ -35,7 +35,10 @@ const (
 )
 
 // PassListResource lists existing passes for `terraform query` (Terraform 1.14+).
-type PassListResource struct{ client *graph.Client }
+type PassListResource struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewPassListResource() list.ListResource { return &PassListResource{} }
 
@@ -44,6 +47,7 @@ type passListConfig struct {
 	UserIDs   types.List   `tfsdk:"user_ids"`
 	AllUsers  types.Bool   `tfsdk:"all_users"`
 	Usability types.List   `tfsdk:"usability"`
+	Status    types.List   `tfsdk:"status"`
 }
 
 func (r *PassListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -76,12 +80,18 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 					"`expired_or_used` (expired, or a one-time pass already used) and `disabled_by_policy` (the policy is off or does not target the user). Unset: every pass.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
 					stringvalidator.OneOf(usabilityUsable, usabilityNotYetValid, usabilityExpiredOrUsed, usabilityDisabledByPolicy))}},
+			"status": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Only passes whose users are at these points of onboarding (the wave report): " + finishStatusDoc + ". " +
+					"Each result's `registered` holds the finish line (`{ method, date_time }`). Reading it needs `UserAuthenticationMethod.Read.All`; " +
+					"without it the passes are listed with `registered` null and a warning, and a `status` filter is an error. Unset: every pass.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.OneOf(finishStatuses...))}},
 		},
 	}
 }
 
 func (r *PassListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 func (r *PassListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
@@ -140,11 +150,22 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 			want[u] = true
 		}
 	}
+	statuses := map[string]bool{}
+	if !cfg.Status.IsNull() {
+		var ss []string
+		_ = cfg.Status.ElementsAs(ctx, &ss, false)
+		for _, st := range ss {
+			statuses[st] = true
+		}
+	}
+	strong := r.run.strongMethods()
+	sel.WithMethods = len(strong) > 0
 	timeoutsType, _ := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var missing []string
 		var skipped skippedUsers // out of the signed-in user's reach: named once, at the end
+		var methodErrs []error   // finish lines that could not be read
 		emitted := int64(0)
 		stopped := false
 		err := r.client.ScanPasses(ctx, sel, func(up graph.UserPasses) bool {
@@ -161,18 +182,36 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 				stopped = !push(res)
 				return false
 			}
+			if up.MethodsErr != nil {
+				if len(statuses) > 0 {
+					res := list.ListResult{}
+					res.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: status cannot be told", userLabel(up.User)), up.MethodsErr))
+					stopped = !push(res)
+					return false
+				}
+				methodErrs = append(methodErrs, up.MethodsErr)
+			}
 			for _, p := range up.Passes {
 				if len(want) > 0 && !want[usabilityOf(p)] {
+					continue
+				}
+				reg := graph.FirstRegistered(up.Methods, strong, p.StartDateTime)
+				status := finishStatus(p.MethodUsabilityReason, reg != nil)
+				if len(statuses) > 0 && !statuses[status] {
 					continue
 				}
 				if req.Limit > 0 && emitted >= req.Limit {
 					return false
 				}
 				res := req.NewListResult(ctx)
-				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()))
+				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s, %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()), status)
+				if reg != nil {
+					res.DisplayName += " " + registeredText(registeredValue(reg))
+				}
 				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
 				if req.IncludeResource {
 					m := listedPassModel(up.User.ID, p, timeoutsType, time.Now())
+					m.Registered = registeredValue(reg)
 					res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 				}
 				emitted++
@@ -185,6 +224,11 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 		})
 		if stopped {
 			return
+		}
+		if w := finishWarning(methodErrs); len(w) > 0 {
+			if !push(list.ListResult{Diagnostics: w}) {
+				return
+			}
 		}
 		if err != nil {
 			res := list.ListResult{}
@@ -276,6 +320,7 @@ func listedPassModel(userObjectID string, p *graph.Pass, timeoutsType attr.Type,
 	m.ReplaceExisting = types.BoolValue(false)
 	m.Triggers = types.MapNull(types.StringType)
 	m.TemporaryAccessPass = types.StringNull()
+	m.Registered = registeredValue(nil)
 	if tt, ok := timeoutsType.(timeouts.Type); ok {
 		m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttrTypes)}
 	}

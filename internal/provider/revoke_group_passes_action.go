@@ -24,13 +24,17 @@ var (
 
 // RevokeGroupPassesAction deletes the passes of every (transitive) member of
 // a group: the end of an onboarding wave, or a suspected leak of a batch of codes.
-type RevokeGroupPassesAction struct{ client *graph.Client }
+type RevokeGroupPassesAction struct {
+	client *graph.Client
+	run    *runState
+}
 
 func NewRevokeGroupPassesAction() action.Action { return &RevokeGroupPassesAction{} }
 
 type revokeGroupPassesModel struct {
-	GroupID   types.String `tfsdk:"group_id"`
-	Usability types.List   `tfsdk:"usability"`
+	GroupID        types.String `tfsdk:"group_id"`
+	Usability      types.List   `tfsdk:"usability"`
+	OnlyRegistered types.Bool   `tfsdk:"only_registered"`
 }
 
 func (a *RevokeGroupPassesAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -57,12 +61,17 @@ func (a *RevokeGroupPassesAction) Schema(_ context.Context, _ action.SchemaReque
 				MarkdownDescription: "Revoke only passes in these states: `usable`, `not_yet_valid`, `expired_or_used`, `disabled_by_policy`. Unset: every pass.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
 					stringvalidator.OneOf(usabilityUsable, usabilityNotYetValid, usabilityExpiredOrUsed, usabilityDisabledByPolicy))}},
+			"only_registered": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "`true`: revoke only the passes of members who have registered a strong method (the provider's `strong_methods`) since their pass started: " +
+					"the end of onboarding for those who finished, leaving the others their codes. A pass managed by `entratap_pass` or `entratap_passes` whose user " +
+					"finished is not issued again by the next apply. Needs `UserAuthenticationMethod.Read.All` as well."},
 		},
 	}
 }
 
 func (a *RevokeGroupPassesAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	a.run = runFrom(req.ProviderData)
 }
 
 func (a *RevokeGroupPassesAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
@@ -103,7 +112,14 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 	var targets []target
 	var missing []string
 	var skipped skippedUsers // out of the signed-in user's reach: named once, at the end
-	err := a.client.ScanPasses(ctx, graph.UserSelection{GroupID: group, ToDelete: true}, func(up graph.UserPasses) bool {
+	onlyRegistered := m.OnlyRegistered.ValueBool()
+	strong := a.run.strongMethods()
+	if onlyRegistered && len(strong) == 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("only_registered"), "No strong methods",
+			"only_registered = true needs the provider's strong_methods to name at least one method; it is [].")
+		return
+	}
+	err := a.client.ScanPasses(ctx, graph.UserSelection{GroupID: group, ToDelete: true, WithMethods: onlyRegistered}, func(up graph.UserPasses) bool {
 		if up.Err != nil {
 			if graph.IsNotFound(up.Err) {
 				missing = append(missing, up.User.ID)
@@ -115,7 +131,14 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(up.User)), up.Err))
 			return false
 		}
+		if up.MethodsErr != nil {
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: whether they registered cannot be told", userLabel(up.User)), up.MethodsErr))
+			return false
+		}
 		for _, p := range up.Passes {
+			if onlyRegistered && graph.FirstRegistered(up.Methods, strong, p.StartDateTime) == nil {
+				continue
+			}
 			if len(want) == 0 || want[usabilityOf(p)] {
 				targets = append(targets, target{up.User, p})
 			}
