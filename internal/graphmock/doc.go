@@ -146,6 +146,11 @@
 //     windowsHelloForBusiness, phone, email, softwareOath) as the user does at the security-info
 //     page: only within 10 minutes (tenant clock) of a successful POST /_mock/signin with a pass,
 //     else 403 registrationNotAllowed. The seed and POST /_mock/users may give users methods.
+//   - GET /reports/authenticationMethods/userRegistrationDetails: AuditLog.Read.All; each user's
+//     row (userregistrationdetails.md) with methodsRegistered from the user's methods and pass;
+//     $filter: a Boolean property eq true|false, userPrincipalName or id eq '...',
+//     methodsRegistered/any(m:m eq '...'); no $top. Delegated report roles are not modelled.
+//     The reports throttling limit applies by path prefix (quota.go).
 //
 // # Sources
 //

@@ -198,3 +198,110 @@ func (m *Mock) Register(user, kind, displayName string) (Method, error) {
 	m.commitLocked()
 	return ms[0], nil
 }
+
+// --- the registration report ---
+
+// PermAuditLogRead reads the authentication-methods reports (authenticationmethodsroot-list-userregistrationdetails.md).
+const PermAuditLogRead = "AuditLog.Read.All"
+
+// reportMethodNames are the report's names for the mock's kinds (userregistrationdetails.md:
+// methodsRegistered "such as mobilePhone, email, fido2").
+var reportMethodNames = map[string]string{
+	MethodFido2: "fido2", MethodMicrosoftAuthenticator: "microsoftAuthenticatorPush", MethodWindowsHelloForBusiness: "windowsHelloForBusiness",
+	MethodPhone: "mobilePhone", MethodEmail: "email", MethodSoftwareOath: "softwareOneTimePasscode",
+}
+
+// registrationDetails is a user's row of the report (api-reference/v1.0/resources/userregistrationdetails.md).
+func (c *call) registrationDetails(u *User) map[string]any {
+	methods := []string{}
+	passwordless, mfa := false, false
+	last := time.Time{}
+	for _, m := range c.m.t.methodsOf(u) {
+		if n, ok := reportMethodNames[m.Kind]; ok {
+			methods = append(methods, n)
+			mfa = true
+		}
+		switch m.Kind {
+		case MethodFido2, MethodWindowsHelloForBusiness, MethodMicrosoftAuthenticator:
+			passwordless = true
+		}
+		if m.CreatedDateTime.After(last) {
+			last = m.CreatedDateTime
+		}
+	}
+	if p := c.m.t.passes[strings.ToLower(u.ID)]; p != nil {
+		methods = append(methods, "temporaryAccessPass")
+	}
+	userType := "member"
+	if u.UserType == userTypeGuest {
+		userType = "guest"
+	}
+	row := map[string]any{
+		"id": u.ID, "userPrincipalName": u.UserPrincipalName, "userDisplayName": u.DisplayName, "userType": userType,
+		"isAdmin": len(u.Roles) > 0, "isMfaRegistered": mfa, "isMfaCapable": mfa, "isPasswordlessCapable": passwordless,
+		"isSsprRegistered": false, "isSsprEnabled": false, "isSsprCapable": false,
+		"isSystemPreferredAuthenticationMethodEnabled": false, "systemPreferredAuthenticationMethods": []string{},
+		"userPreferredMethodForSecondaryAuthentication": "none", "methodsRegistered": methods, "lastUpdatedDateTime": nil,
+	}
+	if !last.IsZero() {
+		row["lastUpdatedDateTime"] = formatTime(last)
+	}
+	return row
+}
+
+// handleRegistrationDetails answers GET /reports/authenticationMethods/userRegistrationDetails
+// with the $filter forms its properties document (userregistrationdetails.md): a Boolean
+// property eq true|false, userPrincipalName or id eq '...', methodsRegistered/any(m:m eq '...').
+// Its throttling is the reports limit (quota.go applies it by path prefix).
+func handleRegistrationDetails(c *call) (reply, error) {
+	keep, gerr := registrationFilter(c.r.URL.Query().Get("$filter"))
+	if gerr != nil {
+		return reply{}, gerr
+	}
+	list := []any{}
+	for _, id := range c.m.t.userOrder {
+		row := c.registrationDetails(c.m.t.users[strings.ToLower(id)])
+		if keep(row) {
+			list = append(list, row)
+		}
+	}
+	return ok(map[string]any{"@odata.context": c.root() + "/$metadata#reports/authenticationMethods/userRegistrationDetails", "value": list}), nil
+}
+
+// registrationFilter parses the report's $filter into a row test.
+func registrationFilter(f string) (func(map[string]any) bool, *graphError) {
+	f = strings.TrimSpace(f)
+	if f == "" {
+		return func(map[string]any) bool { return true }, nil
+	}
+	bad := badRequest("Invalid filter clause: graphmock supports <Boolean property> eq true|false, userPrincipalName eq '...', id eq '...' and methodsRegistered/any(m:m eq '...') on userRegistrationDetails.")
+	if rest, ok := strings.CutPrefix(f, "methodsRegistered/any("); ok {
+		v, _, _ := strings.Cut(rest, ":")
+		want, found := strings.CutPrefix(strings.TrimSpace(strings.TrimSuffix(rest[len(v)+1:], ")")), strings.TrimSpace(v)+" eq '")
+		if !found || !strings.HasSuffix(want, "'") {
+			return nil, bad
+		}
+		want = strings.TrimSuffix(want, "'")
+		return func(row map[string]any) bool {
+			for _, m := range row["methodsRegistered"].([]string) {
+				if strings.EqualFold(m, want) {
+					return true
+				}
+			}
+			return false
+		}, nil
+	}
+	prop, value, ok := strings.Cut(f, " eq ")
+	if !ok {
+		return nil, bad
+	}
+	prop, value = strings.TrimSpace(prop), strings.TrimSpace(value)
+	switch {
+	case (prop == "userPrincipalName" || prop == "id") && strings.HasPrefix(value, "'") && strings.HasSuffix(value, "'") && len(value) >= 2:
+		want := value[1 : len(value)-1]
+		return func(row map[string]any) bool { return strings.EqualFold(row[prop].(string), want) }, nil
+	case strings.HasPrefix(prop, "is") && (value == "true" || value == "false"):
+		return func(row map[string]any) bool { b, isBool := row[prop].(bool); return isBool && b == (value == "true") }, nil
+	}
+	return nil, bad
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,33 @@ func TestClient_RegisterAndSeededMethods(t *testing.T) {
 		}
 	}
 	t.Fatal("user not in state")
+}
+
+func TestPlainHTTPS_RegistrationDetailsReport(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	enablePolicy(t, s.Mock, nil)
+	c := httpClient(t, s)
+	if _, err := s.AddUser(NewUser{UserPrincipalName: "keyholder@" + Domain, Methods: []Method{{Kind: MethodFido2}}}); err != nil {
+		t.Fatal(err)
+	}
+	report := s.URL + "/v1.0/reports/authenticationMethods/userRegistrationDetails"
+	// AuditLog.Read.All, which none of the seeded apps holds.
+	r := do(t, c, "GET", report, tokenFor(t, s, AdminClientID, AdminClientSecret), nil)
+	checkGraphError(t, r, 403, codeAccessDenied)
+	if !strings.Contains(r.errMessage(), PermAuditLogRead) {
+		t.Fatalf("403 names the permission: %s", r.raw)
+	}
+	tok := userToken(t, s, GlobalReaderUPN, PermAuditLogRead)
+	r = do(t, c, "GET", report+"?$filter="+url.QueryEscape("methodsRegistered/any(m:m eq 'fido2')"), tok, nil)
+	v, _ := r.json["value"].([]any)
+	if r.status != 200 || len(v) != 1 || v[0].(map[string]any)["userPrincipalName"] != "keyholder@"+Domain || v[0].(map[string]any)["isPasswordlessCapable"] != true {
+		t.Fatalf("filtered by method: %d %s", r.status, r.raw)
+	}
+	r = do(t, c, "GET", report+"?$filter="+url.QueryEscape("isMfaRegistered eq false"), tok, nil)
+	if v, _ := r.json["value"].([]any); r.status != 200 || len(v) != len(s.Snapshot().Users)-1 {
+		t.Fatalf("isMfaRegistered eq false: %d %s", r.status, r.raw)
+	}
+	checkGraphError(t, do(t, c, "GET", report+"?$filter="+url.QueryEscape("lastUpdatedDateTime gt 2020-01-01"), tok, nil), 400, codeBadRequest)
+	checkGraphError(t, do(t, c, "GET", report+"?$top=5", tok, nil), 400, codeBadRequest)
 }

@@ -21,6 +21,7 @@ var queryOptions = map[string][]string{
 	"GET /groups/{group}/transitivemembers":         {"$select", "$top", "$skiptoken"},
 	"GET /me":                                       {"$select"},
 	"GET /rolemanagement/directory/roleassignments": {"$filter"},
+	"GET /reports/authenticationmethods/userregistrationdetails": {"$filter"},
 }
 
 // checkQuery answers 400 for a query option the route does not honour.

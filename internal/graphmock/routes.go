@@ -94,6 +94,7 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods/{pass}", perms: permsMePasses, handle: handleGetPass},
 	{method: http.MethodDelete, pattern: "/v1.0/me/authentication/temporaryAccessPassMethods/{pass}", perms: permsMePassDelete, write: true, handle: handleDeletePass},
 	{method: http.MethodGet, pattern: "/v1.0/me/authentication/methods", perms: permsMeMethods, handle: handleListMethods},
+	{method: http.MethodGet, pattern: "/v1.0/reports/authenticationMethods/userRegistrationDetails", perms: []string{PermAuditLogRead}, handle: handleRegistrationDetails},
 	{method: http.MethodGet, pattern: "/v1.0/roleManagement/directory/roleAssignments", perms: permsRoleRead, handle: handleListRoleAssignments},
 	{method: http.MethodPost, pattern: "/v1.0/$batch", batch: true, handle: handleBatch},
 }
