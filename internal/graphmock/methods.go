@@ -283,7 +283,8 @@ func registrationFilter(f string) (func(map[string]any) bool, *graphError) {
 		}
 		want = strings.TrimSuffix(want, "'")
 		return func(row map[string]any) bool {
-			for _, m := range row["methodsRegistered"].([]string) {
+			ms, _ := row["methodsRegistered"].([]string)
+			for _, m := range ms {
 				if strings.EqualFold(m, want) {
 					return true
 				}
@@ -299,7 +300,7 @@ func registrationFilter(f string) (func(map[string]any) bool, *graphError) {
 	switch {
 	case (prop == "userPrincipalName" || prop == "id") && strings.HasPrefix(value, "'") && strings.HasSuffix(value, "'") && len(value) >= 2:
 		want := value[1 : len(value)-1]
-		return func(row map[string]any) bool { return strings.EqualFold(row[prop].(string), want) }, nil
+		return func(row map[string]any) bool { got, _ := row[prop].(string); return strings.EqualFold(got, want) }, nil
 	case strings.HasPrefix(prop, "is") && (value == "true" || value == "false"):
 		return func(row map[string]any) bool { b, isBool := row[prop].(bool); return isBool && b == (value == "true") }, nil
 	}
