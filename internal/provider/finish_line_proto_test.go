@@ -5,6 +5,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -164,4 +165,64 @@ func mapsEqual(a, b map[string]string) bool {
 		}
 	}
 	return slices.Equal(sortedKeys(a), sortedKeys(b))
+}
+
+// BenchmarkProtoWaveReport5000 is the wave report of 5,000 new hires, each holding a pass, a
+// fifth of whom registered a passkey: what `terraform query` over the list resource costs.
+// Run it with `TF_ACC=1 go test ./internal/provider -run '^$' -bench WaveReport5000 -benchtime 3x`.
+func BenchmarkProtoWaveReport5000(b *testing.B) {
+	m := newMock(b)
+	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
+		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
+	if st != http.StatusNoContent {
+		b.Fatal(string(body))
+	}
+	for i := range 5000 {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("hire%04d@%s", i, graphmock.Domain)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, raw := m.GraphRequest(http.MethodPost, "/users/"+u.ID+"/authentication/temporaryAccessPassMethods", map[string]any{})
+		var p struct {
+			Code string `json:"temporaryAccessPass"`
+		}
+		if st != http.StatusCreated || json.Unmarshal(raw, &p) != nil {
+			b.Fatal(string(raw))
+		}
+		if i%5 == 0 {
+			if err := m.SignIn(u.ID, p.Code); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Register(u.ID, graphmock.MethodFido2, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		p := newProtoProvider(b, m)
+		m.ResetRequests()
+		b.StartTimer()
+		got := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true)}, true, 10000)
+		registered := 0
+		for _, l := range got {
+			if strings.Contains(l.name, ", "+statusRegistered) {
+				registered++
+			}
+		}
+		if len(got) != 5000 || registered != 1000 {
+			b.Fatalf("%d results, %d registered; want 5000, 1000", len(got), registered)
+		}
+		wire, batched := 0, 0
+		for _, r := range m.Requests() {
+			if r.Batched {
+				batched++
+			} else {
+				wire++
+			}
+		}
+		b.ReportMetric(float64(wire), "requests/op")
+		b.ReportMetric(float64(batched), "batched/op")
+	}
 }

@@ -170,3 +170,29 @@ test("permissions: TAP-only least-privileged app, 403 names the least-privileged
   await expectGraphError(() => graph("readOnly").api(passes).post({}), 403, "accessDenied",
     /Missing permission: UserAuthMethod-TAP\.ReadWrite\.All \(or UserAuthenticationMethod\.ReadWrite\.All\)/);
 });
+
+test("methods: registered after a sign-in with a pass, listed with when, typed lists, who may read", async () => {
+  const g = graph("admin");
+  await g.api(policyPath).patch({ "@odata.type": tapType, state: "enabled" });
+  const auth = (u) => `/users/${encodeURIComponent(u)}/authentication`;
+  const pass = await g.api(`${auth(fx.bob)}/temporaryAccessPassMethods`).post({ isUsableOnce: true });
+  const register = () => control("/register", { method: "POST", body: JSON.stringify({ user: fx.bob, method: "fido2" }) });
+  assert.equal((await register()).status, 403); // no sign-in yet
+  const signin = await control("/signin", { method: "POST", body: JSON.stringify({ user: fx.bob, temporaryAccessPass: pass.temporaryAccessPass }) });
+  assert.equal(signin.status, 200);
+  assert.equal((await register()).status, 201);
+  const all = await g.api(`${auth(fx.bob)}/methods`).get();
+  const types = all.value.map((m) => m["@odata.type"]).sort();
+  assert.deepEqual(types, ["#microsoft.graph.fido2AuthenticationMethod", "#microsoft.graph.temporaryAccessPassAuthenticationMethod"]);
+  for (const m of all.value) {
+    assert.ok(!Number.isNaN(Date.parse(m.createdDateTime)));
+    assert.equal(m.temporaryAccessPass ?? null, null);
+  }
+  assert.equal((await g.api(`${auth(fx.bob)}/fido2Methods`).get()).value.length, 1);
+  assert.equal((await g.api(`${auth(fx.bob)}/windowsHelloForBusinessMethods`).get()).value.length, 0);
+  assert.equal((await graph("readOnly").api(`${auth(fx.bob)}/methods`).get()).value.length, 2);
+  await expectGraphError(() => graph("leastPrivileged").api(`${auth(fx.bob)}/methods`).get(), 403, "accessDenied",
+    /Missing permission: UserAuthenticationMethod\.Read\.All/);
+  await expectGraphError(() => g.api("/reports/authenticationMethods/userRegistrationDetails").get(), 403, "accessDenied",
+    /AuditLog\.Read\.All/);
+});
