@@ -78,7 +78,7 @@ func TestAccProviderSchemaFromBinary(t *testing.T) {
 		"client_certificate", "client_certificate_path", "client_certificate_password",
 		"use_oidc", "oidc_token", "oidc_token_file_path", "oidc_request_token", "oidc_request_url",
 		"use_aks_workload_identity", "use_msi", "msi_endpoint", "use_cli",
-		"environment", "graph_endpoint", "authority_host",
+		"environment", "graph_endpoint", "authority_host", "strong_methods",
 	}
 	for _, a := range want {
 		if _, ok := s.Provider.Block.Attributes[a]; !ok {
