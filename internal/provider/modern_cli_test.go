@@ -147,3 +147,44 @@ list "entratap_pass" "none" {
 		},
 	})
 }
+
+// The wave report through `terraform query`: the five statuses of a group of new hires, and
+// the status filter that finds the two who finished (the group revoke of those two runs
+// through the protocol in TestProtoWaveReportAndRevokeOfTheFinished).
+func TestAccPassList_waveReportQuery(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { fiveHiresAtTheFinish(t, m) },
+		Steps: []resource.TestStep{
+			{Config: providerBlock(m)},
+			{
+				Query: true,
+				Config: `
+list "entratap_pass" "wave" {
+  provider = entratap
+  config {
+    group_id = "` + fiveHiresGroupID + `"
+  }
+}
+list "entratap_pass" "finished" {
+  provider = entratap
+  config {
+    group_id = "` + fiveHiresGroupID + `"
+    status   = ["registered"]
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("entratap_pass.wave", 5),
+					querycheck.ExpectLength("entratap_pass.finished", 2),
+					querycheck.ExpectIdentity("entratap_pass.finished", map[string]knownvalue.Check{
+						"user_id": knownvalue.StringExact(graphmock.AliceID),
+						"id":      knownvalue.NotNull(),
+					}),
+				},
+			},
+		},
+	})
+}
