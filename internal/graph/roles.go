@@ -120,8 +120,8 @@ func (c *Client) explainPassDenied(ctx context.Context, err error, targetUser st
 		out.Delegated = fmt.Sprintf("signed in as %s, whose token lacks the delegated permission %s (it carries %s): sign in again consenting to it",
 			caller.Name(), scopes[0], strings.Join(caller.Permissions, " "))
 	case caller.IsSelf(targetUser):
-		out.Delegated = fmt.Sprintf("you are signed in as %s: Microsoft Entra lets no one, whatever their role, create, read the details of or delete their own Temporary Access Pass; another administrator must do it", caller.Name())
-		out.ForTarget = "is the signed-in user: Microsoft Entra lets no one, whatever their role, create, read the details of or delete their own Temporary Access Pass; another administrator must do it"
+		out.Delegated = fmt.Sprintf("you are signed in as %s: Microsoft Entra lets no one, whatever their role, create their own Temporary Access Pass (a user may only read and delete their own); another administrator must do it", caller.Name())
+		out.ForTarget = "is the signed-in user: Microsoft Entra lets no one, whatever their role, create their own Temporary Access Pass (a user may only read and delete their own); another administrator must do it"
 	case !caller.reachesPasses(write):
 		// No role of the caller reaches anyone's pass: the target's roles change nothing (and
 		// are not read: over a batch of denials, that would be one more request per user).

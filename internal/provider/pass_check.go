@@ -267,7 +267,7 @@ func (pc passCheck) checkCaller(userRef string, s passSubject, at passAt) diag.D
 	if caller.IsSelf(userRef) || (user != nil && caller.IsSelf(user.ID)) {
 		diags.AddAttributeError(at("user_id"), "A Temporary Access Pass for the signed-in user themselves",
 			fmt.Sprintf("%s %q is %s, the user this provider is signed in as. Microsoft Entra lets no one, whatever their directory role, "+
-				"create, read the details of or delete their own Temporary Access Pass. Have another administrator issue it, or issue it to another user.",
+				"create their own Temporary Access Pass (a user may only read and delete their own). Have another administrator issue it, or issue it to another user.",
 				at.name("user_id"), userRef, caller.Name()))
 		return diags
 	}
