@@ -1,8 +1,9 @@
 // Command demo is `make demo`: from a fresh clone to a working Temporary
 // Access Pass, offline. It builds the provider and the mock Graph, starts the
-// mock in the background, points Terraform at the fresh build through a CLI
-// config of its own (the user's ~/.terraformrc is untouched), applies
-// examples/quickstart, proves an issued code signs its user in, checks that a
+// mock in the background, installs the provider as a user does (make install,
+// into a HOME of its own under .demo, so the user's ~/.terraform.d and
+// ~/.terraformrc are untouched), runs terraform init (offline: init finds the
+// provider where make install put it), applies examples/quickstart, proves an issued code signs its user in, checks that a
 // second plan is empty, and destroys. Any failure names the step and exits 1.
 // It runs terraform, or tofu when there is no terraform on PATH;
 // TF_ACC_TERRAFORM_PATH (as for the acceptance tests) names another binary.
@@ -76,10 +77,17 @@ func (d *demo) run() error {
 	_ = os.RemoveAll(d.dir)
 	bin := filepath.Join(d.dir, "bin")
 
-	d.begin("build the provider and the mock Graph")
-	if err := d.cmd(d.root, nil, "go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=0.0.0-demo", "-o", filepath.Join(bin, "terraform-provider-entratap"), "."); err != nil {
+	d.begin("make install: build the provider and install it for terraform init and tofu init (HOME=.demo/home)")
+	home := filepath.Join(d.dir, "home")
+	makeEnv, err := homeEnv(d.ctx, home)
+	if err != nil {
 		return err
 	}
+	if err := d.cmd(d.root, makeEnv, "make", "--no-print-directory", "install", "BIN_DIR="+bin); err != nil {
+		return err
+	}
+
+	d.begin("build the mock Graph")
 	if err := d.cmd(d.root, nil, "go", "build", "-o", filepath.Join(bin, "graphmock"), "./cmd/graphmock"); err != nil {
 		return err
 	}
@@ -100,8 +108,13 @@ func (d *demo) run() error {
 		fmt.Printf("    %s@%s\n", u, graphmock.Domain)
 	}
 
-	d.begin("prepare " + d.tfName + ": dev override to the fresh build, a copy of examples/")
-	if err := d.prepareTerraform(bin, graphmock.OnboardingGroupID); err != nil {
+	d.begin("copy examples/ into .demo/work and write the new hires' variables")
+	if err := d.prepareTerraform(home, graphmock.OnboardingGroupID); err != nil {
+		return err
+	}
+
+	d.begin(d.tfName + " init examples/quickstart: the provider from make install, no registry, no dev override")
+	if err := d.tf("init", "-input=false"); err != nil {
 		return err
 	}
 
@@ -158,8 +171,8 @@ func (d *demo) run() error {
 
 	d.begin(d.tfName + " test in examples/modules/onboarding, against the same mock")
 	onboarding := filepath.Join(filepath.Dir(d.work), "modules", "onboarding")
-	// The test files' helper modules must be installed first; the provider comes from the dev override.
-	if err := d.cmd(onboarding, d.tfEnv, d.tfBin, "get"); err != nil {
+	// init installs the test files' helper modules, and the provider from make install.
+	if err := d.cmd(onboarding, d.tfEnv, d.tfBin, "init", "-input=false"); err != nil {
 		return err
 	}
 	return d.cmd(onboarding, d.tfEnv, d.tfBin, "test")
@@ -262,10 +275,18 @@ func (d *demo) checkTenantClean() error {
 	return nil
 }
 
+// homeEnv is the environment with HOME at home (created): see tfcli.HomeEnv.
+func homeEnv(ctx context.Context, home string) ([]string, error) {
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, err
+	}
+	return tfcli.HomeEnv(ctx, os.Environ(), home)
+}
+
 // prepareTerraform copies the examples into .demo/work (state stays out of
-// the source tree) and writes a CLI config whose dev override points at the
-// fresh build.
-func (d *demo) prepareTerraform(bin, groupID string) error {
+// the source tree), writes the new hires' variables, and sets the CLI's
+// environment: HOME at home, where make install put the provider.
+func (d *demo) prepareTerraform(home, groupID string) error {
 	workRoot := filepath.Join(d.dir, "work", "examples")
 	for _, sub := range []string{"quickstart", filepath.Join("modules", "onboarding")} {
 		if err := copyDir(filepath.Join(d.root, "examples", sub), filepath.Join(workRoot, sub)); err != nil {
@@ -273,10 +294,6 @@ func (d *demo) prepareTerraform(bin, groupID string) error {
 		}
 	}
 	d.work = filepath.Join(workRoot, "quickstart")
-	cliConfig := filepath.Join(d.dir, "terraform.rc")
-	if err := tfcli.WriteDevOverrides(cliConfig, bin); err != nil {
-		return err
-	}
 	tomorrow := time.Now().UTC().Add(24 * time.Hour).Truncate(24 * time.Hour).Add(8 * time.Hour).Format(time.RFC3339)
 	vars := map[string]any{
 		"onboarding_group_id": groupID,
@@ -289,15 +306,17 @@ func (d *demo) prepareTerraform(bin, groupID string) error {
 	if err := os.WriteFile(filepath.Join(d.work, "terraform.tfvars.json"), vb, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("    CLI config: %s (dev override -> %s)\n    erin starts at %s\n", cliConfig, bin, tomorrow)
+	fmt.Printf("    %s\n    erin starts at %s\n", d.work, tomorrow)
 
-	env := os.Environ()
+	env, err := homeEnv(d.ctx, home)
+	if err != nil {
+		return err
+	}
 	for k, v := range d.mock.Env {
 		env = append(env, k+"="+v)
 	}
-	d.tfEnv = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "ARM_USE_CLI=false")
-	// Modules only: the provider comes from the dev override, no registry needed.
-	return d.tf("get")
+	d.tfEnv = append(env, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "ARM_USE_CLI=false")
+	return nil
 }
 
 func copyDir(src, dst string) error {

@@ -1,8 +1,10 @@
-// Command devoverrides writes the CLI config that loads a local build of the
-// provider, for scripts: go run ./cmd/devoverrides -out FILE -dir BIN.
+// Command devoverrides writes dev.tfrc for `make dev`: the CLI config that loads
+// the local build of the provider through one dev override, for the CLI found
+// (terraform, or tofu: tfcli.Find): go run ./cmd/devoverrides -out FILE -dir BIN.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -18,7 +20,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: devoverrides -out FILE [-dir BIN]")
 		os.Exit(2)
 	}
-	if err := tfcli.WriteDevOverrides(*out, *dir); err != nil {
+	cli, err := tfcli.Find(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "devoverrides:", err)
+		os.Exit(1)
+	}
+	if err := tfcli.WriteDevOverride(*out, cli, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "devoverrides:", err)
 		os.Exit(1)
 	}

@@ -184,6 +184,28 @@ func cleanEnv() []string {
 // terraform on PATH; it goes first on the snippets' PATH.
 var cliShimDir string
 
+// shim makes a directory holding a link named terraform to cli, so that the
+// snippets' terraform runs it, as an OpenTofu reader types tofu for terraform.
+func shim(t *testing.T, cli string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Symlink(cli, filepath.Join(dir, "terraform")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// homeEnv points HOME at a new temporary directory (tfcli.HomeEnv), so that
+// make install and terraform init write nothing outside the test's directories.
+func homeEnv(t *testing.T, env []string) []string {
+	t.Helper()
+	out, err := tfcli.HomeEnv(context.Background(), env, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // pathFirst puts dir at the front of env's PATH (no change for "").
 func pathFirst(env []string, dir string) []string {
 	if dir == "" {
@@ -212,10 +234,7 @@ func TestDocs(t *testing.T) {
 	// The snippets say terraform; with OpenTofu (or TF_ACC_TERRAFORM_PATH)
 	// that name runs it, as an OpenTofu reader types tofu for terraform.
 	if onPath, _ := exec.LookPath("terraform"); onPath != tf {
-		cliShimDir = t.TempDir()
-		if err := os.Symlink(tf, filepath.Join(cliShimDir, "terraform")); err != nil {
-			t.Fatal(err)
-		}
+		cliShimDir = shim(t, tf)
 		t.Logf("the snippets' terraform runs %s", tf)
 	}
 	root := repoRoot(t)
@@ -267,7 +286,7 @@ func TestDocs(t *testing.T) {
 			}
 			t.Run(doc, func(t *testing.T) {
 				t.Parallel()
-				runDocument(t, root, prelude, snips)
+				runDocument(t, root, prelude, snips, cliShimDir)
 				if t.Failed() {
 					mu.Lock()
 					failed[doc] = true
@@ -285,7 +304,9 @@ func TestDocs(t *testing.T) {
 	fmt.Printf("doctest: snippets run %d, skipped %d\n", run, skipped)
 }
 
-func runDocument(t *testing.T, root, prelude string, snips []snippet) {
+// runDocument runs a document's snippets in a fresh copy of the repository,
+// with HOME at a temporary directory and, first on PATH, shimDir ("" for none).
+func runDocument(t *testing.T, root, prelude string, snips []snippet, shimDir string) {
 	dir := freshCopy(t, root)
 	progress := filepath.Join(t.TempDir(), "progress")
 	logPath := filepath.Join(t.TempDir(), "output")
@@ -302,7 +323,7 @@ func runDocument(t *testing.T, root, prelude string, snips []snippet) {
 	defer cancel()
 	cmd := exec.Command("bash", "--noprofile", "--norc", scriptPath)
 	cmd.Dir = dir
-	cmd.Env = append(pathFirst(cleanEnv(), cliShimDir), "DOCTEST_PROGRESS="+progress)
+	cmd.Env = append(homeEnv(t, pathFirst(cleanEnv(), shimDir)), "DOCTEST_PROGRESS="+progress)
 	// A file, not a pipe: a background mock keeps no pipe open that Wait would wait on.
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group: the mocks it starts end with it

@@ -274,3 +274,29 @@ func waveValue(users map[string]string) types.Dynamic {
 	}
 	return types.DynamicValue(types.ObjectValueMust(attrTypes, vals))
 }
+
+// importedWaveValue is the passes value of an imported wave once its passes are read: each entry's
+// user_id as imported and the settings of its pass, as a configuration that issued it would set them
+// (lifetime_in_minutes; is_usable_once when true; start_date_time when the pass was delayed). It is
+// what terraform plan -generate-config-out writes, so the first plan of that configuration, or of
+// one written the same way, changes nothing.
+func importedWaveValue(had map[string]issuedEntry) types.Dynamic {
+	attrTypes := make(map[string]attr.Type, len(had))
+	vals := make(map[string]attr.Value, len(had))
+	for k, e := range had {
+		et := map[string]attr.Type{"user_id": types.StringType}
+		ev := map[string]attr.Value{"user_id": e.UserID}
+		if !e.LifetimeInMinutes.IsNull() {
+			et["lifetime_in_minutes"], ev["lifetime_in_minutes"] = types.NumberType, types.NumberValue(new(big.Float).SetInt64(e.LifetimeInMinutes.ValueInt64()))
+		}
+		if e.IsUsableOnce.ValueBool() {
+			et["is_usable_once"], ev["is_usable_once"] = types.BoolType, e.IsUsableOnce
+		}
+		if !e.StartDateTime.IsNull() && e.StartDateTime.ValueString() != e.CreatedDateTime.ValueString() {
+			et["start_date_time"], ev["start_date_time"] = types.StringType, e.StartDateTime
+		}
+		attrTypes[k] = types.ObjectType{AttrTypes: et}
+		vals[k] = types.ObjectValueMust(et, ev)
+	}
+	return types.DynamicValue(types.ObjectValueMust(attrTypes, vals))
+}

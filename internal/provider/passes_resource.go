@@ -146,7 +146,7 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				ElementType: issuedType,
 				MarkdownDescription: "Each pass as issued, by key: `id` (null for an entry whose pass could not be issued or was deleted outside Terraform: the next apply issues it), " +
 					"`user_id` (as configured), `user_object_id` (resolved at plan time), `created_date_time`, `start_date_time`, `expiration_date_time` (RFC 3339), `lifetime_in_minutes`, `is_usable_once`, " +
-					"`is_usable` / `method_usability_reason` (" + passDocs["method_usability_reason"] + " Updated on refresh.), " +
+					"`is_usable` / `method_usability_reason` (whether the pass signs its user in now and, when not, why, as on `entratap_pass`; updated on refresh), " +
 					"and `registered` (" + registeredDoc + ")",
 			},
 			"not_issued": schema.MapAttribute{
@@ -303,6 +303,11 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 			newCodes[k] = types.StringNull()
 		}
 	}
+	if imported, _ := req.Private.GetKey(ctx, importedKey); imported != nil {
+		// The first read after an import: the entries take their passes' settings.
+		state.Passes = importedWaveValue(had)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	}
 	var d diag.Diagnostics
 	state.Issued, d = types.MapValue(issuedType, iv)
 	resp.Diagnostics.Append(d...)
@@ -365,8 +370,8 @@ func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
 	return decodeWave(ctx, v, &ignored)
 }
 
-// importedWaveID marks a wave that came in through import.
-const importedWaveID = "imported"
+// importedKey marks, in private state, a wave imported and not read yet.
+const importedKey = "imported"
 
 // ImportState takes <key>=<user_id>/<pass_id>,...; Read fills in the passes. Each key and
 // each user once: one pass under two keys would be deleted by one and kept by the other.
@@ -413,12 +418,13 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(d...)
 	cm, d := types.MapValue(types.StringType, codes)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importedWaveID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), uuid.NewString())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("passes"), waveValue(users))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("issued"), im)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("codes"), cm)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("not_issued"), types.MapValueMust(types.StringType, map[string]attr.Value{}))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 // issuedOf reads the issued map of a state or plan; an unknown entry is left out.

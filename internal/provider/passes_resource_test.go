@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,16 @@ func passesRequestsBatched(m *graphmock.Server) passTenantCheck {
 		}
 		return fmt.Errorf("no $batch request in the mock's log")
 	}
+}
+
+// waveImportID is the import id of the wave in entratap_passes.wave: key=user_id/pass_id of each entry.
+func waveImportID(s *terraform.State) (string, error) {
+	a := s.RootModule().Resources["entratap_passes.wave"].Primary.Attributes
+	var parts []string
+	for _, k := range []string{"alice", "bob", "dave"} {
+		parts = append(parts, fmt.Sprintf("%s=%s/%s", k, a["issued."+k+".user_id"], a["issued."+k+".id"]))
+	}
+	return strings.Join(parts, ","), nil
 }
 
 func TestAccPassesResource_wave(t *testing.T) {
@@ -124,17 +135,22 @@ func TestAccPassesResource_wave(t *testing.T) {
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
-				ImportStateIdFunc: func(s *terraform.State) (string, error) {
-					a := s.RootModule().Resources[addr].Primary.Attributes
-					var parts []string
-					for _, k := range []string{"alice", "bob", "dave"} {
-						parts = append(parts, fmt.Sprintf("%s=%s/%s", k, a["issued."+k+".user_id"], a["issued."+k+".id"]))
-					}
-					return strings.Join(parts, ","), nil
-				},
+				ImportStateIdFunc: waveImportID,
 				// The code cannot be read back; the settings come from the configuration; the wave id is new.
 				ImportStateVerifyIgnore:              []string{"codes", "passes", "id"},
 				ImportStateVerifyIdentifierAttribute: "issued.alice.id",
+			},
+			{
+				// An import block: the wave gets a random id like a created wave's, and its entries the settings
+				// of their passes, so that this configuration, which sets them the same way, plans no change.
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: waveImportID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-`))),
+				}},
 			},
 			{
 				// A pass deleted outside Terraform is issued again, alone.

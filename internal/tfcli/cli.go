@@ -93,3 +93,27 @@ func parseVersion(path string, out []byte) (CLI, error) {
 	}
 	return CLI{}, fmt.Errorf("%s version: no \"Terraform v…\" or \"OpenTofu v…\" line in %q", path, out)
 }
+
+// HomeEnv is env with HOME at home, as a new user's machine has it: make
+// install and terraform/tofu init then use home's .terraform.d, and no CLI
+// config (TF_CLI_CONFIG_FILE, ~/.terraformrc) or plugin cache of the
+// person's. Go keeps its own cache, module cache and settings (a warm build).
+func HomeEnv(ctx context.Context, env []string, home string) ([]string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	v := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(v) != 4 {
+		return nil, fmt.Errorf("go env: unexpected output %q", out)
+	}
+	var kept []string
+	for _, kv := range env {
+		switch k, _, _ := strings.Cut(kv, "="); k {
+		case "HOME", "TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG", "TF_PLUGIN_CACHE_DIR", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV":
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return append(kept, "HOME="+home, "GOCACHE="+v[0], "GOMODCACHE="+v[1], "GOPATH="+v[2], "GOENV="+v[3]), nil
+}

@@ -44,7 +44,37 @@ func DevOverrides(binDir string, more ...Override) (string, error) {
 	for _, a := range providerAddresses {
 		all = append(all, Override{Address: a, Dir: binDir})
 	}
-	all = append(all, more...)
+	return render("", append(all, more...))
+}
+
+// devConfigHeader opens the CLI config `make dev` writes for a person, who may
+// have a CLI config of their own.
+const devConfigHeader = `# Written by make dev. While TF_CLI_CONFIG_FILE points here, %s reads this file INSTEAD of
+# your own CLI config (~/.terraformrc or ~/.tofurc): copy this provider_installation block into yours to have both.
+# It replaces installing the provider (make install, then %s init) with the build in %s.
+`
+
+// WriteDevOverride writes to path the CLI config a person uses: one dev
+// override, for entratap/entratap under cli's registry host, so each command
+// warns about one provider only, and a header saying what the file replaces.
+func WriteDevOverride(path string, cli CLI, binDir string) error {
+	abs, err := filepath.Abs(binDir)
+	if err != nil {
+		return err
+	}
+	name := strings.ToLower(cli.Name)
+	if cli.OpenTofu() {
+		name = "tofu"
+	}
+	text, err := render(fmt.Sprintf(devConfigHeader, cli.Name, name, abs),
+		[]Override{{Address: cli.RegistryHost() + "/entratap/entratap", Dir: binDir}})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+func render(header string, all []Override) (string, error) {
 	width := 0
 	for i, o := range all {
 		dir, err := filepath.Abs(o.Dir)
@@ -55,6 +85,7 @@ func DevOverrides(binDir string, more ...Override) (string, error) {
 		width = max(width, len(o.Address))
 	}
 	var b strings.Builder
+	b.WriteString(header)
 	b.WriteString("provider_installation {\n  dev_overrides {\n")
 	for _, o := range all {
 		fmt.Fprintf(&b, "    %-*s = %s\n", width+2, quote(o.Address), quote(o.Dir))
