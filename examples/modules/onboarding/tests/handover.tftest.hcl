@@ -5,8 +5,9 @@
 variables {
   users          = {}
   handover_users = { erin = { user_id = "carol@contoso.example" } }
-  # Delivery for the test: a file the sign-in helper reads. A real one writes to a secret store.
-  handover_command = "umask 077; printf %s \"$TAP_CODE\" > /tmp/entratap-handover-test.code"
+  # Delivery for the test: a file under this directory's .terraform (git ignores it) that the sign-in
+  # helper reads and removes. A real one writes to a secret store.
+  handover_command = "umask 077; printf %s \"$TAP_CODE\" > .terraform/handover-test.code"
 }
 
 run "reset" {
@@ -36,7 +37,8 @@ run "the_handed_over_code_still_works" {
     source = "./tests/helpers/signin"
   }
   variables {
-    user      = "carol@contoso.example"
-    code_file = "/tmp/entratap-handover-test.code"
+    user             = "carol@contoso.example"
+    code_file        = ".terraform/handover-test.code"
+    remove_code_file = true
   }
 }

@@ -28,6 +28,12 @@ variable "code_file" {
   default     = null
 }
 
+variable "remove_code_file" {
+  description = "Remove code_file after reading it (a code a test wrote)."
+  type        = bool
+  default     = false
+}
+
 variable "expect" {
   description = "success, or the reason of the refusal: WrongCode, Expired, NotYetValid, OneTimeUsed, DisabledByPolicy, NoPass."
   type        = string
@@ -40,6 +46,7 @@ resource "terraform_data" "signin" {
   provisioner "local-exec" {
     command = <<-EOT
       code="$TAP_CODE"; [ -n "$code" ] || code=$(cat "$CODE_FILE")
+      [ "$REMOVE_CODE_FILE" != true ] || rm -f "$CODE_FILE"
       out=$(curl -sS --cacert "$SSL_CERT_FILE" -H 'Content-Type: application/json' \
         --data "{\"user\":\"$TAP_USER\",\"temporaryAccessPass\":\"$code\"}" "$ENTRATAP_MOCK_URL/signin")
       case "$out" in
@@ -48,10 +55,11 @@ resource "terraform_data" "signin" {
       esac
     EOT
     environment = {
-      TAP_USER  = var.user
-      TAP_CODE  = var.code == null ? "" : var.code
-      CODE_FILE = var.code_file == null ? "" : var.code_file
-      EXPECT    = var.expect
+      TAP_USER         = var.user
+      TAP_CODE         = var.code == null ? "" : var.code
+      CODE_FILE        = var.code_file == null ? "" : var.code_file
+      REMOVE_CODE_FILE = var.remove_code_file
+      EXPECT           = var.expect
     }
   }
 }
