@@ -9,7 +9,10 @@
 //	<!-- doctest: file=PATH -->   an hcl (or any) block, written to PATH relative to the shell's directory
 //	<!-- doctest: skip REASON --> not run (it needs a real tenant, or only illustrates); counted as skipped
 //
-// README.md and the testing guide run from a bare copy of the repository: their own steps build the
-// binaries and start the mock. Each other guide runs in a fresh copy where the README's
+// Every document runs with HOME at a temporary directory (Go keeps its caches), so make install
+// and terraform init touch nothing of the machine's. README.md and the testing guide run from a
+// bare copy of the repository: their own steps install or build the binaries and start the mock.
+// TestReadmeQuickstartOpenTofu runs the README's quickstart again with OpenTofu for terraform
+// (ENTRATAP_TOFU, else tofu on PATH; skipped without it). Each other guide runs in a fresh copy where the README's
 // setup is done for it (make dev, a new mock, .mock.env sourced, TF_CLI_CONFIG_FILE set).
 package doctest
