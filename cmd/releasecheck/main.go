@@ -358,14 +358,15 @@ func startMock(a archive) (string, error) {
 	return "", fmt.Errorf("the mock exited or timed out before its ready line (%v)", ctx.Err())
 }
 
-// mirrorConfig is the CLI config of the testing guide's "From a release" recipe.
+// mirrorConfig is the CLI config of the testing guide's "From a release" recipe (a
+// host can be a wildcard only with namespace and type: the addresses are spelled out).
 const mirrorConfig = `provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["*/entratap/entratap"]
+    include = ["registry.terraform.io/entratap/entratap", "registry.opentofu.org/entratap/entratap"]
   }
   direct {
-    exclude = ["*/entratap/entratap"]
+    exclude = ["registry.terraform.io/entratap/entratap", "registry.opentofu.org/entratap/entratap"]
   }
 }
 `
