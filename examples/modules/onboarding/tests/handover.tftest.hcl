@@ -4,7 +4,7 @@
 
 variables {
   users          = {}
-  handover_users = { erin = { user_id = "carol@contoso.example" } }
+  handover_users = { carol = { user_id = "carol@contoso.example" } }
   # Delivery for the test: a file under this directory's .terraform (git ignores it) that the sign-in
   # helper reads and removes. A real one writes to a secret store.
   handover_command = "umask 077; printf %s \"$TAP_CODE\" > .terraform/handover-test.code"
