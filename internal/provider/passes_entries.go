@@ -277,9 +277,9 @@ func waveValue(users map[string]string) types.Dynamic {
 
 // importedWaveValue is the passes value of an imported wave once its passes are read: each entry's
 // user_id as imported and the settings of its pass, as a configuration that issued it would set them
-// (lifetime_in_minutes; is_usable_once when true; start_date_time when the pass was delayed). It is
-// what terraform plan -generate-config-out writes, so the first plan of that configuration, or of
-// one written the same way, changes nothing.
+// (lifetime_in_minutes; is_usable_once when true; start_date_time when the pass was delayed), so
+// that the first plan of a configuration written the same way changes nothing (Read has no
+// configuration to copy).
 func importedWaveValue(had map[string]issuedEntry) types.Dynamic {
 	attrTypes := make(map[string]attr.Type, len(had))
 	vals := make(map[string]attr.Value, len(had))
