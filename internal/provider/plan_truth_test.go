@@ -335,10 +335,14 @@ resource "entratap_pass" "alice" {
 	})
 }
 
-// The ephemeral pass is opened during plan as well, before the run writes
-// the policy: under refuse, the run that first enables the policy for the
-// user fails at plan, naming the policy; once the policy is in place, it
-// opens with no warning at plan and apply.
+// Terraform opens the ephemeral pass during plan as well, before the run
+// writes the policy: under refuse, the run that first enables the policy for
+// the user fails at plan, naming the policy. OpenTofu defers opening an
+// ephemeral resource whose dependencies have changes pending to apply (as it
+// defers reading a data source; "pending dependencies" in its
+// planEphemeralResource), so there the same run opens the pass once, after the
+// policy is written, with no refusal. Once the policy is in place, it opens
+// with no warning at plan and apply under both.
 func TestAccPlanTruth_ephemeralUnderRefuse(t *testing.T) {
 	m := newMock(t)
 	scoped(t, m, graphmock.PolicyScopeRefuse, 0)
@@ -362,10 +366,7 @@ resource "echo" "test" {}
 		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
 		Steps: []resource.TestStep{
-			{
-				Config:      config,
-				ExpectError: passErr("refused a Temporary Access Pass", "state enabled", "opened during plan"),
-			},
+			ephemeralFirstRun(m, rec, config),
 			{
 				PreConfig: func() {
 					passPatchPolicy(t, m, map[string]any{"state": "enabled", "includeTargets": []map[string]any{
@@ -380,6 +381,30 @@ resource "echo" "test" {}
 			},
 		},
 	})
+}
+
+// ephemeralFirstRun is the first step of TestAccPlanTruth_ephemeralUnderRefuse,
+// for the CLI that runs it: the plan's refusal under Terraform, an apply with
+// no refused create under OpenTofu.
+func ephemeralFirstRun(m *graphmock.Server, rec *diagRecorder, config string) resource.TestStep {
+	if !testCLI.OpenTofu() {
+		return resource.TestStep{
+			Config:      config,
+			ExpectError: passErr("refused a Temporary Access Pass", "state enabled", "opened during plan"),
+		}
+	}
+	return resource.TestStep{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data"), knownvalue.StringExact(graph.ReasonEnabledByPolicy)),
+		},
+		Check: resource.ComposeTestCheckFunc(rec.expectNoDiagnostics(), func(*terraform.State) error {
+			if created, refused := createPosts(m); created == 0 || refused > 0 {
+				return fmt.Errorf("OpenTofu opens the pass at apply, after the policy: want creates and no refusal, got %d created, %d refused", created, refused)
+			}
+			return nil
+		}),
+	}
 }
 
 // A refusal that outlasts the create timeout, for a user the run's policy

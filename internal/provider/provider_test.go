@@ -112,19 +112,7 @@ func runTests(m *testing.M) int {
 			_ = os.RemoveAll(providerBin.dir)
 		}
 	}()
-	defer prepareCLI()() // cli_test.go: Terraform or OpenTofu
-	// An empty CLI config of our own: the user's must not change the runs
-	// (and a missing ~/.terraformrc would print a warning in every run).
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		f, err := os.CreateTemp("", "entratap-test-*.tfrc")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		f.Close()
-		defer os.Remove(f.Name())
-		os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
-	}
+	defer prepareCLI()() // cli_test.go: Terraform or OpenTofu, and an empty CLI config of our own
 	dir, err := os.MkdirTemp("", "entratap-test-ca-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
