@@ -77,7 +77,9 @@ func (e *PassEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRe
 			"run when the resource is opened, before a pass is issued, against the policy as this run leaves it (an `entratap_policy` it depends on counts). " +
 			"In a tenant where Microsoft Graph refuses passes for users the policy does not target, note that the resource is opened during plan too, " +
 			"before this run changes the policy: the plan of the run that first enables the policy for the user then fails, naming the policy; " +
-			"during apply, after the policy is written, a refusal while the change replicates is retried within `timeouts.open`.\n\n" +
+			"during apply, after the policy is written, a refusal while the change replicates is retried within `timeouts.open`. " +
+			"(OpenTofu does not open an ephemeral resource during plan while a resource it depends on has changes pending: " +
+			"with `depends_on = [entratap_policy.<name>]`, that run opens the pass at apply only, after the policy is written.)\n\n" +
 			"Needs Terraform 1.10 or later, and the Microsoft Graph permissions `UserAuthMethod-TAP.ReadWrite.All` (or `UserAuthenticationMethod.ReadWrite.All`) and `User.Read.All`.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
