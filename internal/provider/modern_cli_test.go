@@ -1,10 +1,11 @@
 package provider
 
-// Acceptance tests of what only newer CLIs drive: identity (Terraform 1.12+)
-// and `terraform query` (1.14+). The Terraform in CI (1.11) skips them; the
-// protocol tests (proto_test.go) cover the same RPCs there.
+// Acceptance tests of what only newer CLIs drive: identity (Terraform 1.12+),
+// `terraform query` and actions (1.14+). The Terraform in CI (1.11) skips them;
+// the protocol tests (proto_test.go) cover the same RPCs there.
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -12,11 +13,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
+
+// skipBelow114 skips what needs `terraform query` or actions.
+var skipBelow114 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// passesOutOfBand is a PreCheck: the policy enabled, and a pass made outside
+// Terraform (the portal, a script) for each user.
+func passesOutOfBand(t *testing.T, m *graphmock.Server, userIDs ...string) func() {
+	return func() {
+		passEnablePolicy(t, m)
+		for _, id := range userIDs {
+			passCreateOutOfBand(t, m, id, map[string]any{"lifetimeInMinutes": 60})
+		}
+	}
+}
 
 func TestAccPassResource_identity(t *testing.T) {
 	m := newMock(t)
@@ -88,14 +104,9 @@ resource "entratap_policy" "p" {
 func TestAccPassList_query(t *testing.T) {
 	m := newMock(t)
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   skipBelow114,
 		ProtoV6ProviderFactories: protoV6,
-		PreCheck: func() {
-			passEnablePolicy(t, m)
-			// Passes made outside Terraform: the portal, a script.
-			passCreateOutOfBand(t, m, graphmock.AliceID, map[string]any{"lifetimeInMinutes": 60})
-			passCreateOutOfBand(t, m, graphmock.BobID, map[string]any{"lifetimeInMinutes": 60})
-		},
+		PreCheck:                 passesOutOfBand(t, m, graphmock.AliceID, graphmock.BobID),
 		Steps: []resource.TestStep{
 			{
 				// The query step needs a configuration step before it.
@@ -154,7 +165,7 @@ list "entratap_pass" "none" {
 func TestAccPassList_waveReportQuery(t *testing.T) {
 	m := newMock(t)
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   skipBelow114,
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { fiveHiresAtTheFinish(t, m) },
 		Steps: []resource.TestStep{
@@ -186,5 +197,52 @@ list "entratap_pass" "finished" {
 				},
 			},
 		},
+	})
+}
+
+// Both actions, triggered by a resource's create as a user's configuration
+// triggers them: Terraform plans them, invokes them after the create, and
+// they revoke what they name and nothing else (carol is in no group).
+func TestAccRevokeActions_trigger(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow114,
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 passesOutOfBand(t, m, graphmock.AliceID, graphmock.BobID, graphmock.CarolID),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + `
+action "entratap_revoke_pass" "bob" {
+  config {
+    user_id = "` + graphmock.BobUPN + `"
+  }
+}
+
+action "entratap_revoke_group_passes" "onboarding" {
+  config {
+    group_id  = "` + graphmock.OnboardingGroupID + `"
+    usability = ["usable"]
+  }
+}
+
+resource "terraform_data" "offboarding" {
+  input = "done"
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.entratap_revoke_pass.bob, action.entratap_revoke_group_passes.onboarding]
+    }
+  }
+}
+`,
+			Check: resource.ComposeTestCheckFunc(
+				passCheckNoPass(m, graphmock.AliceID, graphmock.BobID),
+				func(*terraform.State) error {
+					if passOf(m, graphmock.CarolID) == nil {
+						return fmt.Errorf("carol's pass was revoked, though no action names her")
+					}
+					return nil
+				},
+			),
+		}},
 	})
 }
