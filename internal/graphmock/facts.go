@@ -1,0 +1,248 @@
+package graphmock
+
+// Microsoft's machine-readable contract: the facts cmd/csdlfacts extracts from the v1.0 CSDL
+// (microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml, commit in the file)
+// for every type the mock serves. One checker walks a JSON value against them; request
+// decoding (decode.go) and the schema-conformance test (csdl_test.go) both use it.
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed testdata/csdl-v1.0-facts.json
+var csdlFactsJSON []byte
+
+// edmFacts is the facts file (cmd/csdlfacts writes the same shape).
+type edmFacts struct {
+	Source  string              `json:"source"`
+	Commit  string              `json:"commit"`
+	Types   map[string]*edmType `json:"types"`
+	Enums   map[string][]string `json:"enums"`
+	Actions map[string]*edmType `json:"actions"`
+}
+
+// edmType is an entity or complex type with its base types' properties merged in, or an action's parameters.
+type edmType struct {
+	Kind       string                  `json:"kind"`
+	BaseType   string                  `json:"baseType"`
+	Abstract   bool                    `json:"abstract"`
+	Returns    string                  `json:"returns"`
+	Properties map[string]*edmProperty `json:"properties"`
+}
+
+type edmProperty struct {
+	Type       string `json:"type"`
+	Nullable   bool   `json:"nullable"`
+	Navigation bool   `json:"navigation"`
+}
+
+// csdl is the facts, read once at start (a broken file is a build defect: panic).
+var csdl = func() *edmFacts {
+	var f edmFacts
+	if err := json.Unmarshal(csdlFactsJSON, &f); err != nil {
+		panic("graphmock: testdata/csdl-v1.0-facts.json: " + err.Error())
+	}
+	return &f
+}()
+
+const graphNS = "microsoft.graph."
+
+// The problems a value can have against the facts.
+const (
+	edmUnknownProperty = "unknown property"
+	edmWrongType       = "wrong type"
+	edmNull            = "null where the CSDL says Nullable=\"false\""
+	edmNotMember       = "not a member of the enum"
+	edmNoFacts         = "no facts for the type"
+	edmNotDerived      = "@odata.type not derived from the declared type"
+)
+
+// edmProblem is one way a JSON value breaks the facts.
+type edmProblem struct {
+	Path  string // where, e.g. "includeTargets[0].targetType"
+	Kind  string // one of the edm* constants above
+	Type  string // the EDM type expected there
+	Value any    // the value found (nil for an unknown property or a null)
+}
+
+func (p edmProblem) String() string {
+	return fmt.Sprintf("%s: %s (want %s, got %s)", p.Path, p.Kind, p.Type, jsonKind(p.Value))
+}
+
+// edmCheck walks v (decoded with json.Decoder.UseNumber) against the EDM type typ ("Edm.Int32",
+// "microsoft.graph.user", "Collection(...)") and reports each problem; report returns false to
+// stop. allowNull accepts null for a non-nullable property (a request body: null is "not
+// given"). OData annotations ("@odata.type", "state@odata.type") are not properties; an
+// object's "@odata.type" picks a derived type.
+func edmCheck(typ string, v any, path string, allowNull bool, report func(edmProblem) bool) bool {
+	if inner, ok := strings.CutPrefix(typ, "Collection("); ok {
+		inner = strings.TrimSuffix(inner, ")")
+		list, ok := v.([]any)
+		if !ok {
+			return report(edmProblem{Path: path, Kind: edmWrongType, Type: typ, Value: v})
+		}
+		for i, e := range list {
+			at := fmt.Sprintf("%s[%d]", path, i)
+			if e == nil {
+				if !allowNull && !report(edmProblem{Path: at, Kind: edmNull, Type: inner}) {
+					return false
+				}
+				continue
+			}
+			if !edmCheck(inner, e, at, allowNull, report) {
+				return false
+			}
+		}
+		return true
+	}
+	if strings.HasPrefix(typ, "Edm.") {
+		if !edmPrimitive(typ, v) {
+			return report(edmProblem{Path: path, Kind: edmWrongType, Type: typ, Value: v})
+		}
+		return true
+	}
+	if members, ok := csdl.Enums[typ]; ok {
+		s, isString := v.(string)
+		switch {
+		case !isString:
+			return report(edmProblem{Path: path, Kind: edmWrongType, Type: typ, Value: v})
+		case !slices.Contains(members, s):
+			return report(edmProblem{Path: path, Kind: edmNotMember, Type: typ + " {" + strings.Join(members, ", ") + "}", Value: v})
+		}
+		return true
+	}
+	t := csdl.Types[typ]
+	if t == nil {
+		return report(edmProblem{Path: path, Kind: edmNoFacts, Type: typ, Value: v})
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return report(edmProblem{Path: path, Kind: edmWrongType, Type: typ, Value: v})
+	}
+	if cast, ok := obj["@odata.type"].(string); ok {
+		actual := graphNS + strings.TrimPrefix(strings.TrimPrefix(cast, "#"), graphNS)
+		switch {
+		case csdl.Types[actual] == nil:
+			return report(edmProblem{Path: path + "@odata.type", Kind: edmNoFacts, Type: actual, Value: cast})
+		case !edmDerives(actual, typ):
+			return report(edmProblem{Path: path + "@odata.type", Kind: edmNotDerived, Type: typ, Value: cast})
+		}
+		t, typ = csdl.Types[actual], actual
+	}
+	return edmCheckProperties(t, typ, obj, path, allowNull, report)
+}
+
+// edmCheckProperties checks each property of obj against the type t (named typ).
+func edmCheckProperties(t *edmType, typ string, obj map[string]any, path string, allowNull bool, report func(edmProblem) bool) bool {
+	names := make([]string, 0, len(obj))
+	for k := range obj {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") {
+			continue
+		}
+		at := k
+		if path != "" {
+			at = path + "." + k
+		}
+		p := t.Properties[k]
+		switch {
+		case p == nil:
+			if !report(edmProblem{Path: at, Kind: edmUnknownProperty, Type: typ, Value: obj[k]}) {
+				return false
+			}
+		case obj[k] == nil:
+			if !p.Nullable && !allowNull && !report(edmProblem{Path: at, Kind: edmNull, Type: p.Type}) {
+				return false
+			}
+		case !edmCheck(p.Type, obj[k], at, allowNull, report):
+			return false
+		}
+	}
+	return true
+}
+
+// edmDerives reports whether typ is base or derives from it.
+func edmDerives(typ, base string) bool {
+	for seen := 0; typ != "" && seen < 16; seen++ {
+		if typ == base {
+			return true
+		}
+		t := csdl.Types[typ]
+		if t == nil {
+			return false
+		}
+		typ = t.BaseType
+	}
+	return false
+}
+
+// edmPrimitive reports whether v is a JSON value of the primitive EDM type typ (OData JSON
+// format: strings for Guid, DateTimeOffset, Duration, Binary; numbers for the numeric types).
+func edmPrimitive(typ string, v any) bool {
+	switch typ {
+	case "Edm.String", "Edm.Guid", "Edm.Duration", "Edm.Binary", "Edm.Date", "Edm.TimeOfDay":
+		_, ok := v.(string)
+		return ok
+	case "Edm.DateTimeOffset":
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		_, err := time.Parse(time.RFC3339Nano, s)
+		return err == nil
+	case "Edm.Boolean":
+		_, ok := v.(bool)
+		return ok
+	case "Edm.Int32", "Edm.Int64", "Edm.Int16", "Edm.Byte":
+		n, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil {
+			return false
+		}
+		bits := map[string]int{"Edm.Int32": 32, "Edm.Int16": 16, "Edm.Byte": 9}[typ]
+		return bits == 0 || (i >= -(1<<(bits-1)) && i < 1<<(bits-1))
+	case "Edm.Double", "Edm.Single", "Edm.Decimal":
+		n, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		f, err := n.Float64()
+		return err == nil && !math.IsInf(f, 0)
+	}
+	return false // an EDM type the facts do not use yet: refuse until it is handled here
+}
+
+// jsonKind names the JSON type of a value decoded with UseNumber.
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number:
+		if _, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
