@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
 // roots are the entity and complex types the mock serves or reads, by qualified name. A type
@@ -48,31 +50,6 @@ var roots = []string{
 
 // actions are the bound actions whose parameters are a request body the mock decodes.
 var actions = []string{"microsoft.graph.checkMemberGroups"}
-
-// Facts is the file the tool writes (internal/graphmock reads the same shape).
-type Facts struct {
-	Source  string              `json:"source"`
-	Commit  string              `json:"commit"`
-	Types   map[string]*Type    `json:"types"`
-	Enums   map[string][]string `json:"enums"`
-	Actions map[string]*Type    `json:"actions"`
-}
-
-// Type is an entity or complex type with its base types' properties merged in, or an action's parameters.
-type Type struct {
-	Kind       string               `json:"kind"` // entity, complex or action
-	BaseType   string               `json:"baseType,omitempty"`
-	Abstract   bool                 `json:"abstract,omitempty"`
-	Returns    string               `json:"returns,omitempty"` // actions
-	Properties map[string]*Property `json:"properties"`
-}
-
-// Property is one property (or parameter). Nullable is CSDL's: absent means true.
-type Property struct {
-	Type       string `json:"type"`
-	Nullable   bool   `json:"nullable"`
-	Navigation bool   `json:"navigation,omitempty"`
-}
 
 // The CSDL, as much of it as is read.
 type edmx struct {
@@ -215,10 +192,10 @@ func elem(t string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(t, "Collection("), ")")
 }
 
-func extract(doc edmx, commit string) (*Facts, error) {
+func extract(doc edmx, commit string) (*graphmock.CSDLFacts, error) {
 	m := index(doc)
-	f := &Facts{Source: "microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml", Commit: commit,
-		Types: map[string]*Type{}, Enums: map[string][]string{}, Actions: map[string]*Type{}}
+	f := &graphmock.CSDLFacts{Source: "microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml", Commit: commit,
+		Types: map[string]*graphmock.CSDLType{}, Enums: map[string][]string{}, Actions: map[string]*graphmock.CSDLType{}}
 	var errs []error
 	useEnum := func(t string) {
 		if members, ok := m.enums[elem(t)]; ok {
@@ -231,18 +208,18 @@ func extract(doc edmx, commit string) (*Facts, error) {
 			errs = append(errs, fmt.Errorf("no type %s in the CSDL", name))
 			continue
 		}
-		out := &Type{Kind: m.kinds[name], BaseType: m.qualify(t.BaseType), Abstract: t.Abstract, Properties: map[string]*Property{}}
+		out := &graphmock.CSDLType{Kind: m.kinds[name], BaseType: m.qualify(t.BaseType), Abstract: t.Abstract, Properties: map[string]*graphmock.CSDLProperty{}}
 		// Walk up the base types; a derived type's property wins over its base's.
 		for cur, seen := t, map[string]bool{}; ; {
 			for _, p := range cur.Properties {
 				if _, dup := out.Properties[p.Name]; !dup {
-					out.Properties[p.Name] = &Property{Type: m.qualify(p.Type), Nullable: p.Nullable != "false"}
+					out.Properties[p.Name] = &graphmock.CSDLProperty{Type: m.qualify(p.Type), Nullable: p.Nullable != "false"}
 					useEnum(m.qualify(p.Type))
 				}
 			}
 			for _, p := range cur.Navigation {
 				if _, dup := out.Properties[p.Name]; !dup {
-					out.Properties[p.Name] = &Property{Type: m.qualify(p.Type), Nullable: p.Nullable != "false", Navigation: true}
+					out.Properties[p.Name] = &graphmock.CSDLProperty{Type: m.qualify(p.Type), Nullable: p.Nullable != "false", Navigation: true}
 				}
 			}
 			base := m.qualify(cur.BaseType)
@@ -263,12 +240,12 @@ func extract(doc edmx, commit string) (*Facts, error) {
 			errs = append(errs, fmt.Errorf("no action %s in the CSDL", name))
 			continue
 		}
-		out := &Type{Kind: "action", BaseType: m.qualify(a.Parameters[0].Type), Properties: map[string]*Property{}}
+		out := &graphmock.CSDLType{Kind: "action", BaseType: m.qualify(a.Parameters[0].Type), Properties: map[string]*graphmock.CSDLProperty{}}
 		if a.Returns != nil {
 			out.Returns = m.qualify(a.Returns.Type)
 		}
 		for _, p := range a.Parameters[1:] {
-			out.Properties[p.Name] = &Property{Type: m.qualify(p.Type), Nullable: p.Nullable != "false"}
+			out.Properties[p.Name] = &graphmock.CSDLProperty{Type: m.qualify(p.Type), Nullable: p.Nullable != "false"}
 			useEnum(m.qualify(p.Type))
 		}
 		f.Actions[name] = out

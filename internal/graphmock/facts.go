@@ -19,33 +19,35 @@ import (
 //go:embed testdata/csdl-v1.0-facts.json
 var csdlFactsJSON []byte
 
-// edmFacts is the facts file (cmd/csdlfacts writes the same shape).
-type edmFacts struct {
-	Source  string              `json:"source"`
-	Commit  string              `json:"commit"`
-	Types   map[string]*edmType `json:"types"`
-	Enums   map[string][]string `json:"enums"`
-	Actions map[string]*edmType `json:"actions"`
+// CSDLFacts is the facts file: cmd/csdlfacts writes it, the mock reads it.
+type CSDLFacts struct {
+	Source  string               `json:"source"`
+	Commit  string               `json:"commit"`
+	Types   map[string]*CSDLType `json:"types"`
+	Enums   map[string][]string  `json:"enums"`
+	Actions map[string]*CSDLType `json:"actions"`
 }
 
-// edmType is an entity or complex type with its base types' properties merged in, or an action's parameters.
-type edmType struct {
-	Kind       string                  `json:"kind"`
-	BaseType   string                  `json:"baseType"`
-	Abstract   bool                    `json:"abstract"`
-	Returns    string                  `json:"returns"`
-	Properties map[string]*edmProperty `json:"properties"`
+// CSDLType is an entity or complex type with its base types' properties merged in, or an
+// action's parameters (Kind "action", BaseType the type it is bound to, Returns its result).
+type CSDLType struct {
+	Kind       string                   `json:"kind"` // entity, complex or action
+	BaseType   string                   `json:"baseType,omitempty"`
+	Abstract   bool                     `json:"abstract,omitempty"`
+	Returns    string                   `json:"returns,omitempty"`
+	Properties map[string]*CSDLProperty `json:"properties"`
 }
 
-type edmProperty struct {
+// CSDLProperty is one property (or parameter); Nullable is the CSDL's (absent there: true).
+type CSDLProperty struct {
 	Type       string `json:"type"`
 	Nullable   bool   `json:"nullable"`
-	Navigation bool   `json:"navigation"`
+	Navigation bool   `json:"navigation,omitempty"`
 }
 
 // csdl is the facts, read once at start (a broken file is a build defect: panic).
-var csdl = func() *edmFacts {
-	var f edmFacts
+var csdl = func() *CSDLFacts {
+	var f CSDLFacts
 	if err := json.Unmarshal(csdlFactsJSON, &f); err != nil {
 		panic("graphmock: testdata/csdl-v1.0-facts.json: " + err.Error())
 	}
@@ -140,7 +142,7 @@ func edmCheck(typ string, v any, path string, allowNull bool, report func(edmPro
 }
 
 // edmCheckProperties checks each property of obj against the type t (named typ).
-func edmCheckProperties(t *edmType, typ string, obj map[string]any, path string, allowNull bool, report func(edmProblem) bool) bool {
+func edmCheckProperties(t *CSDLType, typ string, obj map[string]any, path string, allowNull bool, report func(edmProblem) bool) bool {
 	names := make([]string, 0, len(obj))
 	for k := range obj {
 		names = append(names, k)
