@@ -1,8 +1,12 @@
 package graphmock
 
-// Strict decoding of request bodies with encoding/json: one JSON object, OData annotations
-// taken out, then typed request structs with DisallowUnknownFields. Anything else is a 400
-// in Graph's shape. Never panics.
+// Strict decoding of request bodies with encoding/json: one JSON object, then either
+//   - a Graph body (decodeGraphJSON): checked against the CSDL facts of its type (facts.go:
+//     unknown property, wrong JSON type for the EDM type, enum member), its OData annotations
+//     dropped, then decoded into a request struct, which reads only what the handler uses;
+//   - a control body (decodeJSON, /_mock/...): annotations dropped, then decoded with
+//     DisallowUnknownFields.
+// Anything else is a 400 in Graph's shape. Never panics.
 
 import (
 	"bytes"
@@ -11,41 +15,124 @@ import (
 	"io"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 )
 
-// decodeJSON decodes body into v, a pointer to a request struct, and returns the top-level
-// "@odata.type" ("" when absent).
-func decodeJSON(body []byte, v any) (odataType string, gerr *graphError) {
+// parseObject reads body as one JSON object (numbers keep their text, so 10.0 is still no
+// Edm.Int32) and returns it with its top-level "@odata.type" ("" when absent).
+func parseObject(body []byte) (obj map[string]any, odataType string, gerr *graphError) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return "", badRequest("The request body is empty; a JSON object is required.")
+		return nil, "", badRequest("The request body is empty; a JSON object is required.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber() // numbers keep their text, so 10.0 is still no Edm.Int32
-	var obj map[string]any
+	dec.UseNumber()
 	if err := dec.Decode(&obj); err != nil || obj == nil {
-		return "", badRequest("The request body is not a valid JSON object.")
+		return nil, "", badRequest("The request body is not a valid JSON object.")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return "", badRequest("The request body is not a valid JSON object.")
+		return nil, "", badRequest("The request body is not a valid JSON object.")
 	}
-	odataType, _ = obj["@odata.type"].(string)
-	if gerr := stripAnnotations(obj, reflect.TypeOf(v)); gerr != nil {
+	if t, ok := obj["@odata.type"]; ok {
+		if odataType, ok = t.(string); !ok {
+			return nil, "", badRequest("Cannot convert the value of property '@odata.type' to the expected type 'Edm.String'.")
+		}
+	}
+	return obj, odataType, nil
+}
+
+// decodeGraphJSON decodes a Graph request body whose CSDL type is edm (an entity type, or a
+// bound action for its parameters) into v. The facts decide what is refused; v's fields are
+// what the handler reads (a property the CSDL defines and v lacks, such as a read-only one the
+// SDK echoes, is checked for its type and ignored). A null stands for "not given".
+func decodeGraphJSON(body []byte, edm string, v any) (odataType string, gerr *graphError) {
+	obj, odataType, gerr := parseObject(body)
+	if gerr != nil {
 		return "", gerr
 	}
+	var first *edmProblem
+	report := func(p edmProblem) bool { first = &p; return false }
+	if action := csdl.Actions[edm]; action != nil {
+		edmCheckProperties(action, edm, obj, "", true, report)
+	} else {
+		edmCheck(edm, obj, "", true, report)
+	}
+	if first != nil {
+		return "", first.badRequest()
+	}
+	dropAnnotations(obj)
+	return odataType, decodeInto(obj, v, false)
+}
+
+// decodeJSON decodes a control's body into v, a pointer to a request struct.
+func decodeJSON(body []byte, v any) *graphError {
+	obj, _, gerr := parseObject(body)
+	if gerr != nil {
+		return gerr
+	}
+	if gerr := stripAnnotations(obj, reflect.TypeOf(v)); gerr != nil {
+		return gerr
+	}
+	return decodeInto(obj, v, true)
+}
+
+// decodeInto decodes the cleaned object into v.
+func decodeInto(obj map[string]any, v any, strict bool) *graphError {
 	clean, err := json.Marshal(obj)
 	if err != nil {
-		return "", badRequest("The request body is not a valid JSON object.")
+		return badRequest("The request body is not a valid JSON object.")
 	}
-	strict := json.NewDecoder(bytes.NewReader(clean))
-	strict.DisallowUnknownFields()
-	if err := strict.Decode(v); err != nil {
-		return "", decodeError(err)
+	dec := json.NewDecoder(bytes.NewReader(clean))
+	if strict {
+		dec.DisallowUnknownFields()
 	}
-	return odataType, nil
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+func isAnnotation(k string) bool { return strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") }
+
+// dropAnnotations takes the OData annotations out of obj and every object below it.
+func dropAnnotations(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, child := range x {
+			if isAnnotation(k) {
+				delete(x, k)
+				continue
+			}
+			dropAnnotations(child)
+		}
+	case []any:
+		for _, child := range x {
+			dropAnnotations(child)
+		}
+	}
+}
+
+var arrayIndex = regexp.MustCompile(`\[\d+\]`)
+
+// badRequest is Graph's 400 for the problem (texts unverified against a live answer; the
+// wrong-type one follows OData's "Cannot convert ..." family).
+func (p edmProblem) badRequest() *graphError {
+	name := arrayIndex.ReplaceAllString(p.Path, "")
+	switch {
+	case p.Kind == edmUnknownProperty:
+		return unknownProperty(name[strings.LastIndex(name, ".")+1:])
+	case p.Kind == edmNotMember:
+		return badRequest("Invalid value '%v' for property '%s': must be one of '%s' (%s).", p.Value, name,
+			strings.Join(edmMembers(p.Type), "', '"), strings.TrimPrefix(p.Type, graphNS))
+	case strings.HasSuffix(p.Path, "@odata.type"):
+		return badRequest("Invalid @odata.type '%v': it is not '%s' or a type derived from it.", p.Value, p.Type)
+	case p.Type == "Edm.DateTimeOffset" && JSONType(p.Value) == "string":
+		return badRequest("Cannot convert the value '%v' of property '%s' to the expected type 'Edm.DateTimeOffset'.", p.Value, name)
+	}
+	return badRequest("Cannot convert the value of property '%s' to the expected type '%s'.", name, p.Type)
 }
 
 // stripAnnotations takes the OData annotations ("@odata.type", "state@odata.type") out of obj
@@ -65,10 +152,7 @@ func stripAnnotations(obj map[string]any, t reflect.Type) *graphError {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		if strings.HasPrefix(k, "@") || strings.Contains(k, "@odata.") {
-			if _, isString := obj[k].(string); k == "@odata.type" && !isString {
-				return badRequest("Cannot convert the value of property '@odata.type' to the expected type 'Edm.String'.")
-			}
+		if isAnnotation(k) {
 			delete(obj, k)
 			continue
 		}
@@ -142,7 +226,7 @@ type policyPatch struct {
 // decodePolicyPatch decodes a PATCH of the policy; "@odata.type" is required.
 func decodePolicyPatch(body []byte) (policyPatch, *graphError) {
 	var p policyPatch
-	typ, gerr := decodeJSON(body, &p)
+	typ, gerr := decodeGraphJSON(body, graphNS+"temporaryAccessPassAuthenticationMethodConfiguration", &p)
 	switch {
 	case gerr != nil:
 		return p, gerr
@@ -157,33 +241,25 @@ func decodePolicyPatch(body []byte) (policyPatch, *graphError) {
 }
 
 // passRequest is a POST of a pass (nil: omitted). The read-only properties the SDK may send
-// are checked for their type, then ignored.
+// (id, createdDateTime, isUsable, ...) are checked against the CSDL, then ignored.
 type passRequest struct {
-	StartDateTime         *string `json:"startDateTime"`
-	LifetimeInMinutes     *int    `json:"lifetimeInMinutes"`
-	IsUsableOnce          *bool   `json:"isUsableOnce"`
-	ID                    *string `json:"id"`
-	CreatedDateTime       *string `json:"createdDateTime"`
-	IsUsable              *bool   `json:"isUsable"`
-	MethodUsabilityReason *string `json:"methodUsabilityReason"`
-	TemporaryAccessPass   *string `json:"temporaryAccessPass"`
+	StartDateTime     *string `json:"startDateTime"`
+	LifetimeInMinutes *int    `json:"lifetimeInMinutes"`
+	IsUsableOnce      *bool   `json:"isUsableOnce"`
 
 	start *time.Time // StartDateTime, parsed
 }
 
 func decodePassRequest(body []byte) (passRequest, *graphError) {
 	var r passRequest
-	typ, gerr := decodeJSON(body, &r)
+	typ, gerr := decodeGraphJSON(body, graphNS+"temporaryAccessPassAuthenticationMethod", &r)
 	if gerr != nil {
 		return r, gerr
 	}
 	if typ != "" && !strings.EqualFold(typ, passODataType) {
 		return r, badRequest("Invalid @odata.type '%s': expected '%s'.", typ, passODataType)
 	}
-	if r.start, gerr = parseTime("startDateTime", r.StartDateTime); gerr != nil {
-		return r, gerr
-	}
-	_, gerr = parseTime("createdDateTime", r.CreatedDateTime)
+	r.start, gerr = parseTime("startDateTime", r.StartDateTime)
 	return r, gerr
 }
 
@@ -192,7 +268,7 @@ func decodeCheckMemberGroups(body []byte) ([]string, *graphError) {
 	var r struct {
 		GroupIDs *[]string `json:"groupIds"`
 	}
-	if _, gerr := decodeJSON(body, &r); gerr != nil {
+	if _, gerr := decodeGraphJSON(body, graphNS+"checkMemberGroups", &r); gerr != nil {
 		return nil, gerr
 	}
 	if r.GroupIDs == nil {
@@ -212,7 +288,7 @@ type signInRequest struct {
 
 func decodeSignIn(body []byte) (signInRequest, *graphError) {
 	var r signInRequest
-	if _, gerr := decodeJSON(body, &r); gerr != nil {
+	if gerr := decodeJSON(body, &r); gerr != nil {
 		return r, gerr
 	}
 	if r.User == nil || r.Code == nil {
@@ -226,7 +302,7 @@ func decodeClock(body []byte) (time.Duration, *graphError) {
 	var r struct {
 		Advance *string `json:"advance"`
 	}
-	if _, gerr := decodeJSON(body, &r); gerr != nil {
+	if gerr := decodeJSON(body, &r); gerr != nil {
 		return 0, gerr
 	}
 	if r.Advance == nil {
@@ -242,7 +318,7 @@ func decodeClock(body []byte) (time.Duration, *graphError) {
 // decodeFaults decodes a whole fault setting; fields left out are off.
 func decodeFaults(body []byte) (Faults, *graphError) {
 	var f Faults
-	if _, gerr := decodeJSON(body, &f); gerr != nil {
+	if gerr := decodeJSON(body, &f); gerr != nil {
 		return f, gerr
 	}
 	if msg := f.validate(); msg != "" {
@@ -254,6 +330,6 @@ func decodeFaults(body []byte) (Faults, *graphError) {
 // decodeNewUser decodes the body of POST /_mock/users.
 func decodeNewUser(body []byte) (NewUser, *graphError) {
 	var u NewUser
-	_, gerr := decodeJSON(body, &u)
+	gerr := decodeJSON(body, &u)
 	return u, gerr
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -119,3 +120,38 @@ func TestDecodeAcceptsAnnotationsOnly(t *testing.T) {
 		t.Fatal("a read-only property of the wrong type was accepted")
 	}
 }
+
+// Graph bodies are checked against the CSDL facts: what the schema does not define, the wrong
+// JSON type for a property's EDM type and a value outside an enum are refused, naming the property.
+func TestDecodeFollowsCSDL(t *testing.T) {
+	t.Parallel()
+	pol := `{"@odata.type":"` + policyODataType + `",`
+	for _, tc := range []struct {
+		name string
+		err  *graphError
+		want string // "" accepted
+	}{
+		{"pass: property the CSDL lacks", second(decodePassRequest([]byte(`{"expirationDateTime":"2030-01-01T00:00:00Z"}`))), "Invalid property 'expirationDateTime'"},
+		{"pass: Int32 as text", second(decodePassRequest([]byte(`{"lifetimeInMinutes":"60"}`))), "'lifetimeInMinutes' to the expected type 'Edm.Int32'"},
+		{"pass: Int32 past its range", second(decodePassRequest([]byte(`{"lifetimeInMinutes":2147483648}`))), "'Edm.Int32'"},
+		{"pass: read-only DateTimeOffset not a time", second(decodePassRequest([]byte(`{"createdDateTime":"yesterday"}`))), "'createdDateTime' to the expected type 'Edm.DateTimeOffset'"},
+		{"pass: read-only string property", second(decodePassRequest([]byte(`{"methodUsabilityReason":"EnabledByPolicy"}`))), ""},
+		{"pass: another method's @odata.type", second(decodePassRequest([]byte(`{"@odata.type":"#microsoft.graph.fido2AuthenticationMethod"}`))), "Invalid @odata.type"},
+		{"policy: state outside the enum", second(decodePolicyPatch([]byte(pol + `"state":"on"}`))), "'state': must be one of 'enabled', 'disabled'"},
+		{"policy: target type outside the enum", second(decodePolicyPatch([]byte(pol + `"includeTargets":[{"id":"x","targetType":"device"}]}`))), "'includeTargets.targetType'"},
+		{"policy: Boolean as text in a target", second(decodePolicyPatch([]byte(pol + `"includeTargets":[{"id":"x","targetType":"group","isRegistrationRequired":"false"}]}`))), "'includeTargets.isRegistrationRequired' to the expected type 'Edm.Boolean'"},
+		{"policy: excludeTarget has no isRegistrationRequired", second(decodePolicyPatch([]byte(pol + `"excludeTargets":[{"id":"x","targetType":"group","isRegistrationRequired":false}]}`))), "Invalid property 'isRegistrationRequired'"},
+		{"policy: a property of the base type", second(decodePolicyPatch([]byte(pol + `"excludeTargets":[]}`))), ""},
+		{"checkMemberGroups: ids not strings", second(decodeCheckMemberGroups([]byte(`{"groupIds":[1]}`))), "'groupIds' to the expected type 'Edm.String'"},
+		{"checkMemberGroups: a parameter the action lacks", second(decodeCheckMemberGroups([]byte(`{"groupIds":[],"securityEnabledOnly":true}`))), "Invalid property 'securityEnabledOnly'"},
+	} {
+		switch {
+		case tc.want == "" && tc.err != nil:
+			t.Errorf("%s: refused: %v", tc.name, tc.err)
+		case tc.want != "" && (tc.err == nil || tc.err.Status != 400 || !strings.Contains(tc.err.Message, tc.want)):
+			t.Errorf("%s: got %v, want a 400 containing %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+func second[T any](_ T, e *graphError) *graphError { return e }

@@ -168,7 +168,7 @@ type deviceCodeApproval struct {
 
 func handleApproveDeviceCode(c *call) (reply, error) {
 	var req deviceCodeApproval
-	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+	if gerr := decodeJSON(c.body, &req); gerr != nil {
 		return reply{}, gerr
 	}
 	if req.UserCode == "" || req.User == "" {

@@ -75,8 +75,14 @@ type edmProblem struct {
 }
 
 func (p edmProblem) String() string {
-	return fmt.Sprintf("%s: %s (want %s, got %s)", p.Path, p.Kind, p.Type, jsonKind(p.Value))
+	if p.Kind == edmNotMember {
+		return fmt.Sprintf("%s: %s (want one of %s's %s, got %q)", p.Path, p.Kind, p.Type, strings.Join(csdl.Enums[p.Type], ", "), p.Value)
+	}
+	return fmt.Sprintf("%s: %s (want %s, got %s)", p.Path, p.Kind, p.Type, JSONType(p.Value))
 }
+
+// edmMembers are an enum type's members, in the CSDL's order (nil: no such enum in the facts).
+func edmMembers(enum string) []string { return csdl.Enums[enum] }
 
 // edmCheck walks v (decoded with json.Decoder.UseNumber) against the EDM type typ ("Edm.Int32",
 // "microsoft.graph.user", "Collection(...)") and reports each problem; report returns false to
@@ -116,7 +122,7 @@ func edmCheck(typ string, v any, path string, allowNull bool, report func(edmPro
 		case !isString:
 			return report(edmProblem{Path: path, Kind: edmWrongType, Type: typ, Value: v})
 		case !slices.Contains(members, s):
-			return report(edmProblem{Path: path, Kind: edmNotMember, Type: typ + " {" + strings.Join(members, ", ") + "}", Value: v})
+			return report(edmProblem{Path: path, Kind: edmNotMember, Type: typ, Value: v})
 		}
 		return true
 	}
@@ -227,8 +233,9 @@ func edmPrimitive(typ string, v any) bool {
 	return false // an EDM type the facts do not use yet: refuse until it is handled here
 }
 
-// jsonKind names the JSON type of a value decoded with UseNumber.
-func jsonKind(v any) string {
+// JSONType names the JSON type of a decoded value (null, string, boolean, integer, number,
+// array, object), numbers as json.Number or float64; cmd/graphdiff records answers with it.
+func JSONType(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
@@ -238,6 +245,11 @@ func jsonKind(v any) string {
 		return "boolean"
 	case json.Number:
 		if _, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return "integer"
+		}
+		return "number"
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 			return "integer"
 		}
 		return "number"

@@ -157,7 +157,7 @@ type registerRequest struct {
 // registrationWindow of a successful sign-in with a pass (POST /_mock/signin), refused otherwise.
 func handleRegister(c *call) (reply, error) {
 	var req registerRequest
-	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+	if gerr := decodeJSON(c.body, &req); gerr != nil {
 		return reply{}, gerr
 	}
 	if req.User == nil || req.Method == nil {

@@ -366,7 +366,7 @@ func handleGetQuota(c *call) (reply, error) { return ok(c.m.Quota()), nil }
 
 func handleSetQuota(c *call) (reply, error) {
 	var q Quota
-	if _, gerr := decodeJSON(c.body, &q); gerr != nil {
+	if gerr := decodeJSON(c.body, &q); gerr != nil {
 		return reply{}, gerr
 	}
 	if err := q.Validate(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,8 +70,9 @@ func DefaultPolicy() Policy {
 
 // validatePolicy checks a whole policy (after a PATCH is merged into the current one).
 func validatePolicy(p Policy, t *tenant) *graphError {
-	if p.State != stateEnabled && p.State != stateDisabled {
-		return badRequest("Invalid value '%s' for property 'state': must be 'enabled' or 'disabled'.", p.State)
+	// The members of authenticationMethodState (the CSDL, facts.go): enabled, disabled.
+	if states := edmMembers(graphNS + "authenticationMethodState"); !slices.Contains(states, p.State) {
+		return badRequest("Invalid value '%s' for property 'state': must be '%s'.", p.State, strings.Join(states, "' or '"))
 	}
 	for name, v := range map[string]int{"minimumLifetimeInMinutes": p.MinimumLifetimeInMinutes, "maximumLifetimeInMinutes": p.MaximumLifetimeInMinutes} {
 		if v < minLifetimeBound || v > maxLifetimeBound {

@@ -87,7 +87,7 @@ func handleSetSettings(c *call) (reply, error) {
 		PolicyScope              *string  `json:"policyScope"`
 		PolicyReplicationSeconds *float64 `json:"policyReplicationSeconds"`
 	}
-	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+	if gerr := decodeJSON(c.body, &req); gerr != nil {
 		return reply{}, gerr
 	}
 	c.m.mu.Lock()
@@ -107,7 +107,7 @@ func handleSetSettings(c *call) (reply, error) {
 // "isAssignableToRole":true}): 201 with the group. Go: AddGroup.
 func handleAddGroup(c *call) (reply, error) {
 	var g Group
-	if _, gerr := decodeJSON(c.body, &g); gerr != nil {
+	if gerr := decodeJSON(c.body, &g); gerr != nil {
 		return reply{}, gerr
 	}
 	if err := c.m.AddGroup(g); err != nil {
@@ -121,7 +121,7 @@ func handleAddGroupMember(c *call) (reply, error) {
 	var req struct {
 		ID *string `json:"id"`
 	}
-	if _, gerr := decodeJSON(c.body, &req); gerr != nil {
+	if gerr := decodeJSON(c.body, &req); gerr != nil {
 		return reply{}, gerr
 	}
 	if req.ID == nil || *req.ID == "" {
