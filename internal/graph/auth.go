@@ -52,6 +52,10 @@ type AuthConfig struct {
 
 	// AuthorityHost is the login endpoint, e.g. https://login.microsoftonline.com.
 	AuthorityHost string
+
+	// HTTPClient, when set, carries the token requests (cmd/graphdiff: one that trusts the CA
+	// of the mock it starts); nil: azidentity's own, which trusts the system's roots.
+	HTTPClient *http.Client
 }
 
 // Credential is a token source plus the name of the method that built it.
@@ -88,6 +92,13 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 	}
 	// A credential that cannot run here (no az on PATH, no managed identity endpoint).
 	return tok, &Error{Kind: KindUnauthorized, Op: tokenOp, Message: fmt.Sprintf("the %s credential could not get a token: %s", c.Method, firstLine(err.Error())), Err: err}
+}
+
+// AccessToken gets a token for scope ("https://graph.microsoft.com/.default"), for a tool
+// that speaks plain HTTP (cmd/graphdiff records the wire, which the SDK's models hide).
+func (c *Credential) AccessToken(ctx context.Context, scope string) (string, error) {
+	tok, err := c.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{scope}})
+	return tok.Token, err
 }
 
 // describeAuthFailure says who refused what, with the AADSTS code, and never
@@ -131,6 +142,9 @@ const (
 func NewCredential(cfg AuthConfig) (*Credential, error) {
 	authority := strings.TrimSuffix(cfg.AuthorityHost, "/") + "/"
 	copts := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}}
+	if cfg.HTTPClient != nil {
+		copts.Transport = cfg.HTTPClient
+	}
 	noDiscovery := !isMicrosoftAuthority(authority)
 
 	var skipped []string
