@@ -12,7 +12,9 @@
 //   - rules.go: the TAP API's rules, each in one place (policy ranges, targets, one pass per
 //     user, pass creation, usability, codes, sign-in, directory roles of delegated calls).
 //   - delegated.go: delegated tokens (the az control, the device-code flow), /me and role assignments.
-//   - decode.go: strict decoding of request bodies (encoding/json on typed request structs).
+//   - decode.go: strict decoding of request bodies: Graph's by the CSDL facts, the controls' by typed structs.
+//   - facts.go: the facts of Microsoft's v1.0 CSDL (testdata/csdl-v1.0-facts.json, written by
+//     cmd/csdlfacts) and the one checker that walks a JSON value against them.
 //   - graph.go, login.go, controls.go: the handlers; api.go and reset.go: the Go equivalents of the controls.
 //   - client.go: Client, the controls from another process (built from the env file).
 //   - users.go: users' property sets and $select; query.go: the query options each path serves.
@@ -90,9 +92,11 @@
 // and /_mock answers in that shape: an unknown Graph path 400 "Resource not found for the
 // segment '...'", another version 400 "Invalid version: ...", /me/... with an application token
 // 400 "/me request is only valid with delegated authentication flow.". Bodies are decoded
-// strictly: not a JSON object, a wrong type or an unknown property (also one in the wrong case)
-// is a 400 badRequest; OData annotations such as "@odata.type" or "state@odata.type" are
-// accepted at any depth. Paths match in any case; a trailing slash is ignored. A "$" query
+// strictly: not a JSON object is a 400 badRequest, and a Graph body is checked against the
+// CSDL facts of its type (a property the type does not define, also one in the wrong case; a
+// JSON type that is not the property's EDM type; a value outside an enum: 400 naming the
+// property); a null stands for "not given"; OData annotations such as "@odata.type" or
+// "state@odata.type" are accepted at any depth. Paths match in any case; a trailing slash is ignored. A "$" query
 // option a path does not serve is 400 ("Query option 'OrderBy' is not allowed...", or
 // "Unrecognized query argument specified: '$x'."); other parameters are ignored.
 //
@@ -226,6 +230,24 @@
 //     the token, and only such a token is ever claims-challenged: entra-docs
 //     docs/identity-platform/app-resilience-continuous-access-evaluation.md.
 //
+// Checked against Microsoft's machine-readable contract (the v1.0 CSDL, microsoftgraph/msgraph-metadata
+// clean_v10_metadata/cleanMetadata.xml at commit f54f11b60956ea7b185ca0447b2b80805836ec7b, extracted
+// by cmd/csdlfacts into testdata/csdl-v1.0-facts.json):
+//
+//   - Every answer of every Graph route (TestCSDLConformance sends each route of routes.go a
+//     representative request; a route without one fails): no property the CSDL does not define
+//     (the exceptions, each with its page, are csdl_test.go's undeclared: unifiedRoleAssignment's
+//     resourceScope, in docs-contrib rbacapplication-list-roleassignments.md's examples, not in the
+//     CSDL), the JSON type of each property's EDM type, no null where Nullable="false".
+//   - Request bodies of PATCH policy, POST pass and checkMemberGroups (decode.go), and the
+//     policy's state values (rules.go validatePolicy: authenticationMethodState).
+//   - What the CSDL does not hold (error bodies, headers, statuses, token claims) is what
+//     cmd/graphdiff records and compares against a live tenant (docs/guides/testing-offline.md,
+//     "Check the mock against your own tenant").
+//   - The CSDL types methodUsabilityReason as Edm.String, not an enum: its values
+//     (EnabledByPolicy, DisabledByPolicy, Expired, NotYetValid, OneTimeUsed) come from docs-contrib
+//     resources/temporaryaccesspassauthenticationmethod.md.
+//
 // Disputed, with the switch that covers them:
 //
 //   - Which limit governs the pass endpoints: the reports limit's resource list names
@@ -235,10 +257,12 @@
 //   - A pass for a user outside the policy's targets, or under a disabled policy: the Entra
 //     how-to says it is created (and reads DisabledByPolicy); admins report a 400 "Converged
 //     UserCredentialPolicy does not allow creating or updating this authentication method"
-//     (MicrosoftDocs/azure-docs issue 111778). The mock creates it; the refusal and its switch
-//     are issue 13's "policy scope" setting (branch w15).
+//     (MicrosoftDocs/azure-docs issue 111778). Switch: Settings.PolicyScope (--policy-scope,
+//     POST /_mock/settings): refuse (the default) or allow. How long a refusal lasts after the
+//     policy is enabled or retargeted: Settings.PolicyReplicationSeconds (default 0).
 //
-// Unverified choices (each in one place): the 400 for a multi-use pass under a one-time policy
+// Unverified choices (each in one place): the texts of the 400s for a body that breaks the
+// CSDL facts (decode.go edmProblem.badRequest), the 400 for a multi-use pass under a one-time policy
 // (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id (errors.go
 // codeItemNotFound), the text of the 400 for a target without targetType (rules.go
 // validateTarget; the refusal itself follows the non-nullable property), 400 for a target that does not exist,
