@@ -47,7 +47,7 @@ func TestMockAgainstMockHasNoDifference(t *testing.T) {
 			t.Fatalf("scenario %d: %+v, want %s run", i, sc, want[min(i, len(want)-1)])
 		}
 	}
-	for name, status := range map[string]int{"pass.create": 201, "error.lifetimeOutOfRange": 400, "error.externalGuest": 400,
+	for name, status := range map[string]int{"pass.create": 201, "error.lifetimeOutOfRange": 400, "error.pastStart": 400, "error.externalGuest": 400,
 		"error.missingPermission": 403, "error.unknownUser": 404} {
 		for _, sc := range a.Scenarios {
 			if sc.Name == name && sc.Status != status {
