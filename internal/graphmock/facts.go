@@ -194,6 +194,10 @@ func edmDerives(typ, base string) bool {
 	return false
 }
 
+// intRanges are the integer EDM types' bounds.
+var intRanges = map[string][2]int64{"Edm.Int64": {math.MinInt64, math.MaxInt64}, "Edm.Int32": {math.MinInt32, math.MaxInt32},
+	"Edm.Int16": {math.MinInt16, math.MaxInt16}, "Edm.Byte": {0, math.MaxUint8}}
+
 // edmPrimitive reports whether v is a JSON value of the primitive EDM type typ (OData JSON
 // format: strings for Guid, DateTimeOffset, Duration, Binary; numbers for the numeric types).
 func edmPrimitive(typ string, v any) bool {
@@ -220,8 +224,8 @@ func edmPrimitive(typ string, v any) bool {
 		if err != nil {
 			return false
 		}
-		bits := map[string]int{"Edm.Int32": 32, "Edm.Int16": 16, "Edm.Byte": 9}[typ]
-		return bits == 0 || (i >= -(1<<(bits-1)) && i < 1<<(bits-1))
+		r := intRanges[typ]
+		return i >= r[0] && i <= r[1]
 	case "Edm.Double", "Edm.Single", "Edm.Decimal":
 		n, ok := v.(json.Number)
 		if !ok {
