@@ -215,3 +215,28 @@ func TestCSDLCheckerCatches(t *testing.T) {
 		t.Errorf("a good answer: %v", got)
 	}
 }
+
+// $select names what the CSDL defines on user: a property the mock does not hold comes back
+// unset (null, [] for a collection), a name the CSDL lacks or a navigation property is a 400.
+func TestUserSelectFollowsCSDL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c, tok := httpClient(t, s), tokenFor(t, s, AdminClientID, AdminClientSecret)
+	r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID+"?$select=id,Department,otherMails,birthday", tok, nil)
+	if r.status != 200 || r.json["department"] != nil || r.json["id"] != AliceID {
+		t.Fatalf("unset properties: %d %s", r.status, r.raw)
+	}
+	if v, ok := r.json["otherMails"].([]any); !ok || len(v) != 0 {
+		t.Fatalf("an unset collection is []: %s", r.raw)
+	}
+	if _, has := r.json["department"]; !has {
+		t.Fatalf("a nullable unset property is null, not left out: %s", r.raw)
+	}
+	if p := csdlProblems("microsoft.graph.user", r.raw); p != nil {
+		t.Fatalf("the answer breaks the CSDL: %v", p)
+	}
+	for _, sel := range []string{"colour", "manager"} {
+		r := do(t, c, "GET", s.URL+"/v1.0/users/"+AliceID+"?$select="+sel, tok, nil)
+		checkGraphError(t, r, 400, codeBadRequest)
+	}
+}

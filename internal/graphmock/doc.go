@@ -111,7 +111,8 @@
 //     Directory.Read.All. Graph's default property set (id, displayName, userPrincipalName, mail,
 //     givenName, surname, jobTitle, mobilePhone, officeLocation, preferredLanguage, businessPhones;
 //     no userType); $select honoured (userType, externalUserState, creationType, accountEnabled
-//     too; an unknown name is 400). GET /users: $filter userPrincipalName eq '...' or id in
+//     too; any other property of user in the CSDL comes back unset, null or []; a name the CSDL
+//     does not define, or a navigation property, is 400). GET /users: $filter userPrincipalName eq '...' or id in
 //     ('...', ...) (at most 15), $top 1–999 (default 100), @odata.nextLink with $skiptoken.
 //   - GET /groups/{id} ($select) and GET /groups/{id}/transitiveMembers (nested groups followed,
 //     paged): GroupMember.Read.All, Group.Read.All or Directory.Read.All.

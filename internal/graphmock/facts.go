@@ -179,6 +179,25 @@ func edmCheckProperties(t *CSDLType, typ string, obj map[string]any, path string
 	return true
 }
 
+// unsetProperty finds a structural property of typ by name, case-insensitively (as $select
+// matches), and returns its CSDL name and the JSON of an unset value: [] for a collection,
+// else nil (the caller leaves out a non-nullable one). ok is false for no such property.
+func unsetProperty(typ, name string) (canonical string, unset any, ok bool) {
+	t := csdl.Types[typ]
+	if t == nil {
+		return "", nil, false
+	}
+	for k, p := range t.Properties {
+		if strings.EqualFold(k, name) && !p.Navigation {
+			if strings.HasPrefix(p.Type, "Collection(") {
+				return k, []any{}, true
+			}
+			return k, nil, true
+		}
+	}
+	return "", nil, false
+}
+
 // edmDerives reports whether typ is base or derives from it.
 func edmDerives(typ, base string) bool {
 	for seen := 0; typ != "" && seen < 16; seen++ {

@@ -30,7 +30,10 @@ func userProps(u *User) map[string]any {
 	}
 }
 
-// selectUser projects a user onto $select (or the default set); an unknown property is Graph's 400.
+// selectUser projects a user onto $select (or the default set). Which names exist is the
+// CSDL's (facts.go): a property the mock does not hold is answered unset, as Graph answers one
+// nobody set (null, or [] for a collection); a name the CSDL does not define, or a navigation
+// property, is Graph's 400.
 func selectUser(u *User, sel string) (map[string]any, error) {
 	all := userProps(u)
 	names := defaultUserProps
@@ -52,10 +55,17 @@ func selectUser(u *User, sel string) (map[string]any, error) {
 				key = k
 			}
 		}
-		if key == "" {
+		if key != "" {
+			out[key] = all[key]
+			continue
+		}
+		name, unset, ok := unsetProperty(graphNS+"user", n)
+		if !ok {
 			return nil, badRequest("Could not find a property named '%s' on type 'microsoft.graph.user'.", n)
 		}
-		out[key] = all[key]
+		if unset != nil || csdl.Types[graphNS+"user"].Properties[name].Nullable {
+			out[name] = unset
+		}
 	}
 	return out, nil
 }
