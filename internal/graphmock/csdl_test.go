@@ -31,6 +31,7 @@ var conformanceCases = map[string]conformanceCase{
 	"GET /v1.0/users/{user}": {token: "app", path: "/users/" + url.PathEscape(GuestUPN) + "?$select=*", status: 200, answer: "microsoft.graph.user"},
 	"POST /v1.0/users/{user}/checkMemberGroups": {token: "app", path: "/users/" + AliceID + "/checkMemberGroups", status: 200,
 		body: map[string]any{"groupIds": []string{OnboardingGroupID, NewHiresGroupID}}, answer: csdl.Actions[graphNS+"checkMemberGroups"].Returns},
+	"GET /v1.0/users/{user}/memberOf":            {token: "app", path: "/users/" + AliceID + "/memberOf", status: 200, answer: "Collection(microsoft.graph.directoryObject)"},
 	"GET /v1.0/users":                            {token: "app", path: "/users?$top=3", status: 200, answer: "Collection(microsoft.graph.user)"},
 	"GET /v1.0/groups/{group}":                   {token: "app", path: "/groups/" + OnboardingGroupID, status: 200, answer: "microsoft.graph.group"},
 	"GET /v1.0/groups/{group}/transitiveMembers": {token: "app", path: "/groups/" + OnboardingGroupID + "/transitiveMembers", status: 200, answer: "Collection(microsoft.graph.directoryObject)"},
