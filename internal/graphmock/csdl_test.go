@@ -206,6 +206,7 @@ func TestCSDLCheckerCatches(t *testing.T) {
 		{"microsoft.graph.directoryObject", `{"@odata.type":"#microsoft.graph.servicePrincipal","id":"x"}`, "no facts for the type"},
 		{"microsoft.graph.user", `{"@odata.type":"#microsoft.graph.group","id":"x"}`, "not derived"},
 		{"microsoft.graph.user", `{"id":"x","businessPhones":"555"}`, "businessPhones: wrong type (want Collection(Edm.String)"},
+		{"microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", `{"excludeTargets":null}`, "excludeTargets: null where"},
 	} {
 		got := strings.Join(csdlProblems(tc.typ, []byte(tc.body)), "; ")
 		if !strings.Contains(got, tc.want) {

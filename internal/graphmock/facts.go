@@ -60,7 +60,7 @@ const graphNS = "microsoft.graph."
 const (
 	edmUnknownProperty = "unknown property"
 	edmWrongType       = "wrong type"
-	edmNull            = "null where the CSDL says Nullable=\"false\""
+	edmNull            = "null where the CSDL says Nullable=\"false\" (or a collection)"
 	edmNotMember       = "not a member of the enum"
 	edmNoFacts         = "no facts for the type"
 	edmNotDerived      = "@odata.type not derived from the declared type"
@@ -169,7 +169,9 @@ func edmCheckProperties(t *CSDLType, typ string, obj map[string]any, path string
 				return false
 			}
 		case obj[k] == nil:
-			if !p.Nullable && !allowNull && !report(edmProblem{Path: at, Kind: edmNull, Type: p.Type}) {
+			// A collection is never null in OData JSON (its Nullable speaks of its elements): [] instead.
+			nonNull := !p.Nullable || strings.HasPrefix(p.Type, "Collection(")
+			if nonNull && !allowNull && !report(edmProblem{Path: at, Kind: edmNull, Type: p.Type}) {
 				return false
 			}
 		case !edmCheck(p.Type, obj[k], at, allowNull, report):
