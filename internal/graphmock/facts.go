@@ -169,7 +169,7 @@ func edmCheckProperties(t *CSDLType, typ string, obj map[string]any, path string
 				return false
 			}
 		case obj[k] == nil:
-			// A collection is never null in OData JSON (its Nullable speaks of its elements): [] instead.
+			// A collection is never null, its Nullable speaks of its elements (OData CSDL XML 4.01, 7.2.1 Nullable).
 			nonNull := !p.Nullable || strings.HasPrefix(p.Type, "Collection(")
 			if nonNull && !allowNull && !report(edmProblem{Path: at, Kind: edmNull, Type: p.Type}) {
 				return false
