@@ -14,7 +14,7 @@ import (
 // answer: an entity or complex type, "Collection(T)" for a collection answer's "value", or ""
 // for an answer without a body.
 type conformanceCase struct {
-	token  string // "app" (the admin app), "bob" (a member, delegated) or "globaladmin" (delegated)
+	token  string // "app" (the admin app); delegated: "bob" (a member), "globaladmin", "reader" (Global Reader, AuditLog.Read.All)
 	path   string // under the service root, ids filled in
 	body   any
 	status int
@@ -37,13 +37,31 @@ var conformanceCases = map[string]conformanceCase{
 	"GET /v1.0/groups/{group}/transitiveMembers": {token: "app", path: "/groups/" + OnboardingGroupID + "/transitiveMembers", status: 200, answer: "Collection(microsoft.graph.directoryObject)"},
 	"POST " + passesPath: {token: "app", path: "/users/" + CarolID + "/authentication/temporaryAccessPassMethods", status: 201,
 		body: map[string]any{"lifetimeInMinutes": 60, "isUsableOnce": false}, answer: "microsoft.graph.temporaryAccessPassAuthenticationMethod"},
-	"GET " + passesPath:                                      {token: "app", path: "/users/" + AliceID + "/authentication/temporaryAccessPassMethods", status: 200, answer: "Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)"},
-	"GET " + passesPath + "/{pass}":                          {token: "app", path: "/users/" + AliceID + "/authentication/temporaryAccessPassMethods/{alicePass}", status: 200, answer: "microsoft.graph.temporaryAccessPassAuthenticationMethod"},
-	"DELETE " + passesPath + "/{pass}":                       {token: "app", path: "/users/" + NoraID + "/authentication/temporaryAccessPassMethods/{noraPass}", status: 204},
-	"GET /v1.0/me":                                           {token: "bob", path: "/me", status: 200, answer: "microsoft.graph.user"},
-	"GET /v1.0/me/authentication/temporaryAccessPassMethods": {token: "bob", path: "/me/authentication/temporaryAccessPassMethods", status: 200, answer: "Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)"},
-	"GET /v1.0/roleManagement/directory/roleAssignments":     {token: "bob", path: "/roleManagement/directory/roleAssignments?$filter=" + url.QueryEscape("principalId eq '"+GlobalReaderID+"'"), status: 200, answer: "Collection(microsoft.graph.unifiedRoleAssignment)"},
-	"POST /v1.0/$batch":                                      {token: "app", path: "/$batch", status: 200, batch: []string{"GET " + policyPath, "GET /v1.0/users/{user}", "GET " + passesPath}},
+	"GET " + passesPath:                                                {token: "app", path: "/users/" + AliceID + "/authentication/temporaryAccessPassMethods", status: 200, answer: "Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)"},
+	"GET " + passesPath + "/{pass}":                                    {token: "app", path: "/users/" + AliceID + "/authentication/temporaryAccessPassMethods/{alicePass}", status: 200, answer: "microsoft.graph.temporaryAccessPassAuthenticationMethod"},
+	"DELETE " + passesPath + "/{pass}":                                 {token: "app", path: "/users/" + NoraID + "/authentication/temporaryAccessPassMethods/{noraPass}", status: 204},
+	"GET /v1.0/me":                                                     {token: "bob", path: "/me", status: 200, answer: "microsoft.graph.user"},
+	"GET /v1.0/me/authentication/temporaryAccessPassMethods":           {token: "bob", path: "/me/authentication/temporaryAccessPassMethods", status: 200, answer: "Collection(microsoft.graph.temporaryAccessPassAuthenticationMethod)"},
+	"GET /v1.0/roleManagement/directory/roleAssignments":               {token: "bob", path: "/roleManagement/directory/roleAssignments?$filter=" + url.QueryEscape("principalId eq '"+GlobalReaderID+"'"), status: 200, answer: "Collection(microsoft.graph.unifiedRoleAssignment)"},
+	"GET " + methodsPath + "/methods":                                  {token: "app", path: "/users/" + BobID + "/authentication/methods", status: 200, answer: "Collection(microsoft.graph.authenticationMethod)"},
+	"GET " + methodsPath + "/fido2Methods":                             typedMethods("fido2"),
+	"GET " + methodsPath + "/microsoftAuthenticatorMethods":            typedMethods("microsoftAuthenticator"),
+	"GET " + methodsPath + "/windowsHelloForBusinessMethods":           typedMethods("windowsHelloForBusiness"),
+	"GET " + methodsPath + "/phoneMethods":                             typedMethods("phone"),
+	"GET " + methodsPath + "/emailMethods":                             typedMethods("email"),
+	"GET " + methodsPath + "/softwareOathMethods":                      typedMethods("softwareOath"),
+	"GET " + methodsPath + "/passwordMethods":                          typedMethods("password"),
+	"GET /v1.0/me/authentication/temporaryAccessPassMethods/{pass}":    {token: "bob", path: "/me/authentication/temporaryAccessPassMethods/{bobPass}", status: 200, answer: "microsoft.graph.temporaryAccessPassAuthenticationMethod"},
+	"DELETE /v1.0/me/authentication/temporaryAccessPassMethods/{pass}": {token: "bob", path: "/me/authentication/temporaryAccessPassMethods/{bobPass}", status: 204},
+	"GET /v1.0/me/authentication/methods":                              {token: "bob", path: "/me/authentication/methods", status: 200, answer: "Collection(microsoft.graph.authenticationMethod)"},
+	"GET /v1.0/reports/authenticationMethods/userRegistrationDetails":  {token: "reader", path: "/reports/authenticationMethods/userRegistrationDetails", status: 200, answer: "Collection(microsoft.graph.userRegistrationDetails)"},
+	"POST /v1.0/$batch":                                                {token: "app", path: "/$batch", status: 200, batch: []string{"GET " + policyPath, "GET /v1.0/users/{user}", "GET " + passesPath}},
+}
+
+// typedMethods is the case of a typed list of registered methods (bob holds one of each kind).
+func typedMethods(kind string) conformanceCase {
+	return conformanceCase{token: "app", path: "/users/" + BobID + "/authentication/" + kind + "Methods", status: 200,
+		answer: "Collection(microsoft.graph." + kind + "AuthenticationMethod)"}
 }
 
 // undeclared are properties Microsoft's own answers carry that the v1.0 CSDL does not define,
@@ -57,7 +75,15 @@ var undeclared = map[string]string{
 // not the property's EDM type, no null where the CSDL says Nullable="false".
 func TestCSDLConformance(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{})
+	seed := DefaultSeed()
+	for i := range seed.Users {
+		if seed.Users[i].ID == BobID { // one registered method of each kind, for the methods' lists
+			for _, kind := range methodKinds {
+				seed.Users[i].Methods = append(seed.Users[i].Methods, Method{Kind: kind, DisplayName: kind})
+			}
+		}
+	}
+	s := startServer(t, Options{Seed: &seed})
 	c := httpClient(t, s)
 	enablePolicy(t, s.Mock, nil)
 	ids := map[string]string{}
@@ -73,6 +99,7 @@ func TestCSDLConformance(t *testing.T) {
 		"app":         tokenFor(t, s, AdminClientID, AdminClientSecret),
 		"bob":         userToken(t, s, BobUPN),
 		"globaladmin": userToken(t, s, GlobalAdminUPN),
+		"reader":      userToken(t, s, GlobalReaderUPN, PermAuditLogRead),
 	}
 	fill := func(p string) string {
 		for k, v := range ids {

@@ -241,11 +241,14 @@ func (c *call) registrationDetails(u *User) map[string]any {
 		"isAdmin": len(u.Roles) > 0, "isMfaRegistered": mfa, "isMfaCapable": mfa, "isPasswordlessCapable": passwordless,
 		"isSsprRegistered": false, "isSsprEnabled": false, "isSsprCapable": false,
 		"isSystemPreferredAuthenticationMethodEnabled": false, "systemPreferredAuthenticationMethods": []string{},
-		"userPreferredMethodForSecondaryAuthentication": "none", "methodsRegistered": methods, "lastUpdatedDateTime": nil,
+		"userPreferredMethodForSecondaryAuthentication": "none", "methodsRegistered": methods,
 	}
-	if !last.IsZero() {
-		row["lastUpdatedDateTime"] = formatTime(last)
+	// "When the record was last updated" (docs-contrib resources/userregistrationdetails.md) is
+	// non-nullable in the v1.0 CSDL: a user who registered nothing has a record too, read now.
+	if last.IsZero() {
+		last = c.m.t.now()
 	}
+	row["lastUpdatedDateTime"] = formatTime(last)
 	return row
 }
 
