@@ -161,6 +161,11 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 	strong := r.run.strongMethods()
 	sel.WithMethods = len(strong) > 0
 	timeoutsType, _ := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+	tenant := createdTenant(ctx, r.client, &diags) // what an import of each pass would record
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var missing []string
@@ -208,10 +213,11 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 				if reg != nil {
 					res.DisplayName += " " + registeredText(registeredValue(reg))
 				}
-				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
+				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{TenantID: tenant, UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
 				if req.IncludeResource {
 					m := listedPassModel(up.User.ID, p, timeoutsType, time.Now())
 					m.Registered = registeredValue(reg)
+					m.TenantID = tenant
 					res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 				}
 				emitted++
