@@ -68,7 +68,7 @@ func (s *skippedUsers) add(u graph.User, err error) bool {
 	}
 	label := u.ID
 	if u.UserPrincipalName != "" {
-		label = fmt.Sprintf("%s (object id %s)", u.UserPrincipalName, u.ID)
+		label = fmt.Sprintf("%s (object id %s)", u.Label(), u.ID)
 	}
 	*s = append(*s, fmt.Sprintf("- %s %s", label, why))
 	return true

@@ -190,7 +190,7 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 			if up.MethodsErr != nil {
 				if len(statuses) > 0 {
 					res := list.ListResult{}
-					res.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: status cannot be told", userLabel(up.User)), up.MethodsErr))
+					res.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: status cannot be told", up.User.Label()), up.MethodsErr))
 					stopped = !push(res)
 					return false
 				}
@@ -209,7 +209,7 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 					return false
 				}
 				res := req.NewListResult(ctx)
-				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s, %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()), status)
+				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s, %s", up.User.Label(), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()), status)
 				if reg != nil {
 					res.DisplayName += " " + registeredText(registeredValue(reg))
 				}
@@ -299,13 +299,6 @@ func usabilityOf(p *graph.Pass) string {
 		return usabilityUsable
 	}
 	return usabilityDisabledByPolicy
-}
-
-func userLabel(u graph.User) string {
-	if u.UserPrincipalName != "" {
-		return u.UserPrincipalName
-	}
-	return u.ID
 }
 
 // listedPassModel is the entratap_pass resource as an import of the pass

@@ -441,7 +441,7 @@ func (r *PassResource) importable(ctx context.Context, userPart, passID string, 
 		if _, perr := r.client.GetPass(ctx, u.ID, passID, time.Time{}); graph.IsNotFound(perr) {
 			diags.AddError("Invalid import id: no such pass",
 				fmt.Sprintf("User %s (%s) holds no Temporary Access Pass with id %q. A user holds at most one pass; "+
-					"the data source entratap_pass shows the user's current one.", u.UserPrincipalName, u.ID, graph.Truncate(passID, 120)))
+					"the data source entratap_pass shows the user's current one.", u.Label(), u.ID, graph.Truncate(passID, 120)))
 			return false
 		}
 	}
