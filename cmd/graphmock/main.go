@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -44,7 +45,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("graphmock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port); loopback only unless --allow-remote")
+	allowRemote := fs.Bool("allow-remote", false, "allow a listen address other than loopback; the controls (/_mock) then require the control secret in the "+graphmock.ControlSecretHeader+" header")
+	controlSecret := fs.String("control-secret", "", "the control secret (with --allow-remote; default: a random one, written to the env file as ENTRATAP_MOCK_CONTROL_SECRET)")
 	envFile := fs.String("env-file", "", "write shell export lines for the provider and tests to this file")
 	statePath := fs.String("state", "", "keep the tenant in this JSON file across restarts (written atomically on each change)")
 	seedPath := fs.String("seed", "", "JSON file with the tenant to start from instead of the default one")
@@ -68,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	replication := fs.Float64("policy-replication-seconds", -1, "with policy-scope refuse: seconds (tenant clock) creates stay refused after the policy is enabled or retargeted, or the user joins a group; overrides the seed")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: graphmock [flags]\n\nServes the mock Microsoft Graph and Entra ID login endpoints over HTTPS on loopback.\n"+
-			"Controls (no auth) under https://HOST:PORT/_mock: GET /_mock lists them. Flags:\n\n")
+			"Controls under https://HOST:PORT/_mock (no auth on loopback; with --allow-remote, the control secret): GET /_mock lists them. Flags:\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -124,7 +127,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "graphmock: quota flags: %v\n", err)
 		return 2
 	}
-	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile, Quota: q}
+	opts := graphmock.Options{StatePath: *statePath, TokenLifetime: *tokenLifetime, FaultSeed: *faultSeed, CAFile: *caFile, Quota: q,
+		AllowRemote: *allowRemote, ControlSecret: *controlSecret}
+	if *controlSecret != "" && !*allowRemote {
+		fmt.Fprintln(stderr, "graphmock: --control-secret needs --allow-remote (on loopback the controls are open)")
+		return 2
+	}
+	if *allowRemote && *controlSecret == "" {
+		if *envFile == "" {
+			fmt.Fprintln(stderr, "graphmock: --allow-remote needs --control-secret, or --env-file to receive a generated one")
+			return 2
+		}
+		opts.ControlSecret = rand.Text()
+	}
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	}

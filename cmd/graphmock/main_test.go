@@ -269,3 +269,42 @@ func TestCommand_PolicyScopeFlags(t *testing.T) {
 		t.Fatalf("settings %+v", got)
 	}
 }
+
+// Issue 26 item 11: --addr beyond loopback needs --allow-remote, and then a control secret:
+// given, or generated into the env file, which the Client then sends.
+func TestCommand_RemoteNeedsSecret(t *testing.T) {
+	t.Parallel()
+	for args, want := range map[string]string{
+		"--addr 0.0.0.0:0":                           "not loopback",
+		"--addr 0.0.0.0:0 --allow-remote":            "--control-secret, or --env-file",
+		"--addr 127.0.0.1:0 --control-secret s3cret": "needs --allow-remote",
+	} {
+		var stdout, stderr syncBuffer
+		if code := run(context.Background(), strings.Fields(args), &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("%s: exit %d, stderr %q, want it to say %q", args, code, stderr.String(), want)
+		}
+		if stdout.String() != "" {
+			t.Errorf("%s: printed %q", args, stdout.String())
+		}
+	}
+
+	// Allowed (on loopback here, so that the test listens nowhere else): a secret is generated.
+	envFile := filepath.Join(t.TempDir(), "env")
+	fields, _ := started(t, "--allow-remote", "--env-file", envFile)
+	mc := mockClient(t, envFile)
+	if len(mc.ControlSecret) < 20 {
+		t.Fatalf("generated control secret %q", mc.ControlSecret)
+	}
+	ctx := context.Background()
+	if _, err := mc.State(ctx); err != nil {
+		t.Fatalf("a control with the secret: %v", err)
+	}
+	resp, err := client(t, mc.Env["SSL_CERT_FILE"]).Get(fields["mock"] + "/token?user=alice@contoso.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a token without the secret: HTTP %d", resp.StatusCode)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -66,6 +67,9 @@ type Credential struct {
 	TenantID      string
 	ClientID      string
 	AuthorityHost string // for messages: who refused
+	// assertion is the federated token source of the OIDC and workload identity methods, nil
+	// for the others: its own failure is a local problem, which azidentity would report as Entra's.
+	assertion *assertionSource
 }
 
 // tokenOp is the Op of a token failure until classifyCall names the call.
@@ -86,6 +90,12 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 		return tok, &Error{Kind: k, Op: tokenOp, Err: err}
 	}
 	var authErr *azidentity.AuthenticationFailedError
+	if errors.As(err, &authErr) && authErr.RawResponse == nil && c.assertion.failed() != nil {
+		// The token to present was never obtained: Entra was not asked.
+		local := c.assertion.failed()
+		msg := fmt.Sprintf("could not obtain the federated token for the %s method, so Microsoft Entra ID was never asked: %v", c.Method, local)
+		return tok, &Error{Kind: KindUnauthorized, Op: tokenOp, Message: msg, Err: local}
+	}
 	if errors.As(err, &authErr) {
 		msg := c.describeAuthFailure(authErr)
 		return tok, &Error{Kind: KindUnauthorized, Op: tokenOp, Message: msg, Err: errors.New(msg)}
@@ -207,13 +217,15 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 	case cfg.OIDCToken == "" && cfg.OIDCTokenFilePath == "" && (cfg.OIDCRequestToken == "" || cfg.OIDCRequestURL == ""):
 		skip(MethodOIDC, "none of oidc_token, oidc_token_file_path, or oidc_request_token with oidc_request_url is set")
 	default:
-		get := oidcAssertion(cfg)
-		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, get,
+		src := oidcAssertion(cfg)
+		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, src.token,
 			&azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, fmt.Errorf("OIDC credential: %w", err)
 		}
-		return done(c, MethodOIDC)
+		cred, _ := done(c, MethodOIDC)
+		cred.assertion = src
+		return cred, nil
 	}
 
 	// 4. AKS workload identity.
@@ -228,13 +240,17 @@ func NewCredential(cfg AuthConfig) (*Credential, error) {
 		// A client assertion read by ReadSettingFile, as azidentity's workload
 		// identity credential does, but bounded and cancellable.
 		file := cfg.FederatedTokenFile
-		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, func(ctx context.Context) (string, error) {
+		src := &assertionSource{attr: "AZURE_FEDERATED_TOKEN_FILE", get: func(ctx context.Context) (string, error) {
 			return readTokenFile(ctx, "AZURE_FEDERATED_TOKEN_FILE", file)
-		}, &azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
+		}}
+		c, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, src.token,
+			&azidentity.ClientAssertionCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, fmt.Errorf("AKS workload identity credential: %w", err)
 		}
-		return done(c, MethodWorkloadIdentity)
+		cred, _ := done(c, MethodWorkloadIdentity)
+		cred.assertion = src
+		return cred, nil
 	}
 
 	// 5. Managed identity.
@@ -319,18 +335,52 @@ func (e *SettingError) Unwrap() error { return e.Err }
 
 // oidcAssertion returns the federated token source: a literal token, a file
 // read anew on every request (it rotates), or a GitHub-Actions-style request.
-func oidcAssertion(cfg AuthConfig) func(context.Context) (string, error) {
+func oidcAssertion(cfg AuthConfig) *assertionSource {
 	switch {
 	case cfg.OIDCToken != "":
-		return func(context.Context) (string, error) { return cfg.OIDCToken, nil }
+		return &assertionSource{attr: "oidc_token (ARM_OIDC_TOKEN)", get: func(context.Context) (string, error) { return cfg.OIDCToken, nil }}
 	case cfg.OIDCTokenFilePath != "":
-		return func(ctx context.Context) (string, error) {
+		return &assertionSource{attr: "oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH)", get: func(ctx context.Context) (string, error) {
 			return readTokenFile(ctx, "oidc_token_file_path", cfg.OIDCTokenFilePath)
-		}
+		}}
 	}
-	return func(ctx context.Context) (string, error) {
+	return &assertionSource{attr: "oidc_request_url (ARM_OIDC_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_URL)", get: func(ctx context.Context) (string, error) {
 		return requestOIDCToken(ctx, cfg.OIDCRequestURL, cfg.OIDCRequestToken)
+	}}
+}
+
+// assertionSource is a federated token source that remembers its last failure: azidentity
+// turns the callback's error into an AuthenticationFailedError without a response, which
+// would read as Microsoft Entra ID refusing a token it never saw (Credential.GetToken).
+type assertionSource struct {
+	attr string // the setting the token comes from, for messages
+	get  func(context.Context) (string, error)
+	mu   sync.Mutex
+	err  error
+}
+
+func (a *assertionSource) token(ctx context.Context) (string, error) {
+	tok, err := a.get(ctx)
+	if err == nil && tok == "" {
+		err = errors.New("the token is empty")
 	}
+	if err != nil {
+		err = &SettingError{Attr: a.attr, Err: fmt.Errorf("%s: %w", a.attr, err)}
+	}
+	a.mu.Lock()
+	a.err = err
+	a.mu.Unlock()
+	return tok, err
+}
+
+// failed is the last attempt's failure (nil after a success, or for a nil source).
+func (a *assertionSource) failed() error {
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
 }
 
 func readTokenFile(ctx context.Context, attr, path string) (string, error) {
@@ -342,11 +392,12 @@ func readTokenFile(ctx context.Context, attr, path string) (string, error) {
 }
 
 // requestOIDCToken asks a CI system (GitHub Actions' protocol) for an ID
-// token with the audience Entra expects for federated credentials.
+// token with the audience Entra expects for federated credentials. Its errors say
+// the CI's token endpoint answered (or did not), never that Entra refused.
 func requestOIDCToken(ctx context.Context, rawURL, bearer string) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
+		return "", fmt.Errorf("not a URL: %w", err)
 	}
 	q := u.Query()
 	q.Set("audience", "api://AzureADTokenExchange")
@@ -361,18 +412,18 @@ func requestOIDCToken(ctx context.Context, rawURL, bearer string) (string, error
 	req.Header.Set("Accept", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: %w", err)
+		return "", fmt.Errorf("the CI's token endpoint %s did not answer: %w", u.Host, redactErr(err, bearer))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: HTTP %d (check oidc_request_token / ACTIONS_ID_TOKEN_REQUEST_TOKEN)", resp.StatusCode)
+		return "", fmt.Errorf("the CI's token endpoint %s answered HTTP %d without a token (check oidc_request_token / ARM_OIDC_REQUEST_TOKEN / ACTIONS_ID_TOKEN_REQUEST_TOKEN)", u.Host, resp.StatusCode)
 	}
 	var out struct {
 		Value string `json:"value"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
-		return "", errors.New("requesting an OIDC token from oidc_request_url: the answer holds no \"value\"")
+		return "", fmt.Errorf("the CI's token endpoint %s answered HTTP %d without a token (no \"value\" in its JSON answer)", u.Host, resp.StatusCode)
 	}
 	return out.Value, nil
 }

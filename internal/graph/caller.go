@@ -40,7 +40,7 @@ func (c *Caller) IsUser() bool { return c != nil && c.Kind == CallerUser }
 // Name is how messages name the caller.
 func (c *Caller) Name() string {
 	if c.IsUser() {
-		return fmt.Sprintf("user %s (object id %s)", c.UserPrincipalName, c.ObjectID)
+		return fmt.Sprintf("user %s (object id %s)", Printable(c.UserPrincipalName), c.ObjectID)
 	}
 	return fmt.Sprintf("application %s", c.ClientID)
 }

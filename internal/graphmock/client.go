@@ -25,8 +25,11 @@ type Client struct {
 	// URL is the mock's base, https://HOST:PORT (Graph is URL/v1.0, the controls URL/_mock).
 	URL string
 	// Env holds the env file's variables (NewClientFromEnvFile), or nil.
-	Env  map[string]string
-	http *http.Client
+	Env map[string]string
+	// ControlSecret is sent in ControlSecretHeader with every control request: a mock
+	// listening beyond loopback requires it (ENTRATAP_MOCK_CONTROL_SECRET in its env file).
+	ControlSecret string
+	http          *http.Client
 }
 
 // NewClient makes a Client for the mock at baseURL (https://HOST:PORT) whose CA is caPEM.
@@ -62,6 +65,7 @@ func NewClientFromEnvFile(path string) (*Client, error) {
 		return nil, err
 	}
 	c.Env = env
+	c.ControlSecret = env["ENTRATAP_MOCK_CONTROL_SECRET"]
 	return c, nil
 }
 
@@ -203,6 +207,9 @@ func (c *Client) do(ctx context.Context, method, path string, body any, want int
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.ControlSecret != "" {
+		req.Header.Set(ControlSecretHeader, c.ControlSecret)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

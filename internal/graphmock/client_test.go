@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -113,5 +115,71 @@ func TestClient_EnvFileAndCA(t *testing.T) {
 	}
 	if _, err := NewClient("https://127.0.0.1:1", []byte("not PEM")); err == nil {
 		t.Fatal("a CA without a certificate made a client")
+	}
+}
+
+// Issue 26 item 11: an address other than loopback is refused unless allowed with a control
+// secret; with a secret, every control but the stand-ins needs it, and the env file and the
+// Client carry it.
+func TestControlSecret(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		addr string
+		opts Options
+		want string
+	}{
+		{"0.0.0.0:0", Options{}, "not loopback"},
+		{"[::]:0", Options{ControlSecret: "s"}, "--allow-remote"},
+		{"192.0.2.1:0", Options{AllowRemote: true}, "control secret is required"},
+	} {
+		if s, err := Start(tc.addr, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if s != nil {
+				_ = s.Close()
+			}
+			t.Errorf("Start(%q, %+v): %v, want an error saying %q", tc.addr, tc.opts, err, tc.want)
+		}
+	}
+
+	const secret = "control-secret-5b1f"
+	s, err := Start("127.0.0.1:0", Options{ControlSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := context.Background()
+	bare, err := NewClient(s.URL, s.CAPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *controlError
+	if _, err := bare.UserToken(ctx, AliceUPN); !errors.As(err, &ce) || ce.status != http.StatusUnauthorized || ce.code != "controlSecretRequired" {
+		t.Fatalf("a token for alice without the secret: %v", err)
+	}
+	bare.ControlSecret = "wrong"
+	if err := bare.RemoveUser(ctx, AliceUPN); !errors.As(err, &ce) || ce.status != http.StatusUnauthorized {
+		t.Fatalf("offboarding with a wrong secret: %v", err)
+	}
+	// The stand-in for a CI's token endpoint answers with its own bearer only, as GitHub's does.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/_mock/oidc/github?audience="+FederatedAudience, nil)
+	req.Header.Set("Authorization", "Bearer "+GitHubRequestToken)
+	if resp, err := bare.http.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the OIDC stand-in: %v %v", resp, err)
+	} else {
+		_ = resp.Body.Close()
+	}
+
+	path := filepath.Join(t.TempDir(), "env")
+	if err := s.WriteEnvFile(path); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClientFromEnvFile(path)
+	if err != nil || c.ControlSecret != secret || c.Env["ENTRATAP_MOCK_CONTROL_SECRET"] != secret {
+		t.Fatalf("client from the env file: %+v %v", c, err)
+	}
+	if _, err := c.UserToken(ctx, AliceUPN); err != nil {
+		t.Fatalf("a token with the secret: %v", err)
+	}
+	if err := c.RemoveUser(ctx, BobUPN); err != nil {
+		t.Fatalf("offboarding with the secret: %v", err)
 	}
 }

@@ -271,7 +271,12 @@
 // outside /v1.0 and /beta, the 401 invalid_client status of the federated mismatches, and the
 // CAE challenge message text.
 //
-// # Controls (/_mock/, no auth, never faulted)
+// # Controls (/_mock/, never faulted)
+//
+// No auth on loopback. A mock listening beyond loopback (Options.AllowRemote, graphmock
+// --allow-remote) requires Options.ControlSecret in the X-Graphmock-Control-Secret header of
+// every control but the stand-ins for outside services (/_mock/msi/token, /_mock/oidc/...);
+// its env file holds it as ENTRATAP_MOCK_CONTROL_SECRET, and Client sends it.
 //
 //   - POST /_mock/signin {"user":"<id or upn>","temporaryAccessPass":"<code>"}: 200 when the code
 //     signs the user in now (a one-time pass becomes OneTimeUsed); 401 with the reason as the

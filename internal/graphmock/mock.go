@@ -3,6 +3,7 @@ package graphmock
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,17 @@ type Options struct {
 	// ReadTimeout bounds reading a whole request, body included (a body that
 	// trickles in is cut); 0: 30 s.
 	ReadTimeout time.Duration
+	// ControlSecret, when set, is required in the ControlSecretHeader of every control
+	// (/_mock/...) but the stand-ins (routes.go standIn): the controls hand out tokens for any
+	// user, reset the tenant and show the seed with its secrets. Start requires it for an
+	// address other than loopback, together with AllowRemote.
+	ControlSecret string
+	// AllowRemote lets Start listen on an address other than loopback.
+	AllowRemote bool
 }
+
+// ControlSecretHeader carries Options.ControlSecret (Client sends it).
+const ControlSecretHeader = "X-Graphmock-Control-Secret"
 
 // Mock is the fake Graph and login service: an http.Handler over an in-memory tenant.
 type Mock struct {
@@ -246,6 +257,10 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 		return nil, reply{}, err
 	}
 	switch a {
+	case controlArea:
+		if err := m.checkControlSecret(c, rt); err != nil {
+			return rt, reply{}, err
+		}
 	case loginArea:
 		if !m.knownTenant(c.params["tenant"]) && !multiTenantAlias(c.params["tenant"]) {
 			return rt, reply{}, &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", AADSTS: 90002,
@@ -277,6 +292,19 @@ func (m *Mock) run(c *call, a *area) (*route, reply, error) {
 	}
 	rep, err := rt.handle(c)
 	return rt, rep, err
+}
+
+// checkControlSecret refuses a control without the secret, when the mock has one.
+func (m *Mock) checkControlSecret(c *call, rt *route) error {
+	want := m.opts.ControlSecret
+	if want == "" || rt.standIn {
+		return nil
+	}
+	if subtle.ConstantTimeCompare([]byte(c.r.Header.Get(ControlSecretHeader)), []byte(want)) == 1 {
+		return nil
+	}
+	return &graphError{Status: http.StatusUnauthorized, Code: "controlSecretRequired",
+		Message: "This graphmock listens beyond loopback: its controls need the header " + ControlSecretHeader + " with the control secret (ENTRATAP_MOCK_CONTROL_SECRET in its env file)."}
 }
 
 // checkContentType refuses a Graph write whose body is not declared JSON,

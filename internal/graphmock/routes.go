@@ -27,8 +27,12 @@ type route struct {
 	// write: a change, subject to dropAfterCommit.
 	write bool
 	// batch: $batch, run without Mock.mu and with no permission of its own (each request has its own).
-	batch  bool
-	handle handler
+	batch bool
+	// standIn: a control that stands in for a service the provider calls with credentials of
+	// its own (the managed-identity endpoint, a CI's OIDC token endpoint and issuer): it needs
+	// no control secret (Options.ControlSecret), as the real service does not.
+	standIn bool
+	handle  handler
 }
 
 const (
@@ -138,10 +142,10 @@ func init() {
 		{method: http.MethodPost, pattern: "/_mock/settings", handle: handleSetSettings},
 		{method: http.MethodGet, pattern: "/_mock/certificate.pem", handle: handleCertificatePEM},
 		{method: http.MethodGet, pattern: "/_mock/certificate.pfx", handle: handleCertificatePFX},
-		{method: http.MethodGet, pattern: "/_mock/msi/token", handle: handleManagedIdentityToken},
-		{method: http.MethodGet, pattern: "/_mock/oidc/.well-known/openid-configuration", handle: handleOIDCConfiguration},
-		{method: http.MethodGet, pattern: "/_mock/oidc/keys", handle: handleOIDCKeys},
-		{method: http.MethodGet, pattern: "/_mock/oidc/github", handle: handleGitHubToken},
+		{method: http.MethodGet, pattern: "/_mock/msi/token", handle: handleManagedIdentityToken, standIn: true},
+		{method: http.MethodGet, pattern: "/_mock/oidc/.well-known/openid-configuration", handle: handleOIDCConfiguration, standIn: true},
+		{method: http.MethodGet, pattern: "/_mock/oidc/keys", handle: handleOIDCKeys, standIn: true},
+		{method: http.MethodGet, pattern: "/_mock/oidc/github", handle: handleGitHubToken, standIn: true},
 	}
 	graphArea = newArea("/v1.0", graphRoutes, graphUnknown)
 	graphArea.graph = true

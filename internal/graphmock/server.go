@@ -41,6 +41,9 @@ func Start(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkListenAddr(addr, opts); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("graphmock: listen on %s: %w", addr, err)
@@ -132,6 +135,9 @@ func (s *Server) Env() map[string]string {
 		"SSL_CERT_FILE":           s.CAFile,
 		"ENTRATAP_MOCK_URL":       s.URL + "/_mock",
 	}
+	if s.opts.ControlSecret != "" {
+		env["ENTRATAP_MOCK_CONTROL_SECRET"] = s.opts.ControlSecret
+	}
 	if app := s.adminApp(); app != nil {
 		env["ARM_CLIENT_ID"] = app.ClientID
 		if len(app.Secrets) > 0 {
@@ -178,6 +184,26 @@ func (s *Server) WriteEnvFile(path string) error {
 		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(env[k]))
 	}
 	return writeFileAtomic(path, []byte(b.String()), 0o600)
+}
+
+// checkListenAddr refuses an address other than loopback unless opts allow it and protect
+// the controls with a secret: they hand out tokens for any user and reset the tenant.
+func checkListenAddr(addr string, opts Options) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("graphmock: listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if !opts.AllowRemote {
+		return fmt.Errorf("graphmock: listen address %q is not loopback: the controls (/_mock) hand out tokens for any user, reset the tenant "+
+			"and show the seed with its secrets; allow it explicitly (graphmock --allow-remote, Options.AllowRemote), which also requires a control secret", addr)
+	}
+	if opts.ControlSecret == "" {
+		return fmt.Errorf("graphmock: listen address %q is not loopback: a control secret is required (graphmock --control-secret, Options.ControlSecret)", addr)
+	}
+	return nil
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

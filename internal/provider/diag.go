@@ -29,6 +29,11 @@ func graphDiag(summary string, err error) diag.Diagnostic {
 		advice = fmt.Sprintf("Grant the application the Microsoft Graph application permission %s and give admin consent "+
 			"(or, signed in as a user, hold an admin role that allows it), then run again.", ge.Permission)
 	case graph.KindUnauthorized:
+		var se *graph.SettingError
+		if errors.As(ge.Err, &se) {
+			advice = "The provider could not get the token it signs in with: fix the setting named below (a local file or the CI's token endpoint), then run again."
+			break
+		}
 		advice = "Check the provider's credentials (tenant_id, client_id and the secret, certificate or token) and that the application exists in the tenant."
 	case graph.KindThrottled:
 		advice = "Microsoft Graph kept throttling after the retries. Run again later, or lower -parallelism."
@@ -63,7 +68,7 @@ func (s *skippedUsers) add(u graph.User, err error) bool {
 	}
 	label := u.ID
 	if u.UserPrincipalName != "" {
-		label = fmt.Sprintf("%s (object id %s)", u.UserPrincipalName, u.ID)
+		label = fmt.Sprintf("%s (object id %s)", u.Label(), u.ID)
 	}
 	*s = append(*s, fmt.Sprintf("- %s %s", label, why))
 	return true

@@ -3,6 +3,7 @@ package provider
 // Issue 18: hostile and careless input, through the real Terraform CLI.
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -674,4 +675,67 @@ func TestAccHostile_blockBeatsEnvironmentInEveryForm(t *testing.T) {
 				graphmock.AdminClientID, pfxFile, graphmock.CertificatePassword)),
 		},
 	})
+}
+
+// hostileUPN holds a right-to-left override (it would reverse the rest of a terminal line),
+// a right-to-left mark, a newline (a forged line of output) and an escape sequence.
+const hostileUPN = "mallory\u202Egnp.exe\u200F\n[forged] \x1b[31mred@" + graphmock.Domain
+
+// noHidden fails when s holds a control or formatting character, and checks the hostile UPN
+// shows escaped.
+func noHidden(t *testing.T, what, s string) {
+	t.Helper()
+	if i := strings.IndexFunc(s, func(r rune) bool { return graph.Printable(string(r)) != string(r) && r != '\n' }); i >= 0 {
+		t.Errorf("%s prints a hidden character at %d: %q", what, i, s)
+	}
+	if !strings.Contains(s, `mallory\u202Egnp.exe\u200F\u000A[forged] \u001B[31mred@`) {
+		t.Errorf("%s does not name the user escaped: %q", what, s)
+	}
+}
+
+// Issue 26 item 10: a user principal name or display name with control and bidi characters
+// is escaped wherever the provider prints it: the list resource's display names, the revoke
+// actions' progress lines, and diagnostics.
+func TestProtoHostileNamesEscaped(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	enablePolicy(t, m)
+	u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: hostileUPN, DisplayName: "Mallory \u202E\u2066evil\n", Groups: []string{graphmock.OnboardingGroupID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passID := outOfBandPass(t, m, u.ID, nil)
+	p := newProtoProvider(t, m)
+
+	found := false
+	for _, l := range p.list(map[string]tftypes.Value{"user_ids": strList(u.ID)}, false, 0) {
+		if strings.Contains(l.name, passID) {
+			found = true
+			noHidden(t, "the list resource's display name", l.name)
+		}
+	}
+	if !found {
+		t.Fatal("the list did not return the hostile user's pass")
+	}
+
+	imp, err := p.srv.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass", ID: u.ID + "/00000000-0000-4000-8000-00000000dead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := findDiag(imp.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid import id: no such pass"); d == nil {
+		t.Fatalf("import of a pass the user does not hold: %s", diagText(imp.Diagnostics))
+	} else {
+		noHidden(t, "the import diagnostic", d.Detail)
+	}
+
+	_, progress, done := p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str(u.ID), "pass_id": str("00000000-0000-4000-8000-000000000000")})
+	if len(progress) == 0 || len(done) > 0 {
+		t.Fatalf("revoke of another pass id: %q %s", progress, diagText(done))
+	}
+	noHidden(t, "the revoke action's progress", progress[0])
+	_, progress, done = p.invoke("entratap_revoke_pass", map[string]tftypes.Value{"user_id": str(u.ID)})
+	if len(progress) != 1 || len(done) > 0 {
+		t.Fatalf("revoke: %q %s", progress, diagText(done))
+	}
+	noHidden(t, "the revoke action's progress", progress[0])
 }

@@ -179,7 +179,7 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 	}
 	if s.user != nil && s.user.ExternalGuest() {
 		diags.AddAttributeWarning(at("user_id"), "The user is a guest",
-			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", s.user.UserPrincipalName))
+			fmt.Sprintf("User %s is an external (invited) guest. Microsoft Graph refuses Temporary Access Passes for external guest users, so creating this pass is likely to fail.", s.user.Label()))
 	}
 	if pc.live == nil {
 		switch {
@@ -250,7 +250,7 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 			diags.AddAttributeWarning(at("user_id"), "The policy does not target the user",
 				fmt.Sprintf("User %s is not in the include targets of the tenant's Temporary Access Pass policy%s, or is in its exclude targets: "+
 					"depending on the tenant, Microsoft Graph either refuses the pass or creates it reading DisabledByPolicy, unable to sign the user in. "+
-					"Add the user, or a group holding it, to the policy's include targets.", s.user.UserPrincipalName, asRun))
+					"Add the user, or a group holding it, to the policy's include targets.", s.user.Label(), asRun))
 		}
 	}
 	return diags
@@ -287,7 +287,7 @@ func (pc passCheck) checkCaller(userRef string, s passSubject, at passAt) diag.D
 			fmt.Sprintf("The provider runs as %s, an %s, who may issue passes only to users without admin roles, but it could not read the directory roles "+
 				"of user %s to check this one (reading them needs the delegated permission %s). If the user holds an admin role, the create fails "+
 				"at apply with a 403: that user needs a %s.\n\n%s",
-				caller.Name(), graph.RoleAuthenticationAdministrator, user.UserPrincipalName, "RoleManagement.Read.Directory, and GroupMember.Read.All for role-assignable groups,",
+				caller.Name(), graph.RoleAuthenticationAdministrator, user.Label(), "RoleManagement.Read.Directory, and GroupMember.Read.All for role-assignable groups,",
 				graph.RolePrivilegedAuthenticationAdministrator, s.rolesErr))
 		return diags
 	}
@@ -295,7 +295,7 @@ func (pc passCheck) checkCaller(userRef string, s passSubject, at passAt) diag.D
 		diags.AddAttributeError(at("user_id"), "The target holds an admin role",
 			fmt.Sprintf("User %s holds %s. The provider runs as %s, with %s: an %s may issue passes only to users without admin roles and outside role-assignable groups. "+
 				"A pass for this user needs the Microsoft Entra role %s; nothing was created.",
-				user.UserPrincipalName, strings.Join(s.roles, ", "), caller.Name(), caller.RolesText(), graph.RoleAuthenticationAdministrator,
+				user.Label(), strings.Join(s.roles, ", "), caller.Name(), caller.RolesText(), graph.RoleAuthenticationAdministrator,
 				graph.PassRoleNeeded(s.roles, true)))
 	}
 	return diags
@@ -344,7 +344,7 @@ func claimDiag(run *runState, user *graph.User, owner string, at path.Path) diag
 		diags.AddAttributeError(at, "Two passes planned for one user",
 			fmt.Sprintf("%s and %s are the same user, %s (%s). A user holds one Temporary Access Pass: the second create would silently "+
 				"replace the first, leaving a dead code in state. Keep one pass per user: one entratap_pass, one entry of one entratap_passes, "+
-				"or one ephemeral entratap_pass.", owner, other, user.UserPrincipalName, user.ID))
+				"or one ephemeral entratap_pass.", owner, other, user.Label(), user.ID))
 	}
 	return diags
 }

@@ -85,7 +85,7 @@ func (d *PassDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	passes, err := d.client.ListPasses(ctx, u.ID)
 	if err != nil {
-		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", u.UserPrincipalName), err))
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", u.Label()), err))
 		return
 	}
 	m.UserObjectID = types.StringValue(u.ID)

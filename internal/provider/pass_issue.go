@@ -51,7 +51,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 		existing, err = c.ListPasses(ctx, user.ID)
 	}
 	if err != nil {
-		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.UserPrincipalName), err))
+		diags.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", user.Label()), err))
 		return nil, nil, diags
 	}
 	if !in.ReplaceExisting.ValueBool() {
@@ -71,7 +71,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 		}
 	}
 	if err != nil {
-		summary := fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.UserPrincipalName)
+		summary := fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", user.Label())
 		if ambiguous(ctx, err) {
 			// The create may have been committed with its answer lost: a pass
 			// Terraform would not know. Remove it, so state and tenant agree.
@@ -102,7 +102,7 @@ const replacedAtOnce = "The new Temporary Access Pass was replaced at once"
 func replacedAtOnceDetail(user *graph.User, passID string) string {
 	return fmt.Sprintf("Pass %s was created for user %s (%s), but the user no longer holds it: a pass created at the same moment elsewhere "+
 		"(another workspace or run for the same user) replaced it, since a user holds one pass. Its code is useless and is not stored. "+
-		"Make sure one configuration manages this user's pass, then run terraform apply again.", passID, user.UserPrincipalName, user.ID)
+		"Make sure one configuration manages this user's pass, then run terraform apply again.", passID, user.Label(), user.ID)
 }
 
 // createRefused handles Graph refusing a pass for the policy's scope
@@ -115,7 +115,7 @@ func replacedAtOnceDetail(user *graph.User, passID string) string {
 // A failure of the retried create other than the refusal is returned as
 // err, for issuePass's handling (a create whose answer was lost).
 func createRefused(ctx context.Context, c *graph.Client, run *runState, user *graph.User, np graph.NewPass, owner passOwner, refusal error) (*graph.Pass, diag.Diagnostic, error) {
-	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.UserPrincipalName)
+	summary := fmt.Sprintf("Microsoft Graph refused a Temporary Access Pass for user %s", user.Label())
 	live, err := c.GetPolicy(ctx) // afresh: the cached one may predate this run's change
 	if err != nil {
 		// Nothing to explain it with: the refusal itself, and why.
@@ -150,11 +150,11 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 			"Microsoft Graph kept refusing the pass until the timeout, although %s targets user %s (%s). "+
 				"A change to the policy (enabling it, or adding the user or a group holding it) takes a while to reach every Graph server. "+
 				"Run terraform apply again in a few minutes, or raise %s.\n\nLast answer: %v",
-			strings.ToLower(asRun[:1])+asRun[1:], user.UserPrincipalName, describePolicy(eff.Policy), timeouts, err)), nil
+			strings.ToLower(asRun[:1])+asRun[1:], user.Label(), describePolicy(eff.Policy), timeouts, err)), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Microsoft Graph refuses Temporary Access Passes for users its policy does not let sign in with one, and user %s (%s) is not among them. "+
-		"%s: %s.", user.UserPrincipalName, user.ID, asRun, describePolicy(eff.Policy))
+		"%s: %s.", user.Label(), user.ID, asRun, describePolicy(eff.Policy))
 	if eff.planned {
 		fmt.Fprintf(&b, " Microsoft Graph has now: %s.", describePolicy(*live))
 	}
@@ -209,7 +209,7 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 	}
 	now, err := c.ListPasses(cctx, user.ID)
 	if err != nil {
-		return detail + fmt.Sprintf("\n\nChecking user %s (%s) for such a pass failed too: %v\n\nLook at the user's authentication methods and delete any Temporary Access Pass created just now, then run terraform apply again.", user.UserPrincipalName, user.ID, err)
+		return detail + fmt.Sprintf("\n\nChecking user %s (%s) for such a pass failed too: %v\n\nLook at the user's authentication methods and delete any Temporary Access Pass created just now, then run terraform apply again.", user.Label(), user.ID, err)
 	}
 	for _, p := range now {
 		if known[p.ID] {
@@ -217,11 +217,11 @@ func removeOrphan(ctx context.Context, c *graph.Client, user *graph.User, before
 		}
 		if err := c.DeletePass(cctx, user.ID, p.ID); err != nil {
 			return detail + fmt.Sprintf("\n\nUser %s (%s) holds pass %s, created by this attempt, and deleting it failed: %v\n\nDelete that pass (or import it with terraform import <address> %s/%s; its code cannot be recovered), then run terraform apply again.",
-				user.UserPrincipalName, user.ID, p.ID, err, user.ID, p.ID)
+				user.Label(), user.ID, p.ID, err, user.ID, p.ID)
 		}
-		return detail + fmt.Sprintf("\n\nThe pass this attempt created (%s) was found and deleted, so user %s holds no pass Terraform does not know about. Run terraform apply again.", p.ID, user.UserPrincipalName)
+		return detail + fmt.Sprintf("\n\nThe pass this attempt created (%s) was found and deleted, so user %s holds no pass Terraform does not know about. Run terraform apply again.", p.ID, user.Label())
 	}
-	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.UserPrincipalName)
+	return detail + fmt.Sprintf("\n\nUser %s holds no pass from this attempt: nothing was created. Run terraform apply again.", user.Label())
 }
 
 // otherOwnerNote is said wherever a pass not managed here might be another object's.
@@ -231,7 +231,7 @@ const otherOwnerNote = "The pass may instead belong to another object that issue
 func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s (%s) already has a Temporary Access Pass that is not managed here: id %s, created %s, valid from %s until %s (%s). ",
-		u.UserPrincipalName, u.ID, p.ID, passTime(p.CreatedDateTime), passTime(p.StartDateTime), passTime(p.ExpirationDateTime()), p.MethodUsabilityReason)
+		u.Label(), u.ID, p.ID, passTime(p.CreatedDateTime), passTime(p.StartDateTime), passTime(p.ExpirationDateTime()), p.MethodUsabilityReason)
 	b.WriteString("A user holds at most one pass, and creating a new one would silently delete that one.\n\n")
 	b.WriteString("Set replace_existing = true to replace it, or delete that pass first (Entra admin center, or DELETE " +
 		"/users/" + u.ID + "/authentication/temporaryAccessPassMethods/" + p.ID + " in Microsoft Graph). Expired and used passes are replaced without this check.")
@@ -242,7 +242,7 @@ func existingPassDetail(u *graph.User, p *graph.Pass, owner passOwner, revoke bo
 			"  terraform import 'ADDRESS' %s/%s\n\n"+
 			"where ADDRESS is the address of the entratap_pass whose user_id names this user (for a for_each over users: entratap_pass.NAME[\"%s\"]). "+
 			"For many orphans at once (Terraform 1.14+), list them with the list resource entratap_pass and `terraform query -generate-config-out=orphans.tf`. "+
-			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.UserPrincipalName)
+			"Do not set replace_existing on a whole for_each to get past this: it would replace every healthy pass of it too.", u.ID, p.ID, u.Label())
 		b.WriteString("\n\nWith create_before_destroy, the pass being replaced still exists when the new one is created and counts as not managed here: set replace_existing = true on that resource.")
 		b.WriteString("\n\n" + otherOwnerNote)
 	case passOwnerWave:

@@ -161,6 +161,11 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 	strong := r.run.strongMethods()
 	sel.WithMethods = len(strong) > 0
 	timeoutsType, _ := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+	tenant := createdTenant(ctx, r.client, &diags) // what an import of each pass would record
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var missing []string
@@ -185,7 +190,7 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 			if up.MethodsErr != nil {
 				if len(statuses) > 0 {
 					res := list.ListResult{}
-					res.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: status cannot be told", userLabel(up.User)), up.MethodsErr))
+					res.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: status cannot be told", up.User.Label()), up.MethodsErr))
 					stopped = !push(res)
 					return false
 				}
@@ -204,14 +209,15 @@ func (r *PassListResource) List(ctx context.Context, req list.ListRequest, strea
 					return false
 				}
 				res := req.NewListResult(ctx)
-				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s, %s", userLabel(up.User), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()), status)
+				res.DisplayName = fmt.Sprintf("%s: pass %s, %s, expires %s, %s", up.User.Label(), p.ID, p.MethodUsabilityReason, passTime(p.ExpirationDateTime()), status)
 				if reg != nil {
 					res.DisplayName += " " + registeredText(registeredValue(reg))
 				}
-				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
+				res.Diagnostics.Append(res.Identity.Set(ctx, passIdentityModel{TenantID: tenant, UserID: types.StringValue(up.User.ID), ID: types.StringValue(p.ID)})...)
 				if req.IncludeResource {
 					m := listedPassModel(up.User.ID, p, timeoutsType, time.Now())
 					m.Registered = registeredValue(reg)
+					m.TenantID = tenant
 					res.Diagnostics.Append(res.Resource.Set(ctx, &m)...)
 				}
 				emitted++
@@ -293,13 +299,6 @@ func usabilityOf(p *graph.Pass) string {
 		return usabilityUsable
 	}
 	return usabilityDisabledByPolicy
-}
-
-func userLabel(u graph.User) string {
-	if u.UserPrincipalName != "" {
-		return u.UserPrincipalName
-	}
-	return u.ID
 }
 
 // listedPassModel is the entratap_pass resource as an import of the pass

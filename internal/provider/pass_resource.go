@@ -52,6 +52,7 @@ type passResourceModel struct {
 	ReplaceExisting     types.Bool     `tfsdk:"replace_existing"`
 	TemporaryAccessPass types.String   `tfsdk:"temporary_access_pass"`
 	Registered          types.Object   `tfsdk:"registered"`
+	TenantID            types.String   `tfsdk:"tenant_id"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -155,7 +156,8 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: registeredDoc,
 				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
+			"tenant_id": tenantAttribute(),
+			"timeouts":  resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
 		},
 	}
 }
@@ -170,8 +172,9 @@ func (r *PassResource) Configure(_ context.Context, req resource.ConfigureReques
 // the new pass again with no prior state, where the computed attributes
 // become unknown and the checks run: here it only marks the replacement.
 func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
+	resp.Diagnostics.Append(planTenant(ctx, r.client, req.State, "this entratap_pass")...)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return // destroy, or another tenant's pass
 	}
 	if req.State.Raw.IsNull() {
 		var plan passResourceModel
@@ -257,8 +260,9 @@ func (r *PassResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// The 201 answer is the whole pass: no read-back. A read that follows
 	// soon after (refresh) waits out replication, see GetPass's young.
 	plan.setFrom(user.ID, p)
+	plan.TenantID = createdTenant(ctx, r.client, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setPassIdentity(ctx, resp.Identity, user.ID, p.ID, &resp.Diagnostics)
+	setPassIdentity(ctx, resp.Identity, plan.TenantID, user.ID, p.ID, &resp.Diagnostics)
 }
 
 func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -269,6 +273,12 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	tenant, diags := checkTenant(ctx, r.client, recordedTenant(ctx, state.TenantID, req.Identity), "this entratap_pass")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.TenantID = tenant
 
 	userID := state.UserObjectID.ValueString()
 	// The framework wants an identity even for a pass that turns out to be gone.
@@ -276,7 +286,7 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if known == "" {
 		known = state.UserID.ValueString()
 	}
-	setPassIdentity(ctx, resp.Identity, known, state.ID.ValueString(), &resp.Diagnostics)
+	setPassIdentity(ctx, resp.Identity, tenant, known, state.ID.ValueString(), &resp.Diagnostics)
 	if userID == "" {
 		// After an import: resolve the user_id given.
 		u, err := r.client.GetUser(ctx, state.UserID.ValueString())
@@ -330,7 +340,8 @@ func (r *PassResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	r.readFinishLine(ctx, userID, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	// Also gives state written before identity existed its identity, in place.
-	setPassIdentity(ctx, resp.Identity, userID, p.ID, &resp.Diagnostics)
+	setPassIdentity(ctx, resp.Identity, tenant, userID, p.ID, &resp.Diagnostics)
+	checkPriorIdentity(ctx, req.Identity, resp.Identity, resp.Private, "entratap_pass", passIdentityForms, &resp.Diagnostics)
 }
 
 // Update only ever changes replace_when_unusable, replace_existing, timeouts
@@ -347,7 +358,7 @@ func (r *PassResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	state.ReplaceExisting = plan.ReplaceExisting
 	state.Timeouts = plan.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setPassIdentity(ctx, resp.Identity, state.UserObjectID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
+	setPassIdentity(ctx, resp.Identity, state.TenantID, state.UserObjectID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -386,7 +397,7 @@ func (r *PassResource) readFinishLine(ctx context.Context, userID string, state 
 
 func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" && req.Identity != nil {
-		importPassByIdentity(ctx, req, resp)
+		r.importPassByIdentity(ctx, req, resp)
 	} else {
 		r.importPassByID(ctx, req, resp)
 	}
@@ -405,25 +416,34 @@ func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportSt
 		return
 	}
 	userPart, passID := req.ID[:i], req.ID[i+1:]
-	if r.client != nil {
-		// Said here, naming the part at fault: Read would only drop the
-		// object, and Terraform say "Cannot import non-existent remote object".
-		u, err := r.client.GetUser(ctx, userPart)
-		if graph.IsNotFound(err) {
-			resp.Diagnostics.AddError("Invalid import id: no such user",
-				fmt.Sprintf("The user part of the import id %q, %q, names no user in the tenant (neither an object id nor a user principal name). "+
-					"Check it; the pass part was %q.", graph.Truncate(req.ID, 200), graph.Truncate(userPart, 120), passID))
-			return
-		}
-		if err == nil {
-			if _, perr := r.client.GetPass(ctx, u.ID, passID, time.Time{}); graph.IsNotFound(perr) {
-				resp.Diagnostics.AddError("Invalid import id: no such pass",
-					fmt.Sprintf("User %s (%s) holds no Temporary Access Pass with id %q. A user holds at most one pass; "+
-						"the data source entratap_pass shows the user's current one.", u.UserPrincipalName, u.ID, graph.Truncate(passID, 120)))
-				return
-			}
-		}
+	if !r.importable(ctx, userPart, passID, &resp.Diagnostics) {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userPart)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), passID)...)
+}
+
+// importable checks, for either form of import, that the user exists and holds the pass.
+// Said here, naming the part at fault: Read would only drop the object, and Terraform
+// say "Cannot import non-existent remote object".
+func (r *PassResource) importable(ctx context.Context, userPart, passID string, diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		return true
+	}
+	u, err := r.client.GetUser(ctx, userPart)
+	if graph.IsNotFound(err) {
+		diags.AddError("Invalid import id: no such user",
+			fmt.Sprintf("The user part of the import, %q, names no user in the tenant (neither an object id nor a user principal name). "+
+				"Check it; the pass part was %q.", graph.Truncate(userPart, 120), graph.Truncate(passID, 120)))
+		return false
+	}
+	if err == nil {
+		if _, perr := r.client.GetPass(ctx, u.ID, passID, time.Time{}); graph.IsNotFound(perr) {
+			diags.AddError("Invalid import id: no such pass",
+				fmt.Sprintf("User %s (%s) holds no Temporary Access Pass with id %q. A user holds at most one pass; "+
+					"the data source entratap_pass shows the user's current one.", u.Label(), u.ID, graph.Truncate(passID, 120)))
+			return false
+		}
+	}
+	return true
 }

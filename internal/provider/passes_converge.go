@@ -197,7 +197,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 				lost = append(lost, k)
 				out.failed[k] = res.Err.Error()
 			default:
-				out.failed[k] = graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", users[k].UserPrincipalName), res.Err).Detail()
+				out.failed[k] = graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", users[k].Label()), res.Err).Detail()
 			}
 		}
 	}
@@ -214,7 +214,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 			case d != nil:
 				why[i] = d.Detail()
 			case err != nil:
-				why[i] = graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", users[k].UserPrincipalName), err).Detail()
+				why[i] = graphDiag(fmt.Sprintf("Creating a Temporary Access Pass for user %s failed", users[k].Label()), err).Detail()
 			default:
 				retried[i] = created{k, p}
 			}
@@ -334,7 +334,7 @@ func (r *PassesResource) guard(ctx context.Context, keys []string, users map[str
 	lists, errs := r.client.ListPassesOf(ctx, guardUsers)
 	for i, k := range guardKeys {
 		if errs[i] != nil {
-			out.blocked[k] = graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", users[k].UserPrincipalName), errs[i]).Detail()
+			out.blocked[k] = graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", users[k].Label()), errs[i]).Detail()
 			continue
 		}
 		before[k] = lists[i]
@@ -376,7 +376,7 @@ func (r *PassesResource) removeOrphans(ctx context.Context, keys []string, users
 		lostAnswer := fmt.Sprintf("Microsoft Graph's answer to the create was lost (%s), so the pass may have been created without Terraform learning its id or code.", out.failed[k])
 		if errs[i] != nil {
 			out.failed[k] = lostAnswer + fmt.Sprintf(" Checking user %s (%s) for such a pass failed too: %v. Look at the user's authentication methods and delete any Temporary Access Pass created just now, then run terraform apply again.",
-				users[k].UserPrincipalName, users[k].ID, errs[i])
+				users[k].Label(), users[k].ID, errs[i])
 			continue
 		}
 		out.failed[k] = lostAnswer + " The next apply issues it again."
@@ -390,7 +390,7 @@ func (r *PassesResource) removeOrphans(ctx context.Context, keys []string, users
 		k := refKeys[i]
 		if err != nil {
 			out.failed[k] += fmt.Sprintf(" User %s holds pass %s, created by this attempt, and deleting it failed: %v. Delete that pass, then run terraform apply again.",
-				users[k].UserPrincipalName, refs[i].PassID, err)
+				users[k].Label(), refs[i].PassID, err)
 		} else {
 			out.failed[k] += fmt.Sprintf(" The pass this attempt created (%s) was found and deleted.", refs[i].PassID)
 		}

@@ -44,6 +44,7 @@ type passesModel struct {
 	Codes           types.Map      `tfsdk:"codes"`
 	Issued          types.Map      `tfsdk:"issued"`
 	NotIssued       types.Map      `tfsdk:"not_issued"`
+	TenantID        types.String   `tfsdk:"tenant_id"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -155,7 +156,8 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The entries whose pass the last apply could not issue, by key, with why; empty when every entry holds its pass. " +
 					"Check it with a postcondition (`length(self.not_issued) == 0`) to fail the run that could not issue them.",
 			},
-			"timeouts": resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})),
+			"tenant_id": tenantAttribute(),
+			"timeouts":  resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})),
 		},
 	}
 }
@@ -179,7 +181,7 @@ func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.Valida
 // ModifyPlan keeps the entries whose pass still fits, marks the others (new or changed) as
 // known after apply, and checks those as entratap_pass checks a new pass (passes_plan.go).
 func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	if resp.Diagnostics.Append(planTenant(ctx, r.client, req.State, "this entratap_passes")...); req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan passesModel
@@ -237,6 +239,7 @@ func (r *PassesResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	plan.ID = types.StringValue(uuid.NewString())
+	plan.TenantID = createdTenant(ctx, r.client, &resp.Diagnostics)
 	state, out := r.converge(ctx, nil, plan)
 	resp.Diagnostics.Append(out.diags...)
 	if len(out.failed) > 0 && len(out.failed) == len(entries(ctx, plan.Passes)) {
@@ -261,6 +264,11 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	tenant, diags := checkTenant(ctx, r.client, state.TenantID, "this entratap_passes")
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	state.TenantID = tenant
 	had := issuedOf(state.Issued)
 	var keys []string
 	var refs []graph.PassRef
@@ -328,7 +336,7 @@ func (r *PassesResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
-	plan.ID = prior.ID
+	plan.ID, plan.TenantID = prior.ID, prior.TenantID
 	state, out := r.converge(ctx, &prior, plan)
 	resp.Diagnostics.Append(out.diags...)
 	resp.Diagnostics.Append(out.failedDiags(diag.SeverityError)...) // an update's state is kept with its errors: no taint

@@ -9,6 +9,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+
+	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
 // `terraform plan -refresh-only -detailed-exitcode` exits 2 on an unchanged
@@ -21,7 +23,7 @@ func TestAccPolicyResource_refreshEqualsUpgrade(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
 	srv, schemas := passProtocolServer(t, m)
-	raw := `{"default_length":8,"default_lifetime_in_minutes":60,"enabled":false,"exclude_targets":[],"id":"TemporaryAccessPass","include_targets":[{"id":"all_users","is_registration_required":false,"target_type":"group"}],"is_usable_once":false,"maximum_lifetime_in_minutes":480,"minimum_lifetime_in_minutes":60,"timeouts":null}`
+	raw := `{"default_length":8,"default_lifetime_in_minutes":60,"enabled":false,"exclude_targets":[],"id":"TemporaryAccessPass","include_targets":[{"id":"all_users","is_registration_required":false,"target_type":"group"}],"is_usable_once":false,"maximum_lifetime_in_minutes":480,"minimum_lifetime_in_minutes":60,"tenant_id":"` + graphmock.TenantID + `","timeouts":null}`
 	up, err := srv.UpgradeResourceState(t.Context(), &tfprotov6.UpgradeResourceStateRequest{TypeName: "entratap_policy", Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(raw)}})
 	if err != nil {
 		t.Fatal(err)

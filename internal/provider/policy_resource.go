@@ -40,6 +40,7 @@ func NewPolicyResource() resource.Resource { return &PolicyResource{} }
 
 type policyResourceModel struct {
 	policyModel
+	TenantID types.String   `tfsdk:"tenant_id"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -121,7 +122,8 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"timeouts": resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})),
+			"tenant_id": tenantAttribute(),
+			"timeouts":  resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})),
 		},
 	}
 }
@@ -134,6 +136,9 @@ func (r *PolicyResource) Configure(_ context.Context, req resource.ConfigureRequ
 // ModifyPlan changes nothing: it records the policy as this run will leave
 // it, for the checks of the passes planned after it (policy_plan.go).
 func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if resp.Diagnostics.Append(planTenant(ctx, r.client, req.State, "this entratap_policy")...); resp.Diagnostics.HasError() {
+		return // another tenant's policy
+	}
 	if req.Plan.Raw.IsNull() {
 		r.run.record(plannedDefaults()) // destroy: Microsoft's defaults
 		return
@@ -206,8 +211,9 @@ func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	r.run.markWritten()
+	plan.TenantID = createdTenant(ctx, r.client, &resp.Diagnostics)
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics, nil)
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	setPolicyIdentity(ctx, resp.Identity, plan.TenantID, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -218,8 +224,14 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	tenant, diags := checkTenant(ctx, r.client, recordedTenant(ctx, state.TenantID, req.Identity), "this entratap_policy")
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	state.TenantID = tenant
 	r.readInto(ctx, &state, &resp.State, &resp.Diagnostics, nil)
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	setPolicyIdentity(ctx, resp.Identity, tenant, &resp.Diagnostics)
+	checkPriorIdentity(ctx, req.Identity, resp.Identity, resp.Private, "entratap_policy", policyIdentityForms, &resp.Diagnostics)
 }
 
 func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -249,8 +261,9 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	// What this PATCH did not write is kept as planned: a change someone else made between
 	// plan and apply shows as drift on the next plan, not as an inconsistent result now.
+	plan.TenantID = state.TenantID
 	r.readInto(ctx, &plan, &resp.State, &resp.Diagnostics, func(p *graph.Policy) { keepUnwritten(p, want, u) })
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	setPolicyIdentity(ctx, resp.Identity, plan.TenantID, &resp.Diagnostics)
 }
 
 // keepUnwritten sets the fields of p that the PATCH u did not write to want's.
@@ -307,6 +320,7 @@ func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
+	markImported(ctx, resp)
 }
 
 // readInto reads the policy from Graph into the model and sets the state,

@@ -226,6 +226,16 @@ func outOfBandPass(t *testing.T, m *graphmock.Server, user string, start *time.T
 	return p.ID
 }
 
+// protoWithPass is a mock with the policy on, a pass of user made out of band, and a
+// provider configured for it: the start of the protocol tests of one pass.
+func protoWithPass(t *testing.T, user string) (*graphmock.Server, *protoProvider, string) {
+	t.Helper()
+	m := newMock(t)
+	enablePolicy(t, m)
+	passID := outOfBandPass(t, m, user, nil)
+	return m, newProtoProvider(t, m), passID
+}
+
 func passIDs(m *graphmock.Server) map[string]string {
 	out := map[string]string{}
 	for _, p := range m.Snapshot().Passes {
@@ -249,7 +259,7 @@ func TestProtoIdentitySchemas(t *testing.T) {
 		slices.Sort(got[name])
 	}
 	want := map[string][]string{
-		"entratap_pass":   {"id:required", "user_id:required"},
+		"entratap_pass":   {"id:required", "tenant_id:optional", "user_id:required"},
 		"entratap_policy": {"id:required", "tenant_id:optional"},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {

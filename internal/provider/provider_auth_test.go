@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -229,4 +233,50 @@ func TestProviderSchemaSecretsAreSensitive(t *testing.T) {
 			t.Errorf("%s has no description", name)
 		}
 	}
+}
+
+// Issue 26 item 7: a federated token the provider could not obtain (an unreadable file, a CI
+// token endpoint that answers without one) is a local problem naming the setting; Microsoft
+// Entra ID was never asked and is not blamed.
+func TestAccProviderAuth_oidcLocalFailures(t *testing.T) {
+	m := newMock(t)
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := writeFile(t, "empty-token", []byte("\n"))
+	answer := func(status int, body string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL + "/token"
+	}
+	noValue, refused := answer(http.StatusOK, `{"count":0}`), answer(http.StatusForbidden, `{"message":"no"}`)
+	id := fmt.Sprintf("  client_id = %q\n  use_oidc = true\n", graphmock.AdminClientID)
+	step := func(creds, re string) resource.TestStep {
+		return resource.TestStep{Config: "provider \"entratap\" {\n" + endpoints(m) + id + creds + "}\n" + readPolicy, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)never\s+asked.*` + re)}
+	}
+	request := func(url string) string {
+		return fmt.Sprintf("  oidc_request_url = %q\n  oidc_request_token = %q\n", url, graphmock.GitHubRequestToken)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		ErrorCheck: func(err error) error {
+			if err != nil && regexp.MustCompile(`refused\s+the\s+OIDC`).MatchString(err.Error()) {
+				t.Errorf("Microsoft Entra ID blamed for a local failure: %v", err)
+			}
+			return err
+		},
+		Steps: []resource.TestStep{
+			step("  oidc_token_file_path = \"/dev/zero\"\n", `oidc_token_file_path\s+\(ARM_OIDC_TOKEN_FILE_PATH\).*regular\s+file.*device`),
+			step(fmt.Sprintf("  oidc_token_file_path = %q\n", t.TempDir()), `oidc_token_file_path.*directory`),
+			step(fmt.Sprintf("  oidc_token_file_path = %q\n", fifo), `oidc_token_file_path.*named\s+pipe`),
+			step(fmt.Sprintf("  oidc_token_file_path = %q\n", empty), `oidc_token_file_path.*token\s+is\s+empty`),
+			step(request(noValue), `oidc_request_url.*token\s+endpoint.*answered\s+HTTP\s+200\s+without\s+a\s+token`),
+			step(request(refused), `oidc_request_url.*token\s+endpoint.*answered\s+HTTP\s+403\s+without\s+a\s+token`),
+		},
+	})
 }

@@ -143,6 +143,12 @@ var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
 // closed when the test ends.
 func newMock(t testing.TB) *graphmock.Server {
 	t.Helper()
+	return newMockTenant(t, graphmock.TenantID)
+}
+
+// newMockTenant is newMock with another tenant id (tenant_test.go).
+func newMockTenant(t testing.TB, tenantID string) *graphmock.Server {
+	t.Helper()
 	if testCA == nil {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -150,6 +156,7 @@ func newMock(t testing.TB) *graphmock.Server {
 	// allow setting; the tests of the refusal set refuse themselves.
 	seed := graphmock.DefaultSeed()
 	seed.PolicyScope = graphmock.PolicyScopeAllow
+	seed.TenantID = tenantID
 	srv, err := graphmock.Start("127.0.0.1:0", graphmock.Options{CA: testCA, Seed: &seed})
 	if err != nil {
 		t.Fatalf("starting the mock Graph: %v", err)

@@ -128,11 +128,11 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 			if skipped.add(up.User, up.Err) {
 				return true
 			}
-			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(up.User)), up.Err))
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", up.User.Label()), up.Err))
 			return false
 		}
 		if up.MethodsErr != nil {
-			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: whether they registered cannot be told", userLabel(up.User)), up.MethodsErr))
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of %s failed: whether they registered cannot be told", up.User.Label()), up.MethodsErr))
 			return false
 		}
 		for _, p := range up.Passes {
@@ -163,10 +163,10 @@ func (a *RevokeGroupPassesAction) Invoke(ctx context.Context, req action.InvokeR
 		switch {
 		case err == nil:
 			revoked++
-			progress("Revoked Temporary Access Pass %s of %s (%s)", t.pass.ID, userLabel(t.user), t.pass.MethodUsabilityReason)
+			progress("Revoked Temporary Access Pass %s of %s (%s)", t.pass.ID, t.user.Label(), t.pass.MethodUsabilityReason)
 		case skipped.add(t.user, err):
 		default:
-			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", t.pass.ID, userLabel(t.user)), err))
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", t.pass.ID, t.user.Label()), err))
 		}
 	}
 	if len(missing) > 0 {

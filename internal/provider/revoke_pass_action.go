@@ -88,28 +88,28 @@ func (a *RevokePassAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	}
 	passes, err := a.client.ListPasses(ctx, user.ID)
 	if err != nil {
-		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", userLabel(*user)), err))
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of %s failed", user.Label()), err))
 		return
 	}
 	only := m.PassID.ValueString()
 	revoked := 0
 	for _, p := range passes {
 		if only != "" && !strings.EqualFold(p.ID, only) {
-			progress("%s holds pass %s, not %s: left alone", userLabel(*user), p.ID, only)
+			progress("%s holds pass %s, not %s: left alone", user.Label(), p.ID, only)
 			continue
 		}
 		if err := a.client.DeletePass(ctx, user.ID, p.ID); err != nil {
-			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", p.ID, userLabel(*user)), err))
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Revoking Temporary Access Pass %s of %s failed", p.ID, user.Label()), err))
 			return
 		}
 		revoked++
-		progress("Revoked Temporary Access Pass %s of %s (%s)", p.ID, userLabel(*user), p.MethodUsabilityReason)
+		progress("Revoked Temporary Access Pass %s of %s (%s)", p.ID, user.Label(), p.MethodUsabilityReason)
 	}
 	if revoked == 0 {
 		if only != "" {
-			progress("Nothing to revoke: %s holds no pass %s (already deleted or replaced)", userLabel(*user), only)
+			progress("Nothing to revoke: %s holds no pass %s (already deleted or replaced)", user.Label(), only)
 		} else {
-			progress("Nothing to revoke: %s holds no Temporary Access Pass", userLabel(*user))
+			progress("Nothing to revoke: %s holds no Temporary Access Pass", user.Label())
 		}
 	}
 }

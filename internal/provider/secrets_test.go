@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -420,6 +421,24 @@ resource "terraform_data" "signin" {
 `, graphmock.AliceUPN, graphmock.CarolUPN, graphmock.AliceUPN, graphmock.Domain, m.CAFile, m.URL+"/_mock")
 	alicePass := "entratap_pass.p[\"" + graphmock.AliceUPN + "\"]"
 
+	// Issue 26: the same state met by a provider signed in to another tenant; OIDC request
+	// failures (a CI token endpoint refusing the request token, or answering without a token);
+	// a user whose name holds control and bidi characters, holding a pass made outside Terraform.
+	other := newMockTenant(t, otherTenantID)
+	otherAuth := strings.Replace(secretProviderBlock(other, fmt.Sprintf("  client_secret  = %q\n", graphmock.AdminClientSecret)),
+		fmt.Sprintf("%q", graphmock.TenantID), fmt.Sprintf("%q", otherTenantID), 1)
+	requestToken := secretRandom(t, "oidc-request-token-")
+	noToken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"count":0}`) }))
+	t.Cleanup(noToken.Close)
+	oidcRequest := func(url string) string {
+		return secretProviderBlock(m, fmt.Sprintf("  use_oidc = true\n  oidc_request_url = %q\n  oidc_request_token = %q\n", url, requestToken)) + readPolicy
+	}
+	// An external guest: the plan warns naming the user (from Graph), and Graph refuses the pass.
+	mallory, err := m.AddUser(graphmock.NewUser{UserPrincipalName: hostileUPN, UserType: "Guest", CreationType: "Invitation", ExternalUserState: "Accepted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	rec := &secretRecorder{}
 	fails := &secretFailures{}
 	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
@@ -446,6 +465,11 @@ resource "terraform_data" "signin" {
 			// A create that fails: bob already has a pass.
 			fails.step(secretAuth+resources+fmt.Sprintf("\nresource \"entratap_pass\" \"bob\" {\n  user_id = %q\n}\n", graphmock.BobUPN),
 				`already[\s│]+has[\s│]+a[\s│]+Temporary[\s│]+Access[\s│]+Pass`),
+			fails.step(secretAuth+resources+fmt.Sprintf("\nresource \"entratap_pass\" \"mallory\" {\n  user_id = %q\n}\n", mallory.ID),
+				`external[\s│]+guest`),
+			fails.step(otherAuth+resources, `another[\s│]+tenant`),
+			fails.step(oidcRequest(m.URL+"/_mock/oidc/github"), `token[\s│]+endpoint.*answered[\s│]+HTTP[\s│]+401`),
+			fails.step(oidcRequest(noToken.URL+"/token"), `token[\s│]+endpoint.*answered[\s│]+HTTP[\s│]+200[\s│]+without[\s│]+a[\s│]+token`),
 			{Config: secretAuth},
 		},
 	})
@@ -534,6 +558,7 @@ resource "echo" "test" {}
 		{name: "a wrong certificate password", value: wrongPassword, configInput: true},
 		{name: "the certificate (base64 PKCS#12)", value: pfxB64, configInput: true},
 		{name: "the code of the pass made outside Terraform", value: outside.Code},
+		{name: "the OIDC request token", value: requestToken, configInput: true},
 	}
 	needles = append(needles, codes...)
 	for i, tok := range az.issued(t) {

@@ -109,7 +109,7 @@ func (d *UserMethodsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	lists, errs := d.client.MethodsOf(ctx, []string{u.ID})
 	if errs[0] != nil {
-		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of user %s failed", u.UserPrincipalName), errs[0]))
+		resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Reading the authentication methods of user %s failed", u.Label()), errs[0]))
 		return
 	}
 	var since time.Time
@@ -118,7 +118,7 @@ func (d *UserMethodsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	} else {
 		passes, err := d.client.ListPasses(ctx, u.ID)
 		if err != nil {
-			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", u.UserPrincipalName), err))
+			resp.Diagnostics.Append(graphDiag(fmt.Sprintf("Listing the Temporary Access Passes of user %s failed", u.Label()), err))
 			return
 		}
 		for _, p := range passes {
