@@ -50,6 +50,7 @@ type pacer struct {
 	until  [2]time.Time     // by class: no call starts before
 	warned [2]bool          // by class: a limit is at 80% or more
 	slot   [2]chan struct{} // by class: the one call allowed while warned
+	why    [2]string        // by class: the limit the pause waits for, for progress lines
 
 	// Paused and Slowed count the calls that waited, for tests and benchmarks.
 	paused, slowed int64
@@ -65,12 +66,13 @@ func (p *pacer) wait(ctx context.Context, c paceClass) (release func(), err erro
 	for {
 		p.mu.Lock()
 		d := time.Until(p.until[c])
-		warned := p.warned[c]
+		warned, why := p.warned[c], p.why[c]
 		if d > 0 {
 			p.paused++
 		}
 		p.mu.Unlock()
 		if d > 0 {
+			noteWait(ctx, d, why)
 			if err := wait(ctx, d); err != nil {
 				return nil, err
 			}
@@ -108,7 +110,7 @@ func (p *pacer) observe(c paceClass, status int, header func(string) string) {
 	end := time.Now().Add(d)
 	for _, k := range scopeClasses(scope) {
 		if end.After(p.until[k]) {
-			p.until[k] = end
+			p.until[k], p.why[k] = end, quotaReason(scope)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -275,7 +276,10 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 		newCodes = map[string]attr.Value{}
 	}
 	var gone []string // entries whose pass is gone from the tenant
-	for i, res := range r.client.GetPasses(ctx, refs) {
+	pctx, progress := r.client.StartProgress(ctx, "entratap_passes: read", http.MethodGet, len(refs))
+	got := r.client.GetPasses(pctx, refs)
+	progress.Finish()
+	for i, res := range got {
 		k := keys[i]
 		if graph.IsNotFound(res.Err) {
 			// Gone, or not replicated yet: GetPass waits it out if the pass is young by Graph's clock.
@@ -352,7 +356,10 @@ func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		}
 	}
 	var failed []string
-	for i, err := range r.client.DeletePasses(ctx, refs) {
+	pctx, progress := r.client.StartProgress(ctx, "entratap_passes: deleted", http.MethodDelete, len(refs))
+	deleted := r.client.DeletePasses(pctx, refs)
+	progress.Finish()
+	for i, err := range deleted {
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s (user %s, pass %s): %v", keys[i], refs[i].UserID, refs[i].PassID, err))
 		}
