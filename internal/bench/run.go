@@ -57,6 +57,8 @@ type options struct {
 	waveScale    float64
 	waveTAPQuota string // the limit that governs the pass endpoints in the wave case (graphmock.Quota.TAPQuota)
 	latencyMs    int    // added by the mock to every Graph request, in every case
+	// wavePlanOnly stops the wave case after its plan (the plan's line count, wave.go).
+	wavePlanOnly bool
 	targets      map[string]bool
 }
 
@@ -74,6 +76,7 @@ func Run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
 	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
 	fs.StringVar(&o.waveTAPQuota, "wave-tap-quota", graphmock.TAPQuotaDirectory, "the limit that governs the pass endpoints in the wave case: directory (the identity and access quota) or reports (5 requests per 10 s)")
+	fs.BoolVar(&o.wavePlanOnly, "wave-plan-only", false, "in the wave case, only plan the create and count the plan's lines")
 	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {

@@ -105,7 +105,7 @@ func (p *Progress) due(d time.Duration) bool {
 
 func (p *Progress) log(tail string) {
 	p.last = p.now()
-	tflog.Info(p.ctx, fmt.Sprintf("%s %s/%s Temporary Access Passes%s", p.verb, thousands(p.done), thousands(p.total), tail),
+	tflog.Info(p.ctx, fmt.Sprintf("%s %s/%s Temporary Access Passes%s", p.verb, Thousands(p.done), Thousands(p.total), tail),
 		map[string]any{"done": p.done, "total": p.total})
 }
 
@@ -150,11 +150,11 @@ func roundWait(d time.Duration) string {
 	return fmt.Sprintf("%d min %d s", m, s)
 }
 
-// thousands writes n with thousands separators: 3,000.
-func thousands(n int) string {
+// Thousands writes n with thousands separators, as a person reads a count: 3,000.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

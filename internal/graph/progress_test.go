@@ -75,7 +75,7 @@ func TestRoundWait(t *testing.T) {
 			t.Errorf("roundWait(%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := thousands(1234567); got != "1,234,567" {
+	if got := Thousands(1234567); got != "1,234,567" {
 		t.Errorf("thousands = %q", got)
 	}
 }

@@ -85,6 +85,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	out := waveOutcome{failed: map[string]string{}}
 	want := entries(ctx, plan.Passes)
 	planned := issuedOf(plan.Issued)
+	plannedUsers := plan.UserObjectIDs.Elements()
 	had := map[string]issuedEntry{}
 	priorCodes := map[string]attr.Value{}
 	if prior != nil {
@@ -121,8 +122,8 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	users := map[string]*graph.User{}
 	var lookupKeys, lookupRefs []string
 	for _, k := range issueKeys {
-		if id := planned[k].UserObjectID.ValueString(); id != "" {
-			users[k] = &graph.User{ID: id, UserPrincipalName: want[k].UserID.ValueString()}
+		if id, _ := plannedUsers[k].(types.String); id.ValueString() != "" {
+			users[k] = &graph.User{ID: id.ValueString(), UserPrincipalName: want[k].UserID.ValueString()}
 			continue
 		}
 		lookupKeys, lookupRefs = append(lookupKeys, k), append(lookupRefs, want[k].UserID.ValueString())
@@ -309,6 +310,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	out.diags.Append(d...)
 	state.NotIssued, d = types.MapValue(types.StringType, ni)
 	out.diags.Append(d...)
+	state.UserObjectIDs = objectIDsOf(issued, &out.diags)
 	return state, out
 }
 

@@ -91,7 +91,10 @@ func TestAccPassesResource_wave(t *testing.T) {
 				Config: wavePasses(m, first),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue(addr, issuedAt("alice", "id")),
+					// One line of the plan for each entry to issue.
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("alice")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("user_object_ids").AtMapKey("alice"), knownvalue.StringExact(graphmock.AliceID)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"), knownvalue.StringExact("3 new (alice, bob, carol), 0 unchanged")),
 					plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("codes")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -115,8 +118,11 @@ func TestAccPassesResource_wave(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(addr, issuedAt("alice", "lifetime_in_minutes"), knownvalue.Int64Exact(60)),
-					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
-					plancheck.ExpectUnknownValue(addr, issuedAt("dave", "id")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("bob")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("dave")),
+					// Each change named, and why bob's pass is replaced.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"),
+						knownvalue.StringExact("1 new (dave), 1 replaced (bob: lifetime_in_minutes 60 → 120), 1 revoked (carol), 1 unchanged")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
@@ -141,7 +147,7 @@ func TestAccPassesResource_wave(t *testing.T) {
 				ImportStateVerify: true,
 				ImportStateIdFunc: waveImportID,
 				// The code cannot be read back; the settings come from the configuration; the wave id is new.
-				ImportStateVerifyIgnore:              []string{"codes", "passes", "id"},
+				ImportStateVerifyIgnore:              []string{"codes", "passes", "id", "changes"},
 				ImportStateVerifyIdentifierAttribute: "issued.alice.id",
 			},
 			{
@@ -167,8 +173,9 @@ func TestAccPassesResource_wave(t *testing.T) {
 				Config: wavePasses(m, second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("bob")),
 					plancheck.ExpectKnownValue(addr, issuedAt("dave", "lifetime_in_minutes"), knownvalue.Int64Exact(90)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"), knownvalue.StringExact("1 re-issued (bob), 2 unchanged")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
