@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -114,16 +113,19 @@ func noteWait(ctx context.Context, d time.Duration, why string) {
 	progressOf(ctx).waiting(d, why)
 }
 
-// quotaReason says which of Graph's limits a 429 (or a pause it caused) waits for, from
-// x-ms-throttle-scope ("{scope}/{limit}/{app}/{tenant}", concepts/throttling-limits.md).
+// quotaReason says which of Graph's limits a 429 (or a pause it caused) waits for, from the
+// Limit of x-ms-throttle-scope (scopeClasses reads the same field).
 func quotaReason(scope string) string {
-	switch s := strings.ToLower(scope); {
-	case strings.Contains(s, "write"):
+	classes := scopeClasses(scope)
+	switch {
+	case scope == "":
+		return "Graph's throttling"
+	case len(classes) == 1 && classes[0] == paceWrite:
 		return "Graph's write quota"
-	case s != "":
-		return "Graph's request quota (resource units)"
+	case len(classes) == 1:
+		return "Graph's read quota"
 	}
-	return "Graph's throttling"
+	return "Graph's request quota"
 }
 
 // statusReason says what a retried answer waits for.

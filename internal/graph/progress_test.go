@@ -47,7 +47,7 @@ func TestProgressThrottled(t *testing.T) {
 	progressOf(ctx).settled("POST", 201)                                                       // 5 s since the start: a line
 	progressOf(ctx).settled("POST", 201)                                                       // at once: none
 	noteWait(ctx, 200*time.Millisecond, "Graph's throttling")                                  // short: none
-	noteWait(ctx, 40*time.Second, quotaReason("Application_WriteLimit/WriteLimit/app/tenant")) // long: said
+	noteWait(ctx, 40*time.Second, quotaReason("Application/Write/app/tenant")) // long: said
 	tick(41 * time.Second)
 	p.Finish()
 
