@@ -209,6 +209,12 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 
 // waveMatchesTenant checks that the state's issued passes are exactly the bench users' passes in the mock.
 func (b *bench) waveMatchesTenant(dir string, want int) error {
+	return b.stateMatchesTenant(dir, b.userSet, want)
+}
+
+// stateMatchesTenant checks that the issued passes of the wave in dir's state are exactly the
+// passes of users in the mock, want of them.
+func (b *bench) stateMatchesTenant(dir string, users map[string]bool, want int) error {
 	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -245,7 +251,7 @@ func (b *bench) waveMatchesTenant(dir string, want int) error {
 	}
 	inMock := 0
 	for _, p := range b.srv.Snapshot().Passes {
-		if !b.userSet[p.UserID] {
+		if !users[p.UserID] {
 			continue
 		}
 		inMock++
