@@ -36,7 +36,8 @@ type workspacesRun struct {
 	FloorSeconds float64 `json:"quota_floor_seconds"`
 	GraphCalls   int     `json:"graph_requests"`
 	Throttled    int     `json:"throttled_429"`
-	NotIssued    int     `json:"not_issued"` // entries left in not_issued: retries exhausted
+	ThrottledW   int     `json:"throttled_429_writes"` // of Throttled, writes (the rest: reads, under the resource units)
+	NotIssued    int     `json:"not_issued"`           // entries left in not_issued: retries exhausted
 	Failed       int     `json:"failed_commands"`
 	Mismatched   int     `json:"state_not_tenant"` // workspaces whose state is not their users' passes in the tenant
 	FirstWriteS  float64 `json:"first_write_s"`
@@ -118,6 +119,9 @@ func (b *bench) runWorkspaces(ctx context.Context, w io.Writer) error {
 				r.GraphCalls++
 				if e.Status == http.StatusTooManyRequests {
 					r.Throttled++
+					if e.Method != http.MethodGet {
+						r.ThrottledW++
+					}
 				}
 			}
 		}
@@ -138,8 +142,8 @@ func (b *bench) runWorkspaces(ctx context.Context, w io.Writer) error {
 				b.fail("workspaces: workspace %d: after %s: %v", i+1, ph.phase, err)
 			}
 		}
-		b.progress("workspaces k=%d n=%d %s %.1fs (quota floor %.1fs; each %v), %d Graph requests, %d x 429, %d not issued, writes from %.1fs to %.1fs",
-			k, n, ph.phase, r.Seconds, r.FloorSeconds, r.Each, r.GraphCalls, r.Throttled, r.NotIssued, r.FirstWriteS, r.LastWriteS)
+		b.progress("workspaces k=%d n=%d %s %.1fs (quota floor %.1fs; each %v), %d Graph requests, %d x 429 (%d of them writes), %d not issued, writes from %.1fs to %.1fs",
+			k, n, ph.phase, r.Seconds, r.FloorSeconds, r.Each, r.GraphCalls, r.Throttled, r.ThrottledW, r.NotIssued, r.FirstWriteS, r.LastWriteS)
 		runs = append(runs, r)
 	}
 	b.srv.SetQuota(graphmock.Quota{})

@@ -3,11 +3,14 @@ package graph
 // One provider process runs many calls at once (Terraform's -parallelism, and the batches of
 // a wave), and Graph's quotas are per app and tenant: what one call learns about them holds
 // for all. A 429 with x-ms-throttle-scope pauses every call the scope covers until its
-// Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit) lets only one call
-// of that class run at a time until an answer comes back without it.
+// Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit), or that 429 itself,
+// lets only one call of that class run at a time until an answer comes back without it. So
+// several processes of one app (workspaces run at once) pace each other through what Graph
+// tells each of them, with nothing shared outside Graph.
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -107,8 +110,14 @@ func (p *pacer) observe(c paceClass, status int, header func(string) string) {
 	if scope == "" || !ok {
 		return // no scope: only this call backs off, on its own
 	}
-	end := time.Now().Add(d)
+	// Other processes of the same app (other workspaces) got the same 429 and resume at the
+	// same moment: up to a tenth later (at most a second), so that they do not all hit the
+	// limit's edge at once.
+	end := time.Now().Add(d + time.Duration(rand.Float64()*float64(min(d/10, time.Second))))
 	for _, k := range scopeClasses(scope) {
+		// A full limit: after the pause, one call at a time until an answer says it is below
+		// 80% again (Graph sends no limit percentage on a 429; this is 100%).
+		p.warned[k] = true
 		if end.After(p.until[k]) {
 			p.until[k], p.why[k] = end, quotaReason(scope)
 		}

@@ -44,9 +44,9 @@ func TestProgressThrottled(t *testing.T) {
 	progressOf(ctx).settled("GET", 200) // a read, not counted
 	progressOf(ctx).settled("POST", 429)
 	tick(4 * time.Second)
-	progressOf(ctx).settled("POST", 201)                                                       // 5 s since the start: a line
-	progressOf(ctx).settled("POST", 201)                                                       // at once: none
-	noteWait(ctx, 200*time.Millisecond, "Graph's throttling")                                  // short: none
+	progressOf(ctx).settled("POST", 201)                                       // 5 s since the start: a line
+	progressOf(ctx).settled("POST", 201)                                       // at once: none
+	noteWait(ctx, 200*time.Millisecond, "Graph's throttling")                  // short: none
 	noteWait(ctx, 40*time.Second, quotaReason("Application/Write/app/tenant")) // long: said
 	tick(41 * time.Second)
 	p.Finish()
