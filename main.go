@@ -25,6 +25,7 @@ func main() {
 	// Before serving: the SDK logs off unless someone will read them (logging.go), and a
 	// profile when ENTRATAP_PROFILE asks for one (profile.go).
 	quietSDKLogs()
+	limitMemory() // memory.go
 	stopProfile := startProfile()
 	// The provider exits when Terraform dies (kill -9): nothing else would end it.
 	if !debug {

@@ -57,7 +57,11 @@ type options struct {
 	waveScale    float64
 	waveTAPQuota string // the limit that governs the pass endpoints in the wave case (graphmock.Quota.TAPQuota)
 	latencyMs    int    // added by the mock to every Graph request, in every case
-	targets      map[string]bool
+	// wavePlanOnly stops the wave case after its plan (the plan's line count, wave.go).
+	wavePlanOnly bool
+	// workspaces > 1 splits the wave over that many working directories run at once (workspaces.go).
+	workspaces int
+	targets    map[string]bool
 }
 
 // Run parses the command line args (without the program name) and runs the bench.
@@ -74,6 +78,8 @@ func Run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.wave, "wave", 0, "run only the wave case: one entratap_passes of this many passes under Graph's quotas")
 	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
 	fs.StringVar(&o.waveTAPQuota, "wave-tap-quota", graphmock.TAPQuotaDirectory, "the limit that governs the pass endpoints in the wave case: directory (the identity and access quota) or reports (5 requests per 10 s)")
+	fs.IntVar(&o.workspaces, "workspaces", 0, "with -wave N: run N/K passes in each of K working directories at once, one app and one tenant sharing Graph's quotas")
+	fs.BoolVar(&o.wavePlanOnly, "wave-plan-only", false, "in the wave case, only plan the create and count the plan's lines")
 	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")
 	if err := fs.Parse(args); err != nil {
@@ -127,6 +133,10 @@ func Run(ctx context.Context, args []string) error {
 	}
 	if o.wave > 0 {
 		b.rssMax = map[string]int64{}
+		if o.workspaces > 1 {
+			b.binaries[targetWave] = b.binaries[targetPass]
+			return b.runWorkspaces(ctx, os.Stdout)
+		}
 		return b.runWave(ctx, os.Stdout)
 	}
 	if err := b.runAll(ctx); err != nil {

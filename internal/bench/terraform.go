@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -181,18 +182,11 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 
 	ctx, cancel := context.WithTimeout(ctx, b.opts.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.terraformExe, args...)
-	cmd.Dir = c.dir
-	cmd.Env = b.env
+	cmd := b.command(ctx, c.dir, logFile, args...)
 	if b.opts.profile != "" && (c.Target == targetPass || c.Target == targetWave) {
 		// The provider writes its CPU and heap profiles here (main.go, profile.go).
 		cmd.Env = append(slices.Clone(b.env), "ENTRATAP_PROFILE="+filepath.Join(b.opts.profile, fmt.Sprintf("%s-rep%d-%s", c.id(), rep+1, phase)))
 	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	// Its own process group, so that a timeout takes the provider plugins down too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
 
 	b.srv.ResetRequests()
 	sampler := startSampler(b.binaries)
@@ -239,6 +233,19 @@ func (b *bench) terraform(ctx context.Context, c *benchCase, rep int, phase stri
 	}
 	c.Runs[phase] = append(c.Runs[phase], r)
 	return r, nil
+}
+
+// command is a terraform command in dir, with the bench's environment, writing to out, in its
+// own process group so that a timeout (ctx) takes the provider plugins down too.
+func (b *bench) command(ctx context.Context, dir string, out io.Writer, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, b.terraformExe, args...)
+	cmd.Dir = dir
+	cmd.Env = b.env
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 // ownCPU is the user+system time of this process so far: the in-process mock, mostly.

@@ -7,6 +7,7 @@ package bench
 // for W writes under a limit of L per window T, floor((W-1)/L)·T; the same for resource units.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -112,6 +113,25 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	b.binaries[targetWave] = b.binaries[targetPass]
+	// The create plan a reviewer reads: its lines in all, and per entry.
+	b.srv.SetQuota(q)
+	pr, err := b.terraform(ctx, c, 0, "plan-create", "plan", "-input=false", "-no-color", "-lock=false")
+	if err != nil {
+		return err
+	}
+	planLines := 0
+	if raw, err := os.ReadFile(pr.Log); err == nil {
+		planLines = bytes.Count(raw, []byte("\n"))
+	}
+	if pr.ExitCode != 0 {
+		b.fail("wave: the create plan exited %d (log: %s)", pr.ExitCode, pr.Log)
+	}
+	perEntry := float64(planLines) / float64(len(b.users))
+	b.progress("wave n=%d create plan: %d lines (%.2f an entry) in %.1fs, provider peak RSS %.1f MB", len(b.users), planLines, perEntry, pr.Seconds, float64(pr.PeakRSSKB)/1024)
+	if b.opts.wavePlanOnly {
+		fmt.Fprintf(w, "wave_n=%d plan_lines=%d plan_lines_per_entry=%.2f errors=%d\n", len(b.users), planLines, perEntry, len(b.errs))
+		return nil
+	}
 	var runs []waveRun
 	for _, ph := range []struct {
 		phase string
@@ -179,6 +199,8 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 	out := filepath.Join(b.dir, "wave.json")
 	_ = os.WriteFile(out, append(raw, '\n'), 0o644)
 	fmt.Fprintf(w, "\nwave of %d passes through entratap_passes, Graph quotas on (tenant large, pass endpoints under the %s limit), windows time-scaled 1/%g: results %s\n", len(b.users), q.TAPQuota, q.TimeScale, out)
+	fmt.Fprintf(w, "wave_n=%d plan_lines=%d plan_lines_per_entry=%.2f peak_rss_mb_apply=%.1f peak_rss_mb_refresh=%.1f peak_rss_mb_destroy=%.1f\n",
+		len(b.users), planLines, perEntry, apply.PeakRSSMB, refresh.PeakRSSMB, destroy.PeakRSSMB)
 	fmt.Fprintf(w, "wave_n=%d tap_quota=%s time_scale=%g apply_s=%.1f quota_floor_s=%.1f apply_over_floor=%.2f share_429=%.3f requests_apply=%d requests_refresh=%d requests_destroy=%d graph_requests_apply=%d provider_peak_rss_mb=%.1f errors=%d\n",
 		len(b.users), q.TAPQuota, q.TimeScale, apply.Seconds, apply.FloorSeconds, over, share, apply.HTTPRequests, refresh.HTTPRequests, destroy.HTTPRequests,
 		apply.GraphCalls, peak, len(b.errs))
@@ -187,6 +209,12 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 
 // waveMatchesTenant checks that the state's issued passes are exactly the bench users' passes in the mock.
 func (b *bench) waveMatchesTenant(dir string, want int) error {
+	return b.stateMatchesTenant(dir, b.userSet, want)
+}
+
+// stateMatchesTenant checks that the issued passes of the wave in dir's state are exactly the
+// passes of users in the mock, want of them.
+func (b *bench) stateMatchesTenant(dir string, users map[string]bool, want int) error {
 	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -223,7 +251,7 @@ func (b *bench) waveMatchesTenant(dir string, want int) error {
 	}
 	inMock := 0
 	for _, p := range b.srv.Snapshot().Passes {
-		if !b.userSet[p.UserID] {
+		if !users[p.UserID] {
 			continue
 		}
 		inMock++

@@ -141,6 +141,9 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 						continue
 					}
 					settle(i, a)
+					if !ops[i].reads {
+						progressOf(ctx).settled(ops[i].method, a.status)
+					}
 				}
 			}()
 		}
@@ -153,6 +156,7 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 		if d == 0 {
 			d = c.backoff.delay(min(round, 4)) / 4 // the pacer holds scoped pauses; this spaces the rest
 		}
+		noteWait(ctx, d, "Graph's throttling of some requests of a batch")
 		if err := wait(ctx, d); err != nil {
 			for _, i := range again {
 				settle(i, batchAnswer{err: &Error{Kind: ctxKind(err), Op: op, Err: err}})

@@ -128,6 +128,13 @@ func TestPacerScopedPause(t *testing.T) {
 	if p.paused != 1 || time.Since(start) < 50*time.Millisecond {
 		t.Fatalf("a write did not wait out the pause (paused %d after %s)", p.paused, time.Since(start))
 	}
+	// After the pause, writes run one at a time: the limit was full.
+	p.mu.Lock()
+	warned := p.warned
+	p.mu.Unlock()
+	if !warned[paceWrite] || warned[paceRead] {
+		t.Fatalf("after a scoped 429 on writes: serialized %v (read, write), want writes only", warned)
+	}
 	// A ReadWrite scope holds reads too; a deadline before its end stops the wait.
 	h.Set("x-ms-throttle-scope", "Tenant_Application/ReadWrite/"+graphmock.AdminClientID+"/"+graphmock.TenantID)
 	h.Set("Retry-After", "60")

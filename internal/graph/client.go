@@ -43,6 +43,9 @@ type Config struct {
 	// Getenv is where the provider reads its ARM_*, AZURE_* and ENTRATAP_* settings (nil: the
 	// process environment). Tests pass a map, and so run in parallel.
 	Getenv func(string) string
+	// ProgressEvery is the least time between two progress lines at INFO (progress.go; 0: 5 s,
+	// negative: a line for every request settled and every wait). Tests pass a negative one.
+	ProgressEvery time.Duration
 }
 
 var registerSerializers sync.Once

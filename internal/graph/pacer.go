@@ -3,11 +3,14 @@ package graph
 // One provider process runs many calls at once (Terraform's -parallelism, and the batches of
 // a wave), and Graph's quotas are per app and tenant: what one call learns about them holds
 // for all. A 429 with x-ms-throttle-scope pauses every call the scope covers until its
-// Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit) lets only one call
-// of that class run at a time until an answer comes back without it.
+// Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit), or that 429 itself,
+// lets only one call of that class run at a time until an answer comes back without it. So
+// several processes of one app (workspaces run at once) pace each other through what Graph
+// tells each of them, with nothing shared outside Graph.
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,6 +53,7 @@ type pacer struct {
 	until  [2]time.Time     // by class: no call starts before
 	warned [2]bool          // by class: a limit is at 80% or more
 	slot   [2]chan struct{} // by class: the one call allowed while warned
+	why    [2]string        // by class: the limit the pause waits for, for progress lines
 
 	// Paused and Slowed count the calls that waited, for tests and benchmarks.
 	paused, slowed int64
@@ -65,12 +69,13 @@ func (p *pacer) wait(ctx context.Context, c paceClass) (release func(), err erro
 	for {
 		p.mu.Lock()
 		d := time.Until(p.until[c])
-		warned := p.warned[c]
+		warned, why := p.warned[c], p.why[c]
 		if d > 0 {
 			p.paused++
 		}
 		p.mu.Unlock()
 		if d > 0 {
+			noteWait(ctx, d, why)
 			if err := wait(ctx, d); err != nil {
 				return nil, err
 			}
@@ -105,10 +110,16 @@ func (p *pacer) observe(c paceClass, status int, header func(string) string) {
 	if scope == "" || !ok {
 		return // no scope: only this call backs off, on its own
 	}
-	end := time.Now().Add(d)
+	// Other processes of the same app (other workspaces) got the same 429 and resume at the
+	// same moment: up to a tenth later (at most a second), so that they do not all hit the
+	// limit's edge at once.
+	end := time.Now().Add(d + time.Duration(rand.Float64()*float64(min(d/10, time.Second))))
 	for _, k := range scopeClasses(scope) {
+		// A full limit: after the pause, one call at a time until an answer says it is below
+		// 80% again (Graph sends no limit percentage on a 429; this is 100%).
+		p.warned[k] = true
 		if end.After(p.until[k]) {
-			p.until[k] = end
+			p.until[k], p.why[k] = end, quotaReason(scope)
 		}
 	}
 }

@@ -162,10 +162,24 @@ func (c *Client) retry(ctx context.Context, on retryOn, fn func() error) error {
 			return err
 		}
 		tflog.Debug(ctx, "retrying a Microsoft Graph call", map[string]any{"attempt": n + 1, "reason": kind.String(), "wait_ms": d.Milliseconds()})
+		noteWait(ctx, d, kindReason(kind))
 		if werr := wait(ctx, d); werr != nil {
 			return interrupted(ctx, err)
 		}
 	}
+}
+
+// kindReason says what a retry of a failure of kind waits for, in a progress line.
+func kindReason(k Kind) string {
+	switch k {
+	case KindNotFound:
+		return "Graph to replicate an object created moments ago"
+	case KindPolicyRefused:
+		return "Graph to replicate a change of the policy"
+	case KindTransport:
+		return "a connection to Graph"
+	}
+	return "Graph to recover"
 }
 
 // interrupted is the error of a call whose context ended during a wait
@@ -240,12 +254,14 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 			return resp, nil
 		}
 		status := resp.StatusCode
+		scope := resp.Header.Get("x-ms-throttle-scope")
 		// Drained and closed, so that the connection is reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		_ = resp.Body.Close()
 		tflog.Debug(ctx, "retrying a Microsoft Graph request", map[string]any{
 			"method": req.Method, "path": req.URL.Path, "status": status, "attempt": n + 1, "wait_ms": d.Milliseconds(), "retry_after": fromServer,
 		})
+		noteWait(ctx, d, statusReason(status, scope))
 		if err := wait(ctx, d); err != nil {
 			return nil, fmt.Errorf("%w while waiting %s to retry after HTTP %d", err, d.Round(time.Millisecond), status)
 		}

@@ -46,6 +46,9 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 		}
 	}
 	defer run.lockUser(user.ID)() // one create per user at a time in this process
+	// The guard's list: the one the apply walk's plan read moments ago (pass_check.go's gather
+	// says what each request of a pass buys), listed here only when there is none (a user
+	// named by user principal name, or a plan older than passListTTL).
 	existing, listed := run.takeList(user.ID)
 	if !listed {
 		existing, err = c.ListPasses(ctx, user.ID)
@@ -87,7 +90,9 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	}
 	// Another process (a second workspace) may have created a pass for the
 	// user at the same moment, silently replacing this one: check it is still
-	// the user's pass before handing out its code.
+	// the user's pass before handing out its code. One request a pass, kept:
+	// Graph's create says nothing of a pass it replaced a moment later, and
+	// without this a dead code would sit in state until the next refresh.
 	if now, err := c.ListPasses(ctx, user.ID); err == nil && !holdsPass(now, p.ID) {
 		diags.AddAttributeError(path.Root("user_id"), replacedAtOnce, replacedAtOnceDetail(user, p.ID))
 		return nil, nil, diags

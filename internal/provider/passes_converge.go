@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -84,6 +85,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	out := waveOutcome{failed: map[string]string{}}
 	want := entries(ctx, plan.Passes)
 	planned := issuedOf(plan.Issued)
+	plannedUsers := plan.UserObjectIDs.Elements()
 	had := map[string]issuedEntry{}
 	priorCodes := map[string]attr.Value{}
 	if prior != nil {
@@ -120,8 +122,8 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	users := map[string]*graph.User{}
 	var lookupKeys, lookupRefs []string
 	for _, k := range issueKeys {
-		if id := planned[k].UserObjectID.ValueString(); id != "" {
-			users[k] = &graph.User{ID: id, UserPrincipalName: want[k].UserID.ValueString()}
+		if id, _ := plannedUsers[k].(types.String); id.ValueString() != "" {
+			users[k] = &graph.User{ID: id.ValueString(), UserPrincipalName: want[k].UserID.ValueString()}
 			continue
 		}
 		lookupKeys, lookupRefs = append(lookupKeys, k), append(lookupRefs, want[k].UserID.ValueString())
@@ -150,12 +152,14 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	// The existing-pass guard and the creates, pipelined by chunks: the guard of one chunk
 	// reads while the chunk before it is written, so the writes (Graph's scarcest quota)
 	// start after the first chunk's reads, not after every user's.
+	// Progress at INFO (graph.Progress): the creates done of the wave's, and every wait.
+	pctx, progress := c.StartProgress(ctx, "entratap_passes: issued", http.MethodPost, len(toIssue))
 	chunks := make(chan guarded, 1)
 	go func() {
 		defer close(chunks)
 		for start := 0; start < len(toIssue); start += waveChunk {
 			keys := toIssue[start:min(start+waveChunk, len(toIssue))]
-			chunks <- r.guard(ctx, keys, users, held, plan.ReplaceExisting.ValueBool())
+			chunks <- r.guard(pctx, keys, users, held, plan.ReplaceExisting.ValueBool())
 		}
 	}()
 	type created struct {
@@ -186,7 +190,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 			ids, nps, sent = append(ids, users[k].ID), append(nps, np), append(sent, k)
 			news[k], before[k] = np, chunk.before[k]
 		}
-		for i, res := range c.CreatePasses(ctx, ids, nps) {
+		for i, res := range c.CreatePasses(pctx, ids, nps) {
 			k := sent[i]
 			switch {
 			case res.Err == nil:
@@ -201,6 +205,8 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 			}
 		}
 	}
+
+	progress.Finish()
 
 	// Refused while a policy change replicates: createRefused, entry by entry, as for one pass.
 	var g errgroup.Group
@@ -304,6 +310,7 @@ func (r *PassesResource) converge(ctx context.Context, prior *passesModel, plan 
 	out.diags.Append(d...)
 	state.NotIssued, d = types.MapValue(types.StringType, ni)
 	out.diags.Append(d...)
+	state.UserObjectIDs = objectIDsOf(issued, &out.diags)
 	return state, out
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -133,7 +133,7 @@ resource "entratap_passes" "wave" {
 }
 `,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(addr, issuedAt("alice", "user_object_id"), knownvalue.StringExact(graphmock.AliceID)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("user_object_ids").AtMapKey("alice"), knownvalue.StringExact(graphmock.AliceID)),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(addr, issuedAt("alice", "lifetime_in_minutes"), knownvalue.Int64Exact(600)),
@@ -440,10 +440,10 @@ func wavePlanModel(t *testing.T, r *PassesResource, users map[string]string) pas
 	if wp.diags.HasError() {
 		t.Fatalf("plan: %v", wp.diags)
 	}
-	issued := map[string]attr.Value{}
-	for k, e := range want {
-		issued[k] = pendingIssued(e.UserID, wp.objectIDs[k])
+	var diags diag.Diagnostics
+	plan.Issued, plan.Codes, plan.UserObjectIDs = wp.planned(want, nil, &diags)
+	if diags.HasError() {
+		t.Fatalf("plan: %v", diags)
 	}
-	plan.Issued = types.MapValueMust(issuedType, issued)
 	return plan
 }

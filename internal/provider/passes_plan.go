@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
@@ -23,7 +25,11 @@ type wavePlan struct {
 	kept      map[string]issuedEntry // entries whose pass stays, user_id as now written
 	fresh     []string               // entries to issue, sorted
 	objectIDs map[string]string      // fresh entries' users, resolved at plan (lower-case object ids)
-	diags     diag.Diagnostics
+	// why says, for each fresh entry that held a pass, what replaces it (replaceReason); an
+	// entry absent from it is new, one with reasonNotIssued is issued again.
+	why     map[string]string
+	revoked []string // entries removed whose pass is deleted, sorted
+	diags   diag.Diagnostics
 }
 
 // entryAt is where the settings of entry k are written.
@@ -39,21 +45,28 @@ func entryOwner(k string, e waveEntry) string {
 const roleFanOut = 8
 
 func planWave(ctx context.Context, c *graph.Client, run *runState, want map[string]waveEntry, had map[string]issuedEntry) wavePlan {
-	wp := wavePlan{kept: map[string]issuedEntry{}, objectIDs: map[string]string{}}
+	wp := wavePlan{kept: map[string]issuedEntry{}, objectIDs: map[string]string{}, why: map[string]string{}}
 	var candidates []string // settings fit, user_id written differently: the same user?
 	for _, k := range sortedKeys(want) {
 		e := want[k]
 		is, ok := had[k]
 		switch {
-		case !ok || !settingsFit(e, is):
+		case !ok:
 			wp.fresh = append(wp.fresh, k)
+		case !settingsFit(e, is):
+			wp.fresh, wp.why[k] = append(wp.fresh, k), replaceReason(e, is)
 		case strings.EqualFold(e.UserID.ValueString(), is.UserID.ValueString()):
 			is.UserID = e.UserID
 			wp.kept[k] = is
 		case c != nil && !e.UserID.IsUnknown() && is.UserObjectID.ValueString() != "":
 			candidates = append(candidates, k)
 		default:
-			wp.fresh = append(wp.fresh, k)
+			wp.fresh, wp.why[k] = append(wp.fresh, k), reasonOtherUser
+		}
+	}
+	for _, k := range sortedKeys(had) {
+		if _, ok := want[k]; !ok && !had[k].ID.IsNull() {
+			wp.revoked = append(wp.revoked, k)
 		}
 	}
 	pc := newPassCheck(ctx, c, run)
@@ -68,7 +81,7 @@ func planWave(ctx context.Context, c *graph.Client, run *runState, want map[stri
 			wp.kept[k] = is
 			continue
 		}
-		wp.fresh = append(wp.fresh, k)
+		wp.fresh, wp.why[k] = append(wp.fresh, k), reasonOtherUser
 	}
 	slices.Sort(wp.fresh)
 	if pc.configured {
@@ -194,21 +207,102 @@ func settingsFit(e waveEntry, is issuedEntry) bool {
 	if is.ID.IsNull() || is.ID.IsUnknown() || e.UserID.IsUnknown() {
 		return false
 	}
+	return len(changedSettings(e, is)) == 0
+}
+
+// changedSettings lists the settings an entry fixes that its pass does not match, as
+// "lifetime_in_minutes 60 → 120": each replaces the pass, as each marks "# forces
+// replacement" on an entratap_pass (Graph cannot change a pass).
+func changedSettings(e waveEntry, is issuedEntry) []string {
+	var out []string
 	if s := e.StartDateTime; !s.IsNull() {
 		want, err1 := time.Parse(time.RFC3339, s.ValueString())
 		have, err2 := time.Parse(time.RFC3339, is.StartDateTime.ValueString())
 		if s.IsUnknown() || err1 != nil || err2 != nil || !want.Equal(have) {
-			return false
+			out = append(out, settingChange("start_date_time", is.StartDateTime, s))
 		}
 	}
 	if l := e.LifetimeInMinutes; !l.IsNull() && (l.IsUnknown() || l.ValueInt64() != is.LifetimeInMinutes.ValueInt64()) {
-		return false
+		out = append(out, settingChange("lifetime_in_minutes", is.LifetimeInMinutes, l))
 	}
 	if o := e.IsUsableOnce; !o.IsNull() && (o.IsUnknown() || o.ValueBool() != is.IsUsableOnce.ValueBool()) {
-		return false
+		out = append(out, settingChange("is_usable_once", is.IsUsableOnce, o))
 	}
-	return true
+	return out
 }
+
+// Why an entry that held a pass gets a new one, beyond its changed settings.
+const (
+	reasonNotIssued = "not issued, or deleted outside Terraform"
+	reasonOtherUser = "user_id names another user"
+)
+
+// replaceReason says why the pass of an entry that fits no longer is replaced.
+func replaceReason(e waveEntry, is issuedEntry) string {
+	switch {
+	case is.ID.IsNull() || is.ID.IsUnknown():
+		return reasonNotIssued
+	case e.UserID.IsUnknown():
+		return "user_id (known after apply)"
+	}
+	return strings.Join(changedSettings(e, is), ", ")
+}
+
+// settingChange is one changed setting, as the plan shows a value.
+func settingChange(name string, from, to attr.Value) string {
+	shown := func(v attr.Value) string {
+		switch {
+		case v.IsUnknown():
+			return "(known after apply)"
+		case v.IsNull():
+			return "null"
+		}
+		if s, ok := v.(types.String); ok {
+			return s.ValueString()
+		}
+		return v.String()
+	}
+	return fmt.Sprintf("%s %s → %s", name, shown(from), shown(to))
+}
+
+// summaryNames is how many entries of each kind the summary names.
+const summaryNames = 10
+
+// summary is the wave's change in one line, for the plan's changes attribute: "1 new (carol),
+// 1 replaced (bob: lifetime_in_minutes 60 → 120), 1 revoked (dave), 2,995 unchanged".
+func (wp wavePlan) summary() string {
+	var news, replaced, again []string
+	for _, k := range wp.fresh {
+		switch why, held := wp.why[k]; {
+		case !held:
+			news = append(news, k)
+		case why == reasonNotIssued:
+			again = append(again, k)
+		default:
+			replaced = append(replaced, k+": "+why)
+		}
+	}
+	var parts []string
+	kind := func(keys []string, what string) {
+		if len(keys) == 0 {
+			return
+		}
+		named := keys[:min(len(keys), summaryNames)]
+		more := ""
+		if n := len(keys) - len(named); n > 0 {
+			more = fmt.Sprintf(" and %s more", graph.Thousands(n))
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s%s)", graph.Thousands(len(keys)), what, strings.Join(named, ", "), more))
+	}
+	kind(news, "new")
+	kind(replaced, "replaced")
+	kind(again, "re-issued") // reasonNotIssued
+	kind(wp.revoked, "revoked")
+	return strings.Join(append(parts, graph.Thousands(len(wp.kept))+" unchanged"), ", ")
+}
+
+// changed reports whether the plan issues or deletes any pass.
+func (wp wavePlan) changed() bool { return len(wp.fresh) > 0 || len(wp.revoked) > 0 }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -26,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState    = &PassesResource{}
 	_ resource.ResourceWithModifyPlan     = &PassesResource{}
 	_ resource.ResourceWithValidateConfig = &PassesResource{}
+	_ resource.ResourceWithUpgradeState   = &PassesResource{}
 )
 
 // PassesResource holds a whole wave of passes in one resource: one pass per map entry, read
@@ -43,6 +45,8 @@ type passesModel struct {
 	ReplaceExisting types.Bool     `tfsdk:"replace_existing"`
 	Codes           types.Map      `tfsdk:"codes"`
 	Issued          types.Map      `tfsdk:"issued"`
+	UserObjectIDs   types.Map      `tfsdk:"user_object_ids"`
+	Changes         types.String   `tfsdk:"changes"`
 	NotIssued       types.Map      `tfsdk:"not_issued"`
 	TenantID        types.String   `tfsdk:"tenant_id"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
@@ -87,15 +91,18 @@ func (r *PassesResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		// 1: user_object_ids and changes (passes_upgrade.go).
+		Version: 1,
 		MarkdownDescription: "Issues a whole wave of Microsoft Entra ID **Temporary Access Passes** (a semester's students, a merger's staff) " +
 			"in one resource: a map from keys of your choice to users and pass settings.\n\n" +
-			"Adding an entry issues one pass, removing one deletes that pass, and changing one replaces that pass only; the plan shows the entries " +
-			"that change in `issued` (known after apply). Passes are read and written through Microsoft Graph's `$batch` (20 to a request), so a refresh " +
+			"Adding an entry issues one pass, removing one deletes that pass, and changing one replaces that pass only; the plan says so in `changes` " +
+			"(`\"1 new (carol), 1 replaced (bob: lifetime_in_minutes 60 → 120), 1 revoked (dave), 2,997 unchanged\"`), and shows each entry to issue " +
+			"as one line of `issued` (known after apply) and its user in `user_object_ids`. Passes are read and written through Microsoft Graph's `$batch` (20 to a request), so a refresh " +
 			"of 5,000 passes is about 250 requests, and calls pace themselves under Graph's throttling.\n\n" +
 			"Use `entratap_pass` for a handful of passes, or when each needs its own lifecycle (`replace_when_unusable`, `triggers`, `create_before_destroy`); " +
 			"use `entratap_passes` from a few hundred passes up, where one resource per pass makes Terraform itself the bottleneck.\n\n" +
 			"Every entry keeps the guarantees of `entratap_pass`. At plan time each new entry is checked as `entratap_pass` checks a pass, with the messages " +
-			"naming the entry (`passes[\"key\"].lifetime_in_minutes`): its user exists (resolved to `issued[key].user_object_id`, shown in the plan), " +
+			"naming the entry (`passes[\"key\"].lifetime_in_minutes`): its user exists (resolved to `user_object_ids[key]`, shown in the plan), " +
 			"a signed-in caller has a role that covers the user and is not the user, the lifetime and one-time setting fit the policy **as this run leaves it** " +
 			"(an `entratap_policy` the wave depends on counts), and a disabled policy or a user it does not target is a warning. One user is one entry: " +
 			"two entries (or an entry and an `entratap_pass` or ephemeral pass of the same provider) naming one user, however written, are an error. " +
@@ -150,6 +157,19 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"`is_usable` / `method_usability_reason` (whether the pass signs its user in now and, when not, why, as on `entratap_pass`; updated on refresh), " +
 					"and `registered` (" + registeredDoc + ")",
 			},
+			"user_object_ids": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Each entry's user, by key: the object id `user_id` resolves to, at plan time for an entry to issue (shown in the plan, " +
+					"as `user_object_id` is for `entratap_pass`); null for a user that could not be resolved.",
+			},
+			"changes": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "What the last plan that changed the wave did, in a line: how many entries are new, replaced (each named with the settings that " +
+					"replace it, as `# forces replacement` marks them on `entratap_pass`), re-issued (not issued before, or deleted outside Terraform), " +
+					"revoked (removed from `passes`: their pass is deleted) and unchanged; up to ten entries of each kind are named. " +
+					"A plan that changes no pass keeps the last one, so an unchanged wave plans no change.",
+			},
 			"not_issued": schema.MapAttribute{
 				Computed:    true,
 				ElementType: types.StringType,
@@ -191,7 +211,7 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 		plan.ID = prior.ID
 	} else {
-		prior.Codes, prior.Issued = types.MapNull(types.StringType), types.MapNull(issuedType)
+		prior.Codes, prior.Issued, prior.Changes = types.MapNull(types.StringType), types.MapNull(issuedType), types.StringNull()
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -199,29 +219,17 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	want := entries(ctx, plan.Passes)
 	if want == nil {
 		plan.Codes, plan.Issued, plan.NotIssued = types.MapUnknown(types.StringType), types.MapUnknown(issuedType), types.MapUnknown(types.StringType)
+		plan.UserObjectIDs, plan.Changes = types.MapUnknown(types.StringType), types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	wp := planWave(ctx, r.client, r.run, want, issuedOf(prior.Issued))
 	resp.Diagnostics.Append(wp.diags...)
-	priorCodes := prior.Codes.Elements()
-	issued, codes := map[string]attr.Value{}, map[string]attr.Value{}
-	for k := range want {
-		if is, ok := wp.kept[k]; ok {
-			issued[k] = issuedValue(is)
-			codes[k] = types.StringNull()
-			if c, ok := priorCodes[k]; ok {
-				codes[k] = c
-			}
-			continue
-		}
-		issued[k], codes[k] = pendingIssued(want[k].UserID, wp.objectIDs[k]), types.StringUnknown()
+	plan.Issued, plan.Codes, plan.UserObjectIDs = wp.planned(want, prior.Codes.Elements(), &resp.Diagnostics)
+	plan.Changes = prior.Changes // a plan that changes no pass keeps the last summary: no diff
+	if wp.changed() || prior.Changes.IsUnknown() {
+		plan.Changes = types.StringValue(wp.summary())
 	}
-	var d diag.Diagnostics
-	plan.Issued, d = types.MapValue(issuedType, issued)
-	resp.Diagnostics.Append(d...)
-	plan.Codes, d = types.MapValue(types.StringType, codes)
-	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(finishedWave(wp.kept)...)
 	plan.NotIssued = types.MapValueMust(types.StringType, map[string]attr.Value{})
 	if len(wp.fresh) > 0 {
@@ -283,7 +291,10 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 		newCodes = map[string]attr.Value{}
 	}
 	var gone []string // entries whose pass is gone from the tenant
-	for i, res := range r.client.GetPasses(ctx, refs) {
+	pctx, progress := r.client.StartProgress(ctx, "entratap_passes: read", http.MethodGet, len(refs))
+	got := r.client.GetPasses(pctx, refs)
+	progress.Finish()
+	for i, res := range got {
 		k := keys[i]
 		if graph.IsNotFound(res.Err) {
 			// Gone, or not replicated yet: GetPass waits it out if the pass is young by Graph's clock.
@@ -321,6 +332,7 @@ func (r *PassesResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(d...)
 	state.Codes, d = types.MapValue(types.StringType, newCodes)
 	resp.Diagnostics.Append(d...)
+	state.UserObjectIDs = objectIDsOf(had, &resp.Diagnostics)
 	if state.NotIssued.IsNull() || state.NotIssued.IsUnknown() {
 		state.NotIssued = types.MapValueMust(types.StringType, map[string]attr.Value{}) // state from before not_issued
 	}
@@ -360,7 +372,10 @@ func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		}
 	}
 	var failed []string
-	for i, err := range r.client.DeletePasses(ctx, refs) {
+	pctx, progress := r.client.StartProgress(ctx, "entratap_passes: deleted", http.MethodDelete, len(refs))
+	deleted := r.client.DeletePasses(pctx, refs)
+	progress.Finish()
+	for i, err := range deleted {
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s (user %s, pass %s): %v", keys[i], refs[i].UserID, refs[i].PassID, err))
 		}
@@ -387,6 +402,7 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 	users := map[string]string{}
 	issued := map[string]attr.Value{}
 	codes := map[string]attr.Value{}
+	objectIDs := map[string]attr.Value{}
 	byUser := map[string]string{} // lower-case object id (or user_id as written) -> key
 	for _, part := range strings.Split(req.ID, ",") {
 		k, ref, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -420,7 +436,7 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 		byUser[userKey], users[k] = k, user
 		e := notIssued(user, objectID)
 		e.ID = types.StringValue(pass)
-		issued[k], codes[k] = issuedValue(e), types.StringNull()
+		issued[k], codes[k], objectIDs[k] = issuedValue(e), types.StringNull(), objectIDValue(objectID)
 	}
 	im, d := types.MapValue(issuedType, issued)
 	resp.Diagnostics.Append(d...)
@@ -430,6 +446,7 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("passes"), waveValue(users))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("issued"), im)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("codes"), cm)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_object_ids"), types.MapValueMust(types.StringType, objectIDs))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("not_issued"), types.MapValueMust(types.StringType, map[string]attr.Value{}))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
@@ -472,26 +489,52 @@ func (is issuedEntry) userKey() string {
 	return is.UserID.ValueString()
 }
 
-// pendingIssued is the plan of an entry to issue: the user (and its object id, when resolved),
-// and the rest known after apply.
-func pendingIssued(userID types.String, objectID string) attr.Value {
-	v := map[string]attr.Value{}
-	for name, t := range issuedAttrTypes {
-		switch t {
-		case types.StringType:
-			v[name] = types.StringUnknown()
-		case types.Int64Type:
-			v[name] = types.Int64Unknown()
-		case types.BoolType:
-			v[name] = types.BoolUnknown()
+// planned is the plan's issued, codes and user_object_ids: the kept entries as they are, and
+// each entry to issue as one line of issued (known after apply), its user in user_object_ids.
+func (wp wavePlan) planned(want map[string]waveEntry, priorCodes map[string]attr.Value, diags *diag.Diagnostics) (issued, codes, users types.Map) {
+	iv, cv, uv := map[string]attr.Value{}, map[string]attr.Value{}, map[string]attr.Value{}
+	for k := range want {
+		if is, ok := wp.kept[k]; ok {
+			iv[k], uv[k] = issuedValue(is), objectIDValue(is.UserObjectID)
+			cv[k] = types.StringNull()
+			if c, ok := priorCodes[k]; ok {
+				cv[k] = c
+			}
+			continue
+		}
+		iv[k], cv[k], uv[k] = types.ObjectUnknown(issuedAttrTypes), types.StringUnknown(), types.StringUnknown()
+		if id := wp.objectIDs[k]; id != "" {
+			uv[k] = types.StringValue(id)
 		}
 	}
-	v["user_id"] = userID
-	v["registered"] = registeredValue(nil) // a new pass has not started: no one has finished with it
-	if objectID != "" {
-		v["user_object_id"] = types.StringValue(objectID)
+	var d diag.Diagnostics
+	issued, d = types.MapValue(issuedType, iv)
+	diags.Append(d...)
+	codes, d = types.MapValue(types.StringType, cv)
+	diags.Append(d...)
+	users, d = types.MapValue(types.StringType, uv)
+	diags.Append(d...)
+	return issued, codes, users
+}
+
+// objectIDValue is an entry's user_object_ids element: its object id, or null (never unknown
+// once the plan is applied).
+func objectIDValue(id types.String) attr.Value {
+	if id.IsUnknown() {
+		return types.StringNull()
 	}
-	return types.ObjectValueMust(issuedAttrTypes, v)
+	return id
+}
+
+// objectIDsOf is the user_object_ids of issued entries.
+func objectIDsOf(issued map[string]issuedEntry, diags *diag.Diagnostics) types.Map {
+	ids := make(map[string]attr.Value, len(issued))
+	for k, is := range issued {
+		ids[k] = objectIDValue(is.UserObjectID)
+	}
+	m, d := types.MapValue(types.StringType, ids)
+	diags.Append(d...)
+	return m
 }
 
 func issuedValue(e issuedEntry) attr.Value {

@@ -3,8 +3,11 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -87,7 +91,10 @@ func TestAccPassesResource_wave(t *testing.T) {
 				Config: wavePasses(m, first),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue(addr, issuedAt("alice", "id")),
+					// One line of the plan for each entry to issue.
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("alice")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("user_object_ids").AtMapKey("alice"), knownvalue.StringExact(graphmock.AliceID)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"), knownvalue.StringExact("3 new (alice, bob, carol), 0 unchanged")),
 					plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("codes")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -111,8 +118,11 @@ func TestAccPassesResource_wave(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(addr, issuedAt("alice", "lifetime_in_minutes"), knownvalue.Int64Exact(60)),
-					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
-					plancheck.ExpectUnknownValue(addr, issuedAt("dave", "id")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("bob")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("dave")),
+					// Each change named, and why bob's pass is replaced.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"),
+						knownvalue.StringExact("1 new (dave), 1 replaced (bob: lifetime_in_minutes 60 → 120), 1 revoked (carol), 1 unchanged")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
@@ -137,7 +147,7 @@ func TestAccPassesResource_wave(t *testing.T) {
 				ImportStateVerify: true,
 				ImportStateIdFunc: waveImportID,
 				// The code cannot be read back; the settings come from the configuration; the wave id is new.
-				ImportStateVerifyIgnore:              []string{"codes", "passes", "id"},
+				ImportStateVerifyIgnore:              []string{"codes", "passes", "id", "changes"},
 				ImportStateVerifyIdentifierAttribute: "issued.alice.id",
 			},
 			{
@@ -163,8 +173,9 @@ func TestAccPassesResource_wave(t *testing.T) {
 				Config: wavePasses(m, second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(addr, issuedAt("bob", "id")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("issued").AtMapKey("bob")),
 					plancheck.ExpectKnownValue(addr, issuedAt("dave", "lifetime_in_minutes"), knownvalue.Int64Exact(90)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("changes"), knownvalue.StringExact("1 re-issued (bob), 2 unchanged")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					aliceID.AddStateValue(addr, issuedAt("alice", "id")),
@@ -350,4 +361,80 @@ func TestAccPassesResource_pipelinedChunks(t *testing.T) {
 			ExpectNonEmptyPlan: true, // the blocked entry is still to issue
 		}},
 	})
+}
+
+// A wave's progress is logged at INFO (TF_LOG_PROVIDER=INFO shows it): the passes issued of
+// the wave's, and each wait with its reason, here 429s from Graph. No line holds a code.
+func TestAccPassesResource_progressAtInfo(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_passes.wave"
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG_PROVIDER", "INFO")
+	// The testing framework sends the in-process provider's log there.
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	entries := map[string][2]string{}
+	for i := range 45 {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("progress%02d@%s", i, graphmock.Domain), DisplayName: "Progress", UserType: "Member"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[fmt.Sprintf("u%02d", i)] = [2]string{u.ID, ""}
+	}
+	var mu sync.Mutex
+	codes := map[string]bool{}
+	checks := []statecheck.StateCheck{passTenantCheck(func() error { m.SetFaults(graphmock.Faults{}); return nil })}
+	for k := range entries {
+		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New("codes").AtMapKey(k), knownvalue.StringFunc(func(code string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			codes[code] = true
+			return nil
+		})))
+	}
+	retryAfter := 0.05
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck: func() {
+			passEnablePolicy(t, m)
+			m.SetFaults(graphmock.Faults{Rate: 0.3, Statuses: []int{429}, RetryAfterSeconds: &retryAfter})
+		},
+		Steps: []resource.TestStep{{
+			Config:            wavePasses(m, entries),
+			ConfigStateChecks: checks,
+		}},
+	})
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the log: %v", err)
+	}
+	var issued, waits int
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.Contains(line, "entratap_passes: ") {
+			continue
+		}
+		if !strings.Contains(line, "[INFO]") {
+			t.Errorf("a progress line not at INFO: %s", line)
+		}
+		if strings.Contains(line, "entratap_passes: issued ") {
+			issued++
+		}
+		if strings.Contains(line, "; waiting ") && strings.Contains(line, " for Graph") {
+			waits++
+		}
+		for code := range codes {
+			if strings.Contains(line, code) {
+				t.Errorf("a progress line holds a code")
+			}
+		}
+	}
+	if issued == 0 || waits == 0 {
+		t.Errorf("%d progress lines, %d of them waits, want both; the log:\n%s", issued, waits, graph.Truncate(string(data), 4000))
+	}
+	if !strings.Contains(string(data), fmt.Sprintf("issued %d/%d Temporary Access Passes", len(entries), len(entries))) {
+		t.Errorf("no line says every pass of the wave was issued")
+	}
+	if len(codes) != len(entries) {
+		t.Errorf("collected %d codes, want %d", len(codes), len(entries))
+	}
 }

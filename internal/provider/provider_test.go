@@ -24,12 +24,13 @@ import (
 var testCA *graphmock.CA
 
 // fastGraph shortens the Graph client's waits to milliseconds: its back-off,
-// and how long a 404 is waited out for a user or a pass created moments ago.
+// how long a 404 is waited out for a user or a pass created moments ago, and how often progress is logged.
 // The mock replicates within a few reads, not seconds.
 func fastGraph(c *graph.Config) {
 	c.Backoff = graph.Backoff{Initial: time.Millisecond, Max: 20 * time.Millisecond}
 	c.ReplicationGrace = 500 * time.Millisecond
 	c.YoungPassGrace = 500 * time.Millisecond
+	c.ProgressEvery = -1 // a progress line for every pass and every wait: tests do not wait for the interval
 }
 
 // withEnv has the provider read its settings from env instead of the process environment,
