@@ -417,37 +417,56 @@ func delegatedOpOf(rt *route) (op delegatedOp, isMe bool) {
 
 // --- the directory-role controls and views ---
 
-// rolesView answers role assignments as Graph's unifiedRoleAssignment list does.
+// handleListRoleAssignments answers role assignments as Graph's unifiedRoleAssignment list does
+// (docs-contrib api-reference/v1.0/api/rbacapplication-list-roleassignments.md): $filter on
+// principalId or roleDefinitionId (eq, joined by and), $expand=principal, $select; each item
+// carries directoryScopeId and resourceScope ("/": the tenant).
 func handleListRoleAssignments(c *call) (reply, error) {
-	filter := c.r.URL.Query().Get("$filter")
-	var only string
-	if filter != "" {
-		f := strings.TrimSpace(filter)
-		const prefix = "principalId eq '"
-		if !strings.HasPrefix(f, prefix) || !strings.HasSuffix(f, "'") {
-			return reply{}, badRequest("Invalid filter clause: graphmock supports only $filter=principalId eq '<id>'.")
+	q := c.r.URL.Query()
+	want := map[string]string{}
+	if f := strings.TrimSpace(q.Get("$filter")); f != "" {
+		for _, clause := range strings.Split(f, " and ") {
+			prop, val, ok := strings.Cut(strings.TrimSpace(clause), " eq '")
+			if !ok || !strings.HasSuffix(val, "'") || (prop != "principalId" && prop != "roleDefinitionId") {
+				return reply{}, badRequest("Invalid filter clause: graphmock supports principalId eq '<id>' and roleDefinitionId eq '<id>', joined by and.")
+			}
+			want[prop] = strings.TrimSuffix(val, "'")
 		}
-		only = strings.TrimSuffix(strings.TrimPrefix(f, prefix), "'")
+	}
+	expand := q.Get("$expand")
+	if expand != "" && !strings.EqualFold(expand, "principal") {
+		return reply{}, badRequest("Could not find a property named '%s' to expand: graphmock expands principal only.", expand)
 	}
 	list := []map[string]any{}
 	for _, id := range c.m.t.userOrder {
 		u := c.m.t.users[strings.ToLower(id)]
-		if only != "" && !strings.EqualFold(u.ID, only) {
+		if p, ok := want["principalId"]; ok && !strings.EqualFold(u.ID, p) {
 			continue
 		}
 		for _, r := range u.Roles {
-			list = append(list, map[string]any{
+			if d, ok := want["roleDefinitionId"]; ok && !strings.EqualFold(roleTemplateIDs[r], d) {
+				continue
+			}
+			item := map[string]any{
 				"id":               uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:ra:"+u.ID+":"+r)).String(),
 				"principalId":      u.ID,
 				"roleDefinitionId": roleTemplateIDs[r],
 				"directoryScopeId": "/",
-			})
+				"resourceScope":    "/",
+			}
+			item = project(item, q.Get("$select"))
+			if expand != "" {
+				item["principal"] = map[string]any{"@odata.type": "#microsoft.graph.user", "id": u.ID,
+					"displayName": u.DisplayName, "userPrincipalName": u.UserPrincipalName}
+			}
+			list = append(list, item)
 		}
 	}
-	return ok(map[string]any{
-		"@odata.context": c.base + "/v1.0/$metadata#roleManagement/directory/roleAssignments",
-		"value":          list,
-	}), nil
+	ctx := c.root() + "/$metadata#roleManagement/directory/roleAssignments"
+	if expand != "" {
+		ctx += "(principal())"
+	}
+	return ok(map[string]any{"@odata.context": ctx, "value": list}), nil
 }
 
 // normalizeRoles turns role names or template ids into the catalog's names.

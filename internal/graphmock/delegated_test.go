@@ -468,3 +468,36 @@ func postForm(t *testing.T, c *http.Client, u string, form url.Values) response 
 	defer func() { _ = resp.Body.Close() }()
 	return decodeResponse(resp)
 }
+
+// Role assignments as docs-contrib api-reference/v1.0/api/rbacapplication-list-roleassignments.md
+// lists them: $filter on roleDefinitionId, $expand=principal, $select, and resourceScope on each.
+func TestRoleAssignments_FilterExpandSelect(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	tok := userToken(t, s, GlobalReaderUPN)
+	list := func(query string) []map[string]any {
+		t.Helper()
+		r := do(t, c, "GET", s.URL+"/v1.0/roleManagement/directory/roleAssignments?"+query, tok, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", query, r.status, r.raw)
+		}
+		var out []map[string]any
+		for _, v := range r.json["value"].([]any) {
+			out = append(out, v.(map[string]any))
+		}
+		return out
+	}
+	authAdminRole := "c4e39bd9-1100-46d3-8c65-fb160da0071f"
+	got := list(url.Values{"$filter": {"roleDefinitionId eq '" + authAdminRole + "'"}, "$expand": {"principal"}}.Encode())
+	if len(got) != 1 || got[0]["principalId"] != AuthAdminID || got[0]["resourceScope"] != "/" || got[0]["directoryScopeId"] != "/" {
+		t.Fatalf("by roleDefinitionId: %v", got)
+	}
+	if p, _ := got[0]["principal"].(map[string]any); p["userPrincipalName"] != AuthAdminUPN || p["@odata.type"] != "#microsoft.graph.user" {
+		t.Fatalf("$expand=principal: %v", got[0])
+	}
+	got = list(url.Values{"$filter": {"principalId eq '" + AuthAdminID + "'"}, "$select": {"id,roleDefinitionId"}}.Encode())
+	if len(got) != 1 || got[0]["roleDefinitionId"] != authAdminRole || got[0]["principalId"] != nil {
+		t.Fatalf("$select: %v", got)
+	}
+}

@@ -76,7 +76,7 @@
 // classifies the route; rules.go holds the rules and their sources); /me and
 // /me/authentication/temporaryAccessPassMethods serve the signed-in user (an application token
 // gets Graph's 400); GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '<id>'
-// lists a user's roles.
+// lists a user's roles (roleDefinitionId eq, $expand=principal and $select too).
 //
 // # Graph (/v1.0 and /beta)
 //
@@ -230,6 +230,9 @@
 //   - CAE: a token request's claims {"access_token":{"xms_cc":{"values":["CP1"]}}} puts xms_cc in
 //     the token, and only such a token is ever claims-challenged: entra-docs
 //     docs/identity-platform/app-resilience-continuous-access-evaluation.md.
+//   - Role assignments: $filter principalId or roleDefinitionId eq (joined by and), $expand=principal,
+//     $select, resourceScope and directoryScopeId "/": docs-contrib
+//     api-reference/v1.0/api/rbacapplication-list-roleassignments.md.
 //
 // Checked against Microsoft's machine-readable contract (the v1.0 CSDL, microsoftgraph/msgraph-metadata
 // clean_v10_metadata/cleanMetadata.xml at commit f54f11b60956ea7b185ca0447b2b80805836ec7b, extracted

@@ -20,7 +20,7 @@ var queryOptions = map[string][]string{
 	"GET /users/{user}/memberof":                    {"$select", "$top", "$skiptoken"},
 	"GET /groups/{group}/transitivemembers":         {"$select", "$top", "$skiptoken"},
 	"GET /me":                                       {"$select"},
-	"GET /rolemanagement/directory/roleassignments": {"$filter"},
+	"GET /rolemanagement/directory/roleassignments": {"$filter", "$expand", "$select"},
 	"GET /reports/authenticationmethods/userregistrationdetails": {"$filter"},
 }
 
