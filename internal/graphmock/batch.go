@@ -41,7 +41,10 @@ type batchKey struct{}
 func inBatch(r *http.Request) bool { return r.Context().Value(batchKey{}) != nil }
 
 // isBatchPath: the batch itself is not charged to the quota; its requests are.
-func isBatchPath(p string) bool { return strings.EqualFold(strings.TrimSuffix(p, "/"), "/v1.0/$batch") }
+func isBatchPath(p string) bool {
+	p = strings.TrimSuffix(p, "/")
+	return strings.EqualFold(p, "/v1.0/$batch") || strings.EqualFold(p, "/beta/$batch")
+}
 
 // handleBatch runs without Mock.mu (route.batch): each request takes the lock itself.
 func handleBatch(c *call) (reply, error) {
@@ -59,20 +62,26 @@ func handleBatch(c *call) (reply, error) {
 	case n > maxBatchRequests:
 		return reply{}, badRequest("The batch holds %d requests; a batch holds at most %d.", n, maxBatchRequests)
 	}
-	seen := map[string]int{}
-	for i, r := range in.Requests {
+	// Ids are case-insensitive and unique; the url is relative to the batch's version, with or
+	// without a leading slash (docs-contrib concepts/json-batching.md, "Request format").
+	seen := map[string]int{} // by lower-case id
+	for i := range in.Requests {
+		r := &in.Requests[i]
 		if r.ID == "" {
 			return reply{}, badRequest("Request %d of the batch has no id.", i+1)
 		}
-		if _, dup := seen[r.ID]; dup {
-			return reply{}, badRequest("The batch holds two requests with the id '%s'.", r.ID)
+		if _, dup := seen[strings.ToLower(r.ID)]; dup {
+			return reply{}, badRequest("The batch holds two requests with the id '%s' (ids are case-insensitive).", r.ID)
 		}
 		for _, d := range r.DependsOn {
-			if _, earlier := seen[d]; !earlier {
+			if _, earlier := seen[strings.ToLower(d)]; !earlier {
 				return reply{}, badRequest("Request '%s' depends on '%s', which is not an earlier request of the batch.", r.ID, d)
 			}
 		}
-		if !strings.HasPrefix(r.URL, "/") || strings.HasPrefix(strings.ToLower(r.URL), "/v1.0/") {
+		if !strings.HasPrefix(r.URL, "/") {
+			r.URL = "/" + r.URL
+		}
+		if lower := strings.ToLower(r.URL); strings.HasPrefix(lower, "/v1.0/") || strings.HasPrefix(lower, "/beta/") {
 			return reply{}, badRequest("Request '%s': the url must be relative to the version, like /users/{id}.", r.ID)
 		}
 		// A batch holds requests to resources, never another batch (docs-contrib
@@ -80,13 +89,16 @@ func handleBatch(c *call) (reply, error) {
 		if path, _, _ := strings.Cut(r.URL, "?"); isBatchPath("/v1.0" + path) {
 			return reply{}, badRequest("Request '%s': a batch cannot hold another batch.", r.ID)
 		}
-		seen[r.ID] = i
+		seen[strings.ToLower(r.ID)] = i
+	}
+	if err := checkSequencing(in.Requests); err != nil {
+		return reply{}, err
 	}
 	out := make([]batchResponse, len(in.Requests))
 	for i, r := range in.Requests {
 		failed := ""
 		for _, d := range r.DependsOn {
-			if out[seen[d]].Status >= 400 {
+			if out[seen[strings.ToLower(d)]].Status >= 400 {
 				failed = d
 			}
 		}
@@ -102,6 +114,36 @@ func handleBatch(c *call) (reply, error) {
 	return ok(map[string]any{"responses": out}), nil
 }
 
+// checkSequencing refuses the dependsOn shapes Graph does not run: a request depends on one
+// other request at most, and the batch is parallel (no dependsOn), serial (each request on the
+// one before) or same (every dependsOn names the same request); docs-contrib
+// concepts/json-batching.md ("Sequencing requests with the dependsOn property") and its
+// known-issues include ("Request dependencies are limited").
+func checkSequencing(reqs []batchRequest) error {
+	serial, same, depends := true, true, false
+	first := ""
+	for i, r := range reqs {
+		if len(r.DependsOn) > 1 {
+			return badRequest("Request '%s' depends on %d requests; a request of a batch may depend on one other request only.", r.ID, len(r.DependsOn))
+		}
+		if len(r.DependsOn) == 0 {
+			serial = serial && i == 0
+			continue
+		}
+		d := strings.ToLower(r.DependsOn[0])
+		depends = true
+		serial = serial && i > 0 && d == strings.ToLower(reqs[i-1].ID)
+		if first == "" {
+			first = d
+		}
+		same = same && d == first
+	}
+	if depends && !serial && !same {
+		return badRequest("The batch's dependsOn form a tree; Graph runs a batch in parallel, in series (each request on the one before) or with every request on the same one.")
+	}
+	return nil
+}
+
 // runBatched serves one request of a batch through ServeHTTP, with the batch's token.
 func (m *Mock) runBatched(c *call, br batchRequest) batchResponse {
 	var body *bytes.Reader
@@ -111,7 +153,12 @@ func (m *Mock) runBatched(c *call, br batchRequest) batchResponse {
 		body = bytes.NewReader(nil)
 	}
 	ctx := context.WithValue(c.r.Context(), batchKey{}, true)
-	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(br.Method), "/v1.0"+br.URL, body)
+	// The requests run on the batch's own version: /beta/$batch runs them on beta.
+	version := "/v1.0"
+	if areaOf(c.r.URL.Path) == betaArea {
+		version = "/beta"
+	}
+	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(br.Method), version+br.URL, body)
 	if err != nil {
 		return batchResponse{ID: br.ID, Status: http.StatusBadRequest}
 	}

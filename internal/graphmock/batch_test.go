@@ -2,6 +2,7 @@ package graphmock
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ func TestBatch_StatusPerRequestDependsOnAndQuota(t *testing.T) {
 		{"id": "1", "method": "POST", "url": "/users/" + AliceID + "/authentication/temporaryAccessPassMethods",
 			"headers": map[string]string{"Content-Type": "application/json"}, "body": map[string]any{"lifetimeInMinutes": 60}},
 		{"id": "2", "method": "GET", "url": "/users/" + AliceID + "/authentication/temporaryAccessPassMethods", "dependsOn": []string{"1"}},
-		{"id": "3", "method": "GET", "url": "/users/nobody@contoso.example"},
+		{"id": "3", "method": "GET", "url": "/users/nobody@contoso.example", "dependsOn": []string{"2"}}, // serial: one dependency each
 		{"id": "4", "method": "DELETE", "url": "/users/" + BobID + "/authentication/temporaryAccessPassMethods/x", "dependsOn": []string{"3"}},
 	}})
 	if r.status != 200 {
@@ -114,5 +115,56 @@ func TestBatch_NoNestingNoBorrowedToken(t *testing.T) {
 	}
 	if len(s.Snapshot().Passes) != 0 {
 		t.Error("a pass was created with a token borrowed from a batch item")
+	}
+}
+
+// The batching rules of docs-contrib concepts/json-batching.md: one dependency per request in a
+// parallel, serial or same shape (no tree, no ["1","2"]); a url with or without its leading
+// slash; ids case-insensitive and unique; /beta/$batch runs its requests on beta.
+func TestBatch_RulesAsDocumented(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	get := func(id, url string, deps ...string) map[string]any {
+		r := map[string]any{"id": id, "method": "GET", "url": url}
+		if len(deps) > 0 {
+			r["dependsOn"] = deps
+		}
+		return r
+	}
+	batch := func(version string, reqs ...map[string]any) response {
+		return do(t, c, "POST", s.URL+"/"+version+"/$batch", admin, map[string]any{"requests": reqs})
+	}
+	alice, bob, carol := "/users/"+AliceID, "/users/"+BobID, "/users/"+CarolID
+	for name, reqs := range map[string][]map[string]any{
+		"two dependencies":           {get("1", alice), get("2", bob), get("3", carol, "1", "2")},
+		"a tree":                     {get("1", alice), get("2", bob, "1"), get("3", carol, "1"), get("4", alice, "2")},
+		"ids differing in case only": {get("a", alice), get("A", bob)},
+	} {
+		if r := batch("v1.0", reqs...); r.status != 400 || r.errCode() != codeBadRequest {
+			t.Fatalf("%s: %d %s, want 400", name, r.status, r.raw)
+		}
+	}
+	for name, reqs := range map[string][]map[string]any{
+		"parallel":                           {get("1", alice), get("2", bob)},
+		"serial":                             {get("1", alice), get("2", bob, "1"), get("3", carol, "2")},
+		"same":                               {get("1", alice), get("2", bob, "1"), get("3", carol, "1")},
+		"no slash and an id in another case": {get("a", strings.TrimPrefix(alice, "/")), get("b", bob, "A")},
+	} {
+		r := batch("v1.0", reqs...)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", name, r.status, r.raw)
+		}
+		for _, x := range r.json["responses"].([]any) {
+			if st := x.(map[string]any)["status"]; st != float64(200) {
+				t.Fatalf("%s: a request answered %v: %s", name, st, r.raw)
+			}
+		}
+	}
+	r := batch("beta", get("1", alice))
+	body := r.json["responses"].([]any)[0].(map[string]any)["body"].(map[string]any)
+	if r.status != 200 || !strings.HasPrefix(body["@odata.context"].(string), s.URL+"/beta/$metadata#") {
+		t.Fatalf("/beta/$batch ran its request elsewhere: %d %s", r.status, r.raw)
 	}
 }

@@ -233,6 +233,9 @@
 //   - Role assignments: $filter principalId or roleDefinitionId eq (joined by and), $expand=principal,
 //     $select, resourceScope and directoryScopeId "/": docs-contrib
 //     api-reference/v1.0/api/rbacapplication-list-roleassignments.md.
+//   - $batch: ids case-insensitive and unique, url with or without its leading slash, one
+//     dependsOn per request in a parallel, serial or same shape (else 400), /beta/$batch runs its
+//     requests on beta, no nested batch: docs-contrib concepts/json-batching.md.
 //
 // Checked against Microsoft's machine-readable contract (the v1.0 CSDL, microsoftgraph/msgraph-metadata
 // clean_v10_metadata/cleanMetadata.xml at commit f54f11b60956ea7b185ca0447b2b80805836ec7b, extracted
@@ -296,7 +299,7 @@
 //     from 80%, 429 with x-ms-throttle-scope and Retry-After from the window; windows divided by
 //     timeScale; 5 requests per 10 s per app on /reports/... (and the pass endpoints under tapQuota
 //     "reports"). Flags --quota, --quota-tenant-size, --quota-time-scale, --tap-quota. Go: SetQuota, Quota.
-//   - POST /v1.0/$batch: JSON batching (batch.go), at most 20 requests, each through the whole
+//   - POST /v1.0/$batch (and /beta/$batch): JSON batching (batch.go), at most 20 requests, each through the whole
 //     pipeline and the quota, dependsOn answered 424 after a failure.
 //   - Go only: SetTokenLifetime makes access tokens minted from then on short-lived.
 //   - Go only: HeldAfterCommit signals each committed write whose answer holdAfterCommitMs holds.
