@@ -105,7 +105,8 @@
 //     or Policy.Read.All; PATCH and DELETE: Policy.ReadWrite.AuthenticationMethod. PATCH needs
 //     "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
 //     answers 204, and keeps min and max in 10–43200, min ≤ default ≤ max, defaultLength in 8–48,
-//     targets of type user or group that exist (all_users as a group in includeTargets only), no
+//     targets of type user or group that exist (all_users as a group in includeTargets only; a
+//     deleted group's id is kept unless missingGroupTargets is "refuse"), no
 //     duplicates. DELETE restores DefaultPolicy (disabled, 60/60/480, length 8, all_users).
 //   - GET /users/{id|userPrincipalName} (UPN case-insensitive) and GET /users: User.Read.All or
 //     Directory.Read.All. Graph's default property set (id, displayName, userPrincipalName, mail,
@@ -261,6 +262,9 @@
 //     authenticationMethod (docs-contrib includes/throttling-aad-reports.md), the identity and
 //     access quota's does not name it. Quota.TAPQuota ("tapQuota", --tap-quota): "directory"
 //     (default) or "reports". The reports limit's x-ms-throttle-information is ours.
+//   - A policy target naming a well-formed id of a group that does not exist (deleted): kept, as
+//     public reports show Graph keeping it (Microsoft365DSC#5420); Settings.MissingGroupTargets
+//     ("missingGroupTargets" at /_mock/settings): "keep" (default) or "refuse" (400).
 //   - A pass for a user outside the policy's targets, or under a disabled policy: the Entra
 //     how-to says it is created (and reads DisabledByPolicy); admins report a 400 "Converged
 //     UserCredentialPolicy does not allow creating or updating this authentication method"

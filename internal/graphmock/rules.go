@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"github.com/google/uuid"
 	"math/big"
 	"net/http"
 	"reflect"
@@ -122,6 +123,11 @@ func validateTarget(list, id, targetType string, t *tenant, seen map[string]bool
 		return badRequest("The property 'targetType' is required on every entry of %s: 'user' or 'group'.", list)
 	case targetTypeGroup:
 		if strings.EqualFold(id, allUsersTarget) || t.group(id) != nil {
+			return nil
+		}
+		// A well-formed id of a group that does not exist (a deleted one) is kept by Graph as
+		// far as public reports show (Microsoft365DSC#5420); disputed: Settings.MissingGroupTargets.
+		if _, err := uuid.Parse(id); err == nil && t.settings.MissingGroupTargets != MissingGroupRefuse {
 			return nil
 		}
 		return badRequest("Invalid target in %s: group '%s' does not exist in the directory.", list, id)

@@ -69,3 +69,23 @@ func TestRules_AuthAdminReach(t *testing.T) {
 		t.Fatalf("memberOf: %d %s", r.status, r.raw)
 	}
 }
+
+// A policy target naming a group that does not exist (deleted) is kept, as Graph is reported
+// to keep it (Microsoft365DSC#5420); the refuse setting answers 400 instead.
+func TestRules_MissingGroupTargetBothWays(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	deleted := "de1e7ed0-0000-4000-8000-0000000000aa"
+	body := map[string]any{"@odata.type": policyODataType, "includeTargets": []any{map[string]any{"id": deleted, "targetType": "group"}}}
+	if r := do(t, c, "PATCH", s.URL+policyPath, admin, body); r.status != 204 {
+		t.Fatalf("keep (the default): %d %s", r.status, r.raw)
+	}
+	r := do(t, c, "GET", s.URL+policyPath, admin, nil)
+	if got := r.json["includeTargets"].([]any)[0].(map[string]any)["id"]; got != deleted {
+		t.Fatalf("the kept target: %s", r.raw)
+	}
+	s.SetSettings(Settings{MissingGroupTargets: MissingGroupRefuse})
+	checkGraphError(t, do(t, c, "PATCH", s.URL+policyPath, admin, body), 400, codeBadRequest)
+}

@@ -17,8 +17,19 @@ const (
 	PolicyScopeAllow = "allow"
 )
 
+// The missing-group-target settings (see validateTarget in rules.go).
+const (
+	// MissingGroupKeep: a policy target naming a group that does not exist (deleted) is
+	// accepted and kept, as Graph is reported to do (Microsoft365DSC#5420). The default.
+	MissingGroupKeep = "keep"
+	// MissingGroupRefuse: such a target is a 400.
+	MissingGroupRefuse = "refuse"
+)
+
 // Settings are the tenant's behaviour switches.
 type Settings struct {
+	// MissingGroupTargets is MissingGroupKeep ("" too) or MissingGroupRefuse.
+	MissingGroupTargets string `json:"missingGroupTargets,omitempty"`
 	// PolicyScope is PolicyScopeRefuse ("" too) or PolicyScopeAllow.
 	PolicyScope string `json:"policyScope"`
 	// PolicyReplicationSeconds: under PolicyScopeRefuse, a create for a targeted user is still
@@ -32,6 +43,11 @@ func (s Settings) validate() string {
 	case "", PolicyScopeRefuse, PolicyScopeAllow:
 	default:
 		return fmt.Sprintf("policyScope must be %q or %q, got %q", PolicyScopeRefuse, PolicyScopeAllow, s.PolicyScope)
+	}
+	switch s.MissingGroupTargets {
+	case "", MissingGroupKeep, MissingGroupRefuse:
+	default:
+		return fmt.Sprintf("missingGroupTargets must be %q or %q, got %q", MissingGroupKeep, MissingGroupRefuse, s.MissingGroupTargets)
 	}
 	if s.PolicyReplicationSeconds < 0 || s.PolicyReplicationSeconds > 24*3600 {
 		return fmt.Sprintf("policyReplicationSeconds must be between 0 and 86400, got %v", s.PolicyReplicationSeconds)
@@ -50,6 +66,9 @@ func (s Settings) Validate() error {
 func (s Settings) normal() Settings {
 	if s.PolicyScope == "" {
 		s.PolicyScope = PolicyScopeRefuse
+	}
+	if s.MissingGroupTargets == "" {
+		s.MissingGroupTargets = MissingGroupKeep
 	}
 	return s
 }

@@ -424,3 +424,40 @@ func TestAccPolicy_changedBetweenPlanAndApply(t *testing.T) {
 		},
 	})
 }
+
+// A target naming a group that no longer exists: Graph keeps it (Microsoft365DSC#5420, the
+// mock's default), and the policy applies and reads back with no drift; under the mock's
+// refusing setting the apply fails naming the group, and the tenant's policy is untouched.
+func TestAccPolicy_deletedGroupTarget(t *testing.T) {
+	const deleted = "de1e7ed0-0000-4000-8000-0000000000aa"
+	cfg := func(m *graphmock.Server) string {
+		return providerBlock(m) + fmt.Sprintf(`
+resource "entratap_policy" "this" {
+  enabled         = true
+  include_targets = [{ id = %q, target_type = "group" }]
+}
+`, deleted)
+	}
+	for _, setting := range []string{graphmock.MissingGroupKeep, graphmock.MissingGroupRefuse} {
+		t.Run(setting, func(t *testing.T) {
+			m := newMock(t)
+			m.SetSettings(graphmock.Settings{PolicyScope: graphmock.PolicyScopeAllow, MissingGroupTargets: setting})
+			step := resource.TestStep{Config: cfg(m)}
+			if setting == graphmock.MissingGroupRefuse {
+				step.ExpectError = wrapped(`group '` + deleted + `' does not exist`)
+			} else {
+				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue("entratap_policy.this",
+					tfjsonpath.New("include_targets").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(deleted))}
+			}
+			steps := []resource.TestStep{step}
+			if setting == graphmock.MissingGroupKeep {
+				steps = append(steps, resource.TestStep{Config: cfg(m), PlanOnly: true}) // read back: no drift
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6,
+				CheckDestroy:             checkMockPolicyDefault(t, m),
+				Steps:                    steps,
+			})
+		})
+	}
+}
