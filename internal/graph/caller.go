@@ -147,8 +147,9 @@ func CallerFromToken(token string) (*Caller, error) {
 	c.Permissions = strings.Fields(claims.SCP)
 	sort.Strings(c.Permissions)
 	for _, id := range claims.WIDs {
-		// b79fbf4d-...: "member of the tenant", a wids entry of every member; not a role.
-		if strings.EqualFold(id, "b79fbf4d-3ef9-4689-8143-76b194e85509") {
+		// b79fbf4d-... (User) and 10dae51f-... (Guest User): the default role of every member
+		// and every guest, in their wids (entra-docs docs/identity-platform/access-token-claims-reference.md); not directory roles.
+		if strings.EqualFold(id, "b79fbf4d-3ef9-4689-8143-76b194e85509") || strings.EqualFold(id, "10dae51f-b6af-4016-8d66-8c2a99b929b3") {
 			continue
 		}
 		c.Roles = append(c.Roles, RoleName(id))

@@ -32,6 +32,12 @@ var DefaultDelegatedScopes = []string{
 	PermUserAuthMethodReadWrite, PermPolicyReadWrite,
 }
 
+// The template ids of the default roles every member and every guest holds (not directory roles).
+const (
+	defaultUserRoleTemplateID  = "b79fbf4d-3ef9-4689-8143-76b194e85509"
+	defaultGuestRoleTemplateID = "10dae51f-b6af-4016-8d66-8c2a99b929b3"
+)
+
 // PermRoleRead reads directory role assignments (the provider's check of a target's roles).
 const PermRoleRead = "RoleManagement.Read.Directory"
 
@@ -293,13 +299,19 @@ func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience,
 	now := time.Now()
 	expires := now.Add(m.opts.TokenLifetime)
 	tid := m.tenantID()
-	wids := []string{}
+	// Every user's wids hold the default role of their kind, member (User) or guest (Guest
+	// User), besides their directory roles (entra-docs
+	// docs/identity-platform/access-token-claims-reference.md, "wids").
+	wids := []string{defaultUserRoleTemplateID}
+	if u.UserType == userTypeGuest {
+		wids[0] = defaultGuestRoleTemplateID
+	}
 	for _, r := range u.Roles {
 		wids = append(wids, roleTemplateIDs[r])
 	}
 	sort.Strings(wids)
 	claims := jwt.MapClaims{
-		"iss":         base + "/" + tid + "/v2.0",
+		"iss":         graphTokenIssuer(tid),
 		"aud":         audience,
 		"tid":         tid,
 		"appid":       clientID,
@@ -312,7 +324,7 @@ func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience,
 		"idtyp":       "user",
 		"scp":         strings.Join(scopes, " "),
 		"wids":        wids,
-		"ver":         "2.0",
+		"ver":         "1.0",
 		"uti":         uuid.NewString(), // a token id, so a CAE challenge can revoke this token only
 		"iat":         now.Unix(),
 		"nbf":         now.Unix(),

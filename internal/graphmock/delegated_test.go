@@ -54,15 +54,17 @@ func TestDelegated_TokenClaims(t *testing.T) {
 	s := startServer(t, Options{})
 	c := claimsOf(t, userToken(t, s, AuthAdminUPN))
 	wids, _ := c["wids"].([]any)
-	if c["oid"] != AuthAdminID || c["upn"] != AuthAdminUPN || c["appid"] != AzureCLIClientID || len(wids) != 1 ||
-		wids[0] != "c4e39bd9-1100-46d3-8c65-fb160da0071f" || !strings.Contains(c["scp"].(string), PermUserAuthMethodReadWrite) {
+	// wids: the member's default User role, then the directory role; a v1.0 token from sts.windows.net.
+	if c["oid"] != AuthAdminID || c["upn"] != AuthAdminUPN || c["appid"] != AzureCLIClientID || len(wids) != 2 ||
+		wids[0] != defaultUserRoleTemplateID || wids[1] != "c4e39bd9-1100-46d3-8c65-fb160da0071f" || !strings.Contains(c["scp"].(string), PermUserAuthMethodReadWrite) ||
+		c["ver"] != "1.0" || c["iss"] != "https://sts.windows.net/"+TenantID+"/" {
 		t.Fatalf("claims: %v", c)
 	}
 	if _, hasRoles := c["roles"]; hasRoles {
 		t.Fatalf("a delegated token carries scp, not roles: %v", c)
 	}
 	c = claimsOf(t, userToken(t, s, BobUPN, "User.Read"))
-	if w, _ := c["wids"].([]any); len(w) != 0 || c["scp"] != "User.Read" {
+	if w, _ := c["wids"].([]any); len(w) != 1 || w[0] != defaultUserRoleTemplateID || c["scp"] != "User.Read" {
 		t.Fatalf("member's claims: %v", c)
 	}
 }

@@ -59,8 +59,9 @@
 //     ACTIONS_ID_TOKEN_REQUEST_URL. MintFederatedToken mints such tokens in-process. Only this
 //     issuer's tokens can be verified (the mock has no network).
 //
-// Access tokens are RS256 JWTs signed by the mock with iss, tid, appid, azp, oid, roles (the
-// app's permissions), aud, uti (a token id), iat, nbf and exp. Their expiry uses wall time, not
+// Access tokens are v1.0 RS256 JWTs signed by the mock with iss (https://sts.windows.net/<tenant>/),
+// ver 1.0, tid, appid, azp, oid, roles (the app's permissions), aud, uti (a token id), iat, nbf and
+// exp, and xms_cc when the client declared capabilities. Their expiry uses wall time, not
 // the tenant clock (Options.TokenLifetime, default 1h), so AdvanceClock never expires a token.
 //
 // # Delegated access (an admin signed in as themselves)
@@ -87,7 +88,8 @@
 // else 403 {"error":{"code":"accessDenied","message":"Request Authorization failed. Missing
 // permission: <least-privileged> (or <others>)"}} (on users, groups and role assignments:
 // Authorization_RequestDenied "Insufficient privileges to complete the operation."). Errors always have Graph's shape
-// {"error":{"code","message","innerError":{"date":"2026-11-28T12:51:51" (no zone),"request-id","client-request-id"}}};
+// {"error":{"code","message","innerError":{"date":"2026-11-28T12:51:51" (no zone),"request-id","client-request-id"}}}
+// (a badRequest's innerError also repeats the message);
 // a 429's innerError also has code "429", status "429" and message. Every path outside login
 // and /_mock answers in that shape: an unknown Graph path 400 "Resource not found for the
 // segment '...'", another version 400 "Invalid version: ...", /me/... with an application token
@@ -237,6 +239,14 @@
 //   - $batch: ids case-insensitive and unique, url with or without its leading slash, one
 //     dependsOn per request in a parallel, serial or same shape (else 400), /beta/$batch runs its
 //     requests on beta, no nested batch: docs-contrib concepts/json-batching.md.
+//   - Shapes: a badRequest's innerError repeats its message (captured in
+//     microsoftgraph/microsoft-graph-docs#12187); createdDateTime has seven fractional digits and
+//     the policy carries includeTargets@odata.context (docs-contrib
+//     authentication-post-temporaryaccesspassmethods.md and
+//     temporaryaccesspassauthenticationmethodconfiguration-get.md, the responses); access tokens
+//     are v1.0 (ver 1.0, iss https://sts.windows.net/<tenant>/) and a user's wids hold the default
+//     User (or Guest User) role: entra-docs docs/identity-platform/access-tokens.md and
+//     access-token-claims-reference.md.
 //
 // Checked against Microsoft's machine-readable contract (the v1.0 CSDL, microsoftgraph/msgraph-metadata
 // clean_v10_metadata/cleanMetadata.xml at commit f54f11b60956ea7b185ca0447b2b80805836ec7b, extracted

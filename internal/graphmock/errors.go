@@ -169,6 +169,11 @@ func writeGraphError(w http.ResponseWriter, e *graphError) {
 			ClientRequestID: w.Header().Get("client-request-id"),
 		},
 	}}
+	if e.Code == codeBadRequest {
+		// The authentication-method service repeats its message in innerError (captured in
+		// microsoftgraph/microsoft-graph-docs#12187: the lifetime 400).
+		body.Error.InnerError.Message = e.Message
+	}
 	if e.Status == http.StatusTooManyRequests {
 		body.Error.InnerError.Code, body.Error.InnerError.Status, body.Error.InnerError.Message = "429", "429", "Please retry after"
 	}

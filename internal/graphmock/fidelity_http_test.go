@@ -146,3 +146,29 @@ func TestLogin_ErrorsAsEntraWritesThem(t *testing.T) {
 	want(post(TenantID, url.Values{"grant_type": {"client_credentials"}, "scope": {s.URL + "/.default"}, "client_id": {ReadOnlyClientID},
 		"client_assertion_type": {clientAssertionType}, "client_assertion": {mint(FederatedSubject, FederatedAudience)}}), 401, "invalid_client", 70021)
 }
+
+// What anyone diffing the mock against Graph sees first: innerError repeating a 400's message
+// (captured in microsoftgraph/microsoft-graph-docs#12187), createdDateTime with seven fractional
+// digits and the policy's includeTargets@odata.context (docs-contrib responses).
+func TestFidelity_ShapesAsGraphWritesThem(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
+	c := httpClient(t, s)
+	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	passes := s.URL + "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods"
+	r := do(t, c, "POST", passes, admin, map[string]any{"lifetimeInMinutes": 5000})
+	inner, _ := r.json["error"].(map[string]any)["innerError"].(map[string]any)
+	if r.status != 400 || inner["message"] != r.errMessage() {
+		t.Fatalf("innerError.message: %s", r.raw)
+	}
+	r = do(t, c, "POST", passes, admin, map[string]any{})
+	if !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$`).MatchString(fmt.Sprint(r.json["createdDateTime"])) {
+		t.Fatalf("createdDateTime: %s", r.raw)
+	}
+	r = do(t, c, "GET", s.URL+policyPath, admin, nil)
+	want := s.URL + "/v1.0/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations('TemporaryAccessPass')/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/includeTargets"
+	if r.json["includeTargets@odata.context"] != want {
+		t.Fatalf("includeTargets@odata.context: %s", r.raw)
+	}
+}

@@ -56,15 +56,19 @@ type policyBody struct {
 	Context string `json:"@odata.context"`
 	Type    string `json:"@odata.type"`
 	ID      string `json:"id"`
+	// IncludeTargetsContext annotates includeTargets, a navigation property (docs-contrib
+	// api-reference/v1.0/api/temporaryaccesspassauthenticationmethodconfiguration-get.md, the response).
+	IncludeTargetsContext string `json:"includeTargets@odata.context"`
 	Policy
 }
 
 func handleGetPolicy(c *call) (reply, error) {
 	return ok(policyBody{
-		Context: c.root() + "/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
-		Type:    policyODataType,
-		ID:      policyID,
-		Policy:  clonePolicy(c.m.t.policy),
+		Context:               c.root() + "/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
+		Type:                  policyODataType,
+		ID:                    policyID,
+		IncludeTargetsContext: c.root() + "/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations('" + policyID + "')/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/includeTargets",
+		Policy:                clonePolicy(c.m.t.policy),
 	}), nil
 }
 
@@ -191,7 +195,7 @@ func (c *call) passJSON(p *Pass, code *string, entity bool) passBody {
 		Type:                  passODataType,
 		ID:                    p.ID,
 		TemporaryAccessPass:   code,
-		CreatedDateTime:       formatTime(p.CreatedDateTime),
+		CreatedDateTime:       formatCreated(p.CreatedDateTime),
 		StartDateTime:         formatTime(p.StartDateTime),
 		LifetimeInMinutes:     p.LifetimeInMinutes,
 		IsUsableOnce:          p.IsUsableOnce,
@@ -205,6 +209,11 @@ func (c *call) passJSON(p *Pass, code *string, entity bool) passBody {
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// formatCreated writes a creation time as Graph does, with seven fractional digits
+// ("2022-06-02T16:21:09.5893903Z": docs-contrib
+// api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md, the response).
+func formatCreated(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0000000Z") }
 
 func (c *call) passesContext() string {
 	return c.root() + "/$metadata#users('" + url.PathEscape(c.user.ID) + "')/authentication/temporaryAccessPassMethods"

@@ -213,7 +213,7 @@ func TestPlainHTTPS_TokenEndpoint(t *testing.T) {
 	}
 	// The issued token carries tenant, app id and roles, and is accepted by Graph.
 	claims, err := s.tokens.parse(r.json["access_token"].(string))
-	if err != nil || claims["tid"] != TenantID || claims["appid"] != AdminClientID || claims["iss"] != s.URL+"/"+TenantID+"/v2.0" {
+	if err != nil || claims["tid"] != TenantID || claims["appid"] != AdminClientID || claims["iss"] != "https://sts.windows.net/"+TenantID+"/" || claims["ver"] != "1.0" {
 		t.Fatalf("claims: %v %v", claims, err)
 	}
 	if roles := claims["roles"].([]any); len(roles) != 4 {

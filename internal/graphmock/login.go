@@ -124,6 +124,13 @@ func handleToken(c *call) (reply, error) {
 	}), nil
 }
 
+// graphTokenIssuer is the issuer of access tokens for Microsoft Graph: v1.0 tokens, whatever
+// the endpoint that issued them, since Graph accepts v1.0 tokens (entra-docs
+// docs/identity-platform/access-tokens.md, "Token formats"; access-token-claims-reference.md: iss
+// https://sts.windows.net/{tenant}/ and ver 1.0 for v1.0 tokens). Base is unused: the issuer
+// names Entra, not the host the token came from.
+func graphTokenIssuer(tenantID string) string { return "https://sts.windows.net/" + tenantID + "/" }
+
 // clientCapabilities are the capabilities a client declares in a token request's claims
 // parameter, {"access_token":{"xms_cc":{"values":["CP1"]}}}, which the token carries as xms_cc:
 // cp1 says the client handles CAE claims challenges (entra-docs
@@ -372,7 +379,7 @@ func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (s
 	roles := append([]string{}, app.Roles...)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("graphmock:sp:"+app.ClientID)).String()
 	claims := jwt.MapClaims{
-		"iss":   base + "/" + tid + "/v2.0",
+		"iss":   graphTokenIssuer(tid),
 		"aud":   audience,
 		"tid":   tid,
 		"appid": app.ClientID,
@@ -380,7 +387,7 @@ func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (s
 		"oid":   oid,
 		"sub":   oid,
 		"roles": roles,
-		"ver":   "2.0",
+		"ver":   "1.0",
 		"uti":   uuid.NewString(), // a token id, so a CAE challenge can revoke this token only
 		"iat":   now.Unix(),
 		"nbf":   now.Unix(),

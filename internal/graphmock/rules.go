@@ -248,7 +248,8 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *gr
 	if pol.IsUsableOnce && !once {
 		return nil, "", badRequest(msgOneTimeRequired)
 	}
-	now := t.now().Truncate(time.Second)
+	created := t.now().Truncate(100 * time.Nanosecond) // Graph's precision: seven fractional digits
+	now := created.Truncate(time.Second)
 	start := now
 	if req.start != nil {
 		start = req.start.UTC()
@@ -267,7 +268,7 @@ func newPass(t *tenant, u *User, req passRequest, id string) (*Pass, string, *gr
 	return &Pass{
 		ID:                id,
 		UserID:            u.ID,
-		CreatedDateTime:   now,
+		CreatedDateTime:   created,
 		StartDateTime:     start,
 		LifetimeInMinutes: lifetime,
 		IsUsableOnce:      once,
