@@ -252,7 +252,7 @@ func (m *Mock) MintAccessToken(clientID string) (token string, expires time.Time
 	if a == nil {
 		return "", time.Time{}, fmt.Errorf("graphmock: no app with client id %q", clientID)
 	}
-	return m.mintAccessToken(app, "https://graph.microsoft.com", m.baseURL())
+	return m.mintAccessToken(app, "https://graph.microsoft.com")
 }
 
 // AdminCertificatePEM returns the admin app's generated certificate and its private key (PKCS#8).

@@ -158,7 +158,7 @@ func handleManagedIdentityToken(c *call) (reply, error) {
 	if !found {
 		return reply{}, &msiError{http.StatusBadRequest, "No managed identity found for the request."}
 	}
-	tok, exp, err := c.m.mintAccessToken(app, resource, c.base)
+	tok, exp, err := c.m.mintAccessToken(app, resource)
 	if err != nil {
 		return reply{}, &msiError{http.StatusInternalServerError, "Could not sign the token."}
 	}

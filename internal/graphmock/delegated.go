@@ -245,7 +245,7 @@ func userTokens(c *call, form url.Values, g refreshGrant) (reply, error) {
 		return reply{}, &oauthError{Status: 400, Code: "invalid_grant", AADSTS: 50034, Description: "The user account does not exist in the directory."}
 	}
 	pending := g
-	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, c.base, clientCapabilities(form.Get("claims")))
+	tok, exp, err := c.m.mintUserToken(usr, pending.clientID, DefaultDelegatedScopes, pending.resource, clientCapabilities(form.Get("claims")))
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
@@ -295,7 +295,7 @@ func scopeURIs(resource string, scopes []string) []string {
 // mintUserToken signs a delegated access token: scp (the delegated permissions), oid/upn of
 // the user and wids (the template ids of the user's directory roles).
 // caps are the client's declared capabilities (clientCapabilities), carried as xms_cc.
-func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience, base string, caps []string) (string, time.Time, error) {
+func (m *Mock) mintUserToken(u User, clientID string, scopes []string, audience string, caps []string) (string, time.Time, error) {
 	now := time.Now()
 	expires := now.Add(m.opts.TokenLifetime)
 	tid := m.tenantID()
@@ -353,7 +353,7 @@ func (m *Mock) MintUserToken(user string, scopes ...string) (token string, expir
 	if len(scopes) == 0 {
 		scopes = DefaultDelegatedScopes
 	}
-	return m.mintUserToken(usr, AzureCLIClientID, scopes, "https://graph.microsoft.com", m.baseURL(), nil)
+	return m.mintUserToken(usr, AzureCLIClientID, scopes, "https://graph.microsoft.com", nil)
 }
 
 // checkDelegated applies the directory-role rules (rules.go) to a delegated token, after the

@@ -152,10 +152,7 @@ func TestLogin_ErrorsAsEntraWritesThem(t *testing.T) {
 // digits and the policy's includeTargets@odata.context (docs-contrib responses).
 func TestFidelity_ShapesAsGraphWritesThem(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{})
-	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
-	c := httpClient(t, s)
-	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	s, c, admin := startAllowing(t, Options{})
 	passes := s.URL + "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods"
 	r := do(t, c, "POST", passes, admin, map[string]any{"lifetimeInMinutes": 5000})
 	inner, _ := r.json["error"].(map[string]any)["innerError"].(map[string]any)

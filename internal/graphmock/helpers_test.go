@@ -189,3 +189,12 @@ func decodeResponse(resp *http.Response) response {
 	_ = json.Unmarshal(raw, &r.json)
 	return r
 }
+
+// startAllowing starts a mock whose passes need no policy (the allow setting) and returns it
+// with a client and the admin app's token.
+func startAllowing(t *testing.T, opts Options) (*Server, *http.Client, string) {
+	t.Helper()
+	s := startServer(t, opts)
+	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
+	return s, httpClient(t, s), tokenFor(t, s, AdminClientID, AdminClientSecret)
+}

@@ -111,7 +111,7 @@ func handleToken(c *call) (reply, error) {
 		// declares): this token satisfies them, no new injected challenge.
 		extra["xms_claims_satisfied"] = true
 	}
-	token, expires, err := c.m.mintToken(app, resource, c.base, extra)
+	token, expires, err := c.m.mintToken(app, resource, extra)
 	if err != nil {
 		return reply{}, &oauthError{Status: 500, Code: "server_error", AADSTS: 50000, Description: "Could not sign the token."}
 	}
@@ -127,8 +127,7 @@ func handleToken(c *call) (reply, error) {
 // graphTokenIssuer is the issuer of access tokens for Microsoft Graph: v1.0 tokens, whatever
 // the endpoint that issued them, since Graph accepts v1.0 tokens (entra-docs
 // docs/identity-platform/access-tokens.md, "Token formats"; access-token-claims-reference.md: iss
-// https://sts.windows.net/{tenant}/ and ver 1.0 for v1.0 tokens). Base is unused: the issuer
-// names Entra, not the host the token came from.
+// https://sts.windows.net/{tenant}/ and ver 1.0 for v1.0 tokens): Entra, not the host that issued it.
 func graphTokenIssuer(tenantID string) string { return "https://sts.windows.net/" + tenantID + "/" }
 
 // clientCapabilities are the capabilities a client declares in a token request's claims
@@ -367,12 +366,12 @@ func (m *Mock) issuerMatches(credentialIssuer, tokenIssuer, requestBase string) 
 }
 
 // mintAccessToken signs an access token for app. Expiry is wall time (not the tenant clock).
-func (m *Mock) mintAccessToken(app App, audience, base string) (string, time.Time, error) {
-	return m.mintToken(app, audience, base, nil)
+func (m *Mock) mintAccessToken(app App, audience string) (string, time.Time, error) {
+	return m.mintToken(app, audience, nil)
 }
 
 // mintToken signs an access token with extra claims.
-func (m *Mock) mintToken(app App, audience, base string, extra jwt.MapClaims) (string, time.Time, error) {
+func (m *Mock) mintToken(app App, audience string, extra jwt.MapClaims) (string, time.Time, error) {
 	now := time.Now()
 	expires := now.Add(m.accessTokenLifetime())
 	tid := m.tenantID()

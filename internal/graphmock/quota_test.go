@@ -169,10 +169,7 @@ func TestQuota_OverHTTPAndControl(t *testing.T) {
 // ReadWrite and the app's GUID, and x-ms-throttle-information such as WriteLimitExceeded.
 func TestQuota_ThrottleVocabularyOverHTTPS(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{Quota: Quota{Enabled: true, TenantSize: "small"}})
-	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
-	c := httpClient(t, s)
-	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	s, c, admin := startAllowing(t, Options{Quota: Quota{Enabled: true, TenantSize: "small"}})
 	fill := func(method string, n int) {
 		for range n {
 			if gerr := s.quota.charge(http.Header{}, AdminClientID, TenantID, Quota{}.costOf(method, "/v1.0/users/x", nil)); gerr != nil {

@@ -9,10 +9,7 @@ import (
 // not created already expired; a start this second or later is fine.
 func TestRules_StartInThePastRefused(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{})
-	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
-	c := httpClient(t, s)
-	admin := tokenFor(t, s, AdminClientID, AdminClientSecret)
+	s, c, admin := startAllowing(t, Options{})
 	passes := s.URL + "/v1.0/users/" + AliceID + "/authentication/temporaryAccessPassMethods"
 	r := do(t, c, "POST", passes, admin, map[string]any{"startDateTime": s.Now().Add(-time.Hour).UTC().Format(time.RFC3339)})
 	checkGraphError(t, r, 400, codeBadRequest)
@@ -34,9 +31,7 @@ func TestRules_StartInThePastRefused(t *testing.T) {
 // Authentication Administrator (or a Global Administrator) reaches.
 func TestRules_AuthAdminReach(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{})
-	s.SetSettings(Settings{PolicyScope: PolicyScopeAllow})
-	c := httpClient(t, s)
+	s, c, admin := startAllowing(t, Options{})
 	add := func(body map[string]any) string {
 		t.Helper()
 		r := do(t, c, "POST", s.URL+"/_mock/users", "", body)
@@ -64,7 +59,7 @@ func TestRules_AuthAdminReach(t *testing.T) {
 	if got := create(privAuthAdmin, tier0); got != 201 {
 		t.Errorf("Privileged Authentication Administrator on a role-assignable group's member: %d", got)
 	}
-	r := do(t, c, "GET", s.URL+"/v1.0/users/"+tier0+"/memberOf", tokenFor(t, s, AdminClientID, AdminClientSecret), nil)
+	r := do(t, c, "GET", s.URL+"/v1.0/users/"+tier0+"/memberOf", admin, nil)
 	if v, _ := r.json["value"].([]any); r.status != 200 || len(v) != 1 || v[0].(map[string]any)["isAssignableToRole"] != true {
 		t.Fatalf("memberOf: %d %s", r.status, r.raw)
 	}
