@@ -118,7 +118,11 @@
 //     does not define, or a navigation property, is 400). GET /users: $filter userPrincipalName eq '...' or id in
 //     ('...', ...) (at most 15), $top 1–999 (default 100), @odata.nextLink with $skiptoken.
 //   - GET /groups/{id} ($select) and GET /groups/{id}/transitiveMembers (nested groups followed,
-//     paged): GroupMember.Read.All, Group.Read.All or Directory.Read.All.
+//     paged): GroupMember.Read.All, Group.Read.All or Directory.Read.All. OData casts
+//     (/transitiveMembers/microsoft.graph.user, .group; other member types empty; anything else 400
+//     Request_UnsupportedQuery) and /$count (text/plain) with ConsistencyLevel: eventual, else 400
+//     "$count is not currently supported."; ?$count=true adds @odata.count only with that header
+//     (group-list-transitivemembers.md, concepts/aad-advanced-queries.md; list.go).
 //   - POST /users/{id|upn}/checkMemberGroups {"groupIds":[...]} → {"value":[ids the user is a
 //     transitive member of]}: User.Read.All with GroupMember.Read.All (or Group.Read.All), or Directory.Read.All.
 //   - POST|GET /users/{id|upn}/authentication/temporaryAccessPassMethods and
@@ -282,7 +286,9 @@
 //     POST /_mock/settings): refuse (the default) or allow. How long a refusal lasts after the
 //     policy is enabled or retargeted: Settings.PolicyReplicationSeconds (default 0).
 //
-// Unverified choices (each in one place): the texts of the 400s for a body that breaks the
+// Unverified choices (each in one place): a cast on the transitive members list served without
+// ConsistencyLevel (aad-advanced-queries.md lists it among advanced queries but documents no
+// error), the text of the cast's Request_UnsupportedQuery (list.go), the texts of the 400s for a body that breaks the
 // CSDL facts (decode.go edmProblem.badRequest), the 400 for a multi-use pass under a one-time policy
 // (rules.go msgOneTimeRequired), itemNotFound for an unknown pass id (errors.go
 // codeItemNotFound), the text of the 400 for a target without targetType (rules.go

@@ -30,6 +30,7 @@ const (
 	codeAccessDenied      = "accessDenied"
 	codeRequestDenied     = "Authorization_RequestDenied"
 	codeRequestBadRequest = "Request_BadRequest"
+	codeUnsupportedQuery  = "Request_UnsupportedQuery" // group-list-transitivemembers.md: a cast to an unsupported member type
 	codeInvalidToken      = "InvalidAuthenticationToken"
 	codeMethodNotAllowed  = "methodNotAllowed"
 	codeTooLarge          = "requestEntityTooLarge"

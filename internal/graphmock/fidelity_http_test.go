@@ -169,3 +169,45 @@ func TestFidelity_ShapesAsGraphWritesThem(t *testing.T) {
 		t.Fatalf("includeTargets@odata.context: %s", r.raw)
 	}
 }
+
+// Casts and $count on the transitive members list, as group-list-transitivemembers.md and
+// aad-advanced-queries.md describe them.
+func TestFidelity_TransitiveMembersCastsAndCount(t *testing.T) {
+	t.Parallel()
+	s, c, admin := startAllowing(t, Options{})
+	list := s.URL + "/v1.0/groups/" + OnboardingGroupID + "/transitiveMembers"
+	all := do(t, c, "GET", list, admin, nil)
+	byType := map[string]int{}
+	for _, v := range all.json["value"].([]any) {
+		byType[fmt.Sprint(v.(map[string]any)["@odata.type"])]++
+	}
+	if byType["#microsoft.graph.user"] == 0 || byType["#microsoft.graph.group"] == 0 {
+		t.Fatalf("the seed's group should hold users and a nested group: %s", all.raw)
+	}
+	for cast, want := range map[string]int{"microsoft.graph.user": byType["#microsoft.graph.user"], "Microsoft.Graph.Group": byType["#microsoft.graph.group"], "microsoft.graph.device": 0} {
+		r := do(t, c, "GET", list+"/"+cast, admin, nil)
+		if got := r.json["value"].([]any); r.status != 200 || len(got) != want {
+			t.Errorf("cast %s: %d items, want %d: %s", cast, len(got), want, r.raw)
+		}
+		r = doWith(t, c, "GET", list+"/"+cast+"/$count", admin, nil, eventual)
+		if r.status != 200 || string(r.raw) != fmt.Sprint(want) || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {
+			t.Errorf("cast %s/$count: %d %q %s, want %d", cast, r.status, r.raw, r.header.Get("Content-Type"), want)
+		}
+	}
+	checkGraphError(t, do(t, c, "GET", list+"/microsoft.graph.temporaryAccessPassAuthenticationMethod", admin, nil), 400, "Request_UnsupportedQuery")
+	// $count as a segment needs ConsistencyLevel: eventual; as a query option it is ignored without.
+	r := do(t, c, "GET", list+"/$count", admin, nil)
+	checkGraphError(t, r, 400, "Request_BadRequest")
+	if r.errMessage() != "$count is not currently supported." {
+		t.Errorf("message: %s", r.raw)
+	}
+	if r = doWith(t, c, "GET", list+"/$count", admin, nil, eventual); string(r.raw) != fmt.Sprint(len(all.json["value"].([]any))) {
+		t.Errorf("/$count: %s", r.raw)
+	}
+	if r = do(t, c, "GET", list+"?$count=true", admin, nil); r.status != 200 || r.json["@odata.count"] != nil {
+		t.Errorf("?$count=true without ConsistencyLevel is ignored: %s", r.raw)
+	}
+	if r = doWith(t, c, "GET", list+"?$count=true", admin, nil, eventual); r.json["@odata.count"] != float64(len(all.json["value"].([]any))) {
+		t.Errorf("?$count=true with ConsistencyLevel: %s", r.raw)
+	}
+}

@@ -113,6 +113,12 @@ func (r response) errMessage() string {
 // anything else as JSON) and decodes the JSON answer.
 func do(t *testing.T, c *http.Client, method, u, token string, body any) response {
 	t.Helper()
+	return doWith(t, c, method, u, token, body, nil)
+}
+
+// doWith is do with extra request headers.
+func doWith(t *testing.T, c *http.Client, method, u, token string, body any, header http.Header) response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -136,6 +142,9 @@ func do(t *testing.T, c *http.Client, method, u, token string, body any) respons
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := c.Do(req)
 	if err != nil {

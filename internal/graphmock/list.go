@@ -5,6 +5,9 @@ package graphmock
 // @odata.nextLink carrying a $skiptoken: 100 a page by default, $top up to 999.
 
 import (
+	"fmt"
+	"net/http"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,10 +63,45 @@ func handleListUsers(c *call) (reply, error) {
 	return page(c, c.root()+"/$metadata#users", items)
 }
 
+// Casts and counts on the transitive members list (docs-contrib
+// api-reference/v1.0/api/group-list-transitivemembers.md and concepts/aad-advanced-queries.md):
+//   - /transitiveMembers/microsoft.graph.user (or .group) keeps the members of that type; a cast to
+//     another directoryObject type a security group may hold (device, orgContact, servicePrincipal,
+//     application) is an empty list here, as the mock holds none; any other cast is the page's 400
+//     Request_UnsupportedQuery.
+//   - /$count (after a cast or not) answers the count as text/plain, and only with the header
+//     ConsistencyLevel: eventual; without it Graph answers 400 Request_BadRequest "$count is not
+//     currently supported." (aad-advanced-queries.md, "Error handling for advanced queries").
+//   - ?$count=true adds @odata.count with ConsistencyLevel: eventual and is ignored without it
+//     (the same section).
+//
+// aad-advanced-queries.md lists a cast on a transitive list among the queries that need the
+// advanced parameters but documents no error without them; the mock serves the cast either way
+// (doc.go, unverified choices).
+var memberCasts = map[string]string{
+	"microsoft.graph.user": "#microsoft.graph.user", "microsoft.graph.group": "#microsoft.graph.group",
+	"microsoft.graph.device": "", "microsoft.graph.orgcontact": "", "microsoft.graph.serviceprincipal": "",
+	"microsoft.graph.application": "",
+}
+
 func handleTransitiveMembers(c *call) (reply, error) {
 	g := c.m.t.group(c.params["group"])
 	if g == nil {
 		return reply{}, notFound(c.params["group"])
+	}
+	keep, cast := "", c.params["cast"]
+	if strings.EqualFold(cast, "$count") { // the /$count route without a cast (routes.go)
+		cast = ""
+	}
+	if cast != "" {
+		t, known := memberCasts[strings.ToLower(cast)]
+		if !known {
+			return reply{}, &graphError{Status: http.StatusBadRequest, Code: codeUnsupportedQuery,
+				Message: fmt.Sprintf("The specified type '%s' is not a supported member type of this group.", cast)}
+		}
+		if keep = t; keep == "" {
+			keep = "none"
+		}
 	}
 	var items []map[string]any
 	seen := map[string]bool{strings.ToLower(g.ID): true}
@@ -77,20 +115,35 @@ func handleTransitiveMembers(c *call) (reply, error) {
 				continue
 			}
 			seen[key] = true
+			var item map[string]any
 			if u := c.m.t.users[key]; u != nil {
 				j, err := userJSON(c, u)
 				if err != nil {
 					return reply{}, err
 				}
 				j["@odata.type"] = "#microsoft.graph.user"
-				items = append(items, j)
+				item = j
 			} else if sub := c.m.t.group(id); sub != nil {
-				items = append(items, map[string]any{"@odata.type": "#microsoft.graph.group", "id": sub.ID, "displayName": sub.DisplayName})
+				item = map[string]any{"@odata.type": "#microsoft.graph.group", "id": sub.ID, "displayName": sub.DisplayName}
 				queue = append(queue, sub)
+			}
+			if item != nil && (keep == "" || item["@odata.type"] == keep) {
+				items = append(items, item)
 			}
 		}
 	}
-	return page(c, c.root()+"/$metadata#directoryObjects", items)
+	eventual := strings.EqualFold(c.r.Header.Get("ConsistencyLevel"), "eventual")
+	if strings.EqualFold(path.Base(c.r.URL.Path), "$count") {
+		if !eventual {
+			return reply{}, &graphError{Status: http.StatusBadRequest, Code: codeRequestBadRequest, Message: "$count is not currently supported."}
+		}
+		return reply{status: http.StatusOK, raw: []byte(strconv.Itoa(len(items))), contentType: "text/plain"}, nil
+	}
+	rep, err := page(c, c.root()+"/$metadata#directoryObjects", items)
+	if body, isMap := rep.body.(map[string]any); isMap && eventual && strings.EqualFold(c.r.URL.Query().Get("$count"), "true") {
+		body["@odata.count"] = len(items)
+	}
+	return rep, err
 }
 
 // userJSON is a user of a collection, projected onto the request's $select.

@@ -14,13 +14,14 @@ var systemQueryOptions = map[string]string{"$select": "Select", "$filter": "Filt
 
 // queryOptions lists, by route (method and pattern without the version), the options it honours.
 var queryOptions = map[string][]string{
-	"GET /users/{user}":                             {"$select"},
-	"GET /users":                                    {"$select", "$filter", "$top", "$skiptoken"},
-	"GET /groups/{group}":                           {"$select"},
-	"GET /users/{user}/memberof":                    {"$select", "$top", "$skiptoken"},
-	"GET /groups/{group}/transitivemembers":         {"$select", "$top", "$skiptoken"},
-	"GET /me":                                       {"$select"},
-	"GET /rolemanagement/directory/roleassignments": {"$filter", "$expand", "$select"},
+	"GET /users/{user}":                            {"$select"},
+	"GET /users":                                   {"$select", "$filter", "$top", "$skiptoken"},
+	"GET /groups/{group}":                          {"$select"},
+	"GET /users/{user}/memberof":                   {"$select", "$top", "$skiptoken"},
+	"GET /groups/{group}/transitivemembers":        {"$select", "$top", "$skiptoken", "$count"},
+	"GET /groups/{group}/transitivemembers/{cast}": {"$select", "$top", "$skiptoken", "$count"},
+	"GET /me": {"$select"},
+	"GET /rolemanagement/directory/roleassignments":              {"$filter", "$expand", "$select"},
 	"GET /reports/authenticationmethods/userregistrationdetails": {"$filter"},
 }
 

@@ -80,6 +80,9 @@ var graphRoutes = []route{
 	{method: http.MethodGet, pattern: "/v1.0/users/{user}/memberOf", perms: permsCheckGroups, user: true, handle: handleMemberOf},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}", perms: permsGroupRead, handle: handleGetGroup},
 	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers", perms: permsGroupRead, handle: handleTransitiveMembers},
+	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers/{cast}", perms: permsGroupRead, handle: handleTransitiveMembers},
+	// {cast} is $count too: ServeMux cannot hold a literal and a wildcard at one depth here.
+	{method: http.MethodGet, pattern: "/v1.0/groups/{group}/transitiveMembers/{cast}/$count", perms: permsGroupRead, handle: handleTransitiveMembers},
 	{method: http.MethodPost, pattern: passesPath, perms: permsPassWrite, user: true, write: true, handle: handleCreatePass},
 	{method: http.MethodGet, pattern: passesPath, perms: permsPassReadAny, user: true, handle: handleListPasses},
 	{method: http.MethodGet, pattern: passesPath + "/{pass}", perms: permsPassReadAny, user: true, handle: handleGetPass},
