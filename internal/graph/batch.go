@@ -152,9 +152,11 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 			return
 		}
 		c.Retries.Add(int64(len(again)))
+		// A scoped 429's pause is the pacer's; an unscoped Retry-After is the op's own wait;
+		// without either (a 503, a 429 with no Retry-After) the back-off, as a direct call waits.
 		d := minWait
 		if d == 0 {
-			d = c.backoff.delay(min(round, 4)) / 4 // the pacer holds scoped pauses; this spaces the rest
+			d = c.backoff.delay(round)
 		}
 		noteWait(ctx, d, "Graph's throttling of some requests of a batch")
 		if err := wait(ctx, d); err != nil {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -100,6 +101,39 @@ func TestBatchedRequestsThrottledInsideAreRetried(t *testing.T) {
 	}
 	if c.Retries.Load() == 0 {
 		t.Fatal("30% faults inside batches but nothing retried")
+	}
+}
+
+// A request throttled inside a batch with no Retry-After is sent again after the back-off
+// (as a direct call is), not sooner: seen by the mock, from its 429 to its next attempt.
+func TestBatchedThrottledWithoutRetryAfterWaitsTheBackoff(t *testing.T) {
+	t.Parallel()
+	m := privateMock(t)
+	b := Backoff{Initial: 40 * time.Millisecond, Max: 40 * time.Millisecond, Jitter: -1}
+	c := newClientAt(t, m.URL, graphmock.AdminClientID, graphmock.AdminClientSecret, func(cfg *Config) { cfg.Backoff = b })
+	users := waveUsers(t, m, "batchbackoff", 40)
+	m.SetFaults(graphmock.Faults{Rate: 0.3, Statuses: []int{429}})
+	if _, errs := c.ListPassesOf(ctx(t), users); errors.Join(errs...) != nil {
+		t.Fatal(errors.Join(errs...))
+	}
+	log := m.Requests()
+	retried := 0
+	for i, e := range log {
+		if !e.Batched || e.Fault != "injected" {
+			continue
+		}
+		for _, n := range log[i+1:] {
+			if n.Batched && n.Method == e.Method && n.Path == e.Path && n.Time.After(e.Time) {
+				retried++
+				if gap := n.Time.Sub(e.Time); gap < b.Initial {
+					t.Errorf("%s %s throttled, sent again %v later: want the back-off of %v or more", e.Method, e.Path, gap, b.Initial)
+				}
+				break
+			}
+		}
+	}
+	if retried == 0 {
+		t.Fatal("no request throttled inside a batch was sent again: the test proved nothing")
 	}
 }
 
