@@ -78,7 +78,7 @@ func (r batchWireResponse) header(name string) string {
 }
 
 // runBatch answers every op, MaxBatch to a $batch, batchConcurrency batches at a time. Ops
-// answered 429/503/504 go again in later batches until Backoff.MaxAttempts or ctx's end.
+// answered 429/503/504 go again in later batches while sendsAgain says so.
 // Then done is called once per op, in order, with its final answer and the error it makes
 // (nil for a 2xx): the one place a batched answer becomes an error, a 403 explained as a
 // direct call's is.
@@ -131,7 +131,7 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 						continue
 					}
 					a := answers[k]
-					if retriableStatus(a.status) && attempts[i] < c.backoff.MaxAttempts && ctx.Err() == nil {
+					if c.sendsAgain(ctx, a.status, attempts[i]) {
 						again = append(again, i)
 						if a.err != nil { // a Retry-After the pacer did not take (no scope): the op's own wait
 							if d, ok := retryAfterOf(a.err); ok && (minWait == 0 || d < minWait) {

@@ -152,6 +152,9 @@ func IsPolicyRefused(err error) bool { return kindOf(err) == KindPolicyRefused }
 // IsCanceled reports whether the call was interrupted (its context cancelled).
 func IsCanceled(err error) bool { return kindOf(err) == KindCanceled }
 
+// IsThrottled reports whether Graph still answered 429 when the client stopped retrying.
+func IsThrottled(err error) bool { return kindOf(err) == KindThrottled }
+
 // IsTimeout reports whether the call ran out of time (its context deadline).
 func IsTimeout(err error) bool { return kindOf(err) == KindTimeout }
 

@@ -210,12 +210,27 @@ func ctxKind(err error) Kind {
 
 // retryMiddleware retries 429, 503 and 504 answers, after the wait the
 // answer's Retry-After asks for, or else the client's back-off. It stops
-// after Backoff.MaxAttempts attempts, or when the wait would outlast the
-// request's deadline: the last answer is then returned as it came.
+// when sendsAgain says so, or when the wait would outlast the request's
+// deadline: the last answer is then returned as it came.
 type retryMiddleware struct{ client *Client }
 
 func retriableStatus(code int) bool {
 	return code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout
+}
+
+// sendsAgain reports whether a request answered status after attempts attempts is sent
+// again: a 429 as long as ctx has a deadline (the operation's timeout; each wait must fit it,
+// see fits), since Graph says when to come back and a plan that gives up on a busy quota
+// decides on what it could not read; a 503 or 504, or a 429 with no deadline, up to
+// Backoff.MaxAttempts. The one rule of the middleware and of the batches (sendRounds).
+func (c *Client) sendsAgain(ctx context.Context, status, attempts int) bool {
+	if !retriableStatus(status) || ctx.Err() != nil {
+		return false
+	}
+	if _, ok := ctx.Deadline(); ok && status == http.StatusTooManyRequests {
+		return true
+	}
+	return attempts < c.backoff.MaxAttempts
 }
 
 func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request) (*http.Response, error) {
@@ -243,7 +258,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		if err == nil {
 			m.client.pacer.observe(class, resp.StatusCode, resp.Header.Get)
 		}
-		if err != nil || !retriableStatus(resp.StatusCode) || n+1 >= b.MaxAttempts {
+		if err != nil || !m.client.sendsAgain(ctx, resp.StatusCode, n+1) {
 			return resp, err
 		}
 		d, fromServer := retryAfter(resp.Header.Get("Retry-After"), time.Now())

@@ -175,6 +175,13 @@ func (pc passCheck) check(in passInputs, s passSubject, userMustExist bool, at p
 			// Nothing could be checked: a plan that goes on would pass CI with a broken credential.
 			diags.Append(diag.WithPath(at("user_id"), graphDiag(unreachableSummary, err)))
 			return diags
+		case graph.IsThrottled(err) || graph.IsTimeout(err):
+			// Throttled to the end of the timeout (a 429 is sent again until then): a plan that
+			// went on would show what it could not read, and the apply's own plan could differ.
+			d := graphDiag(fmt.Sprintf("Could not look up user %q to check the pass: Microsoft Graph kept throttling", userRef), err)
+			diags.AddAttributeError(at("user_id"), d.Summary(), d.Detail()+"\n\nThe lookup was retried as Microsoft Graph asked, within the "+
+				"resource's timeout. Plan again when Graph has room, or raise timeouts.create (timeouts.update for a change of an entratap_passes).")
+			return diags
 		case !graph.IsNotFound(err):
 			diags.Append(asWarning(graphDiag(fmt.Sprintf("Could not look up user %q to check the pass", userRef), err)))
 		}

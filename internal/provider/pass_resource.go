@@ -182,6 +182,9 @@ func (r *PassResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		// Graph's throttling is waited out within the create timeout, as entratap_passes's plan does.
+		ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+		defer cancel()
 		user, diags := checkNewPass(ctx, r.client, r.run, plan.inputs(), true)
 		resp.Diagnostics.Append(diags...)
 		// A new pass has not started: no one has finished with it yet.

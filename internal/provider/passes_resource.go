@@ -223,6 +223,14 @@ func (r *PassesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
+	// The plan's reads wait out Graph's throttling within the timeout of what it plans (a
+	// 429 is sent again until then: graph's sendsAgain), and fail the plan after it.
+	timeout, def := plan.Timeouts.Update, defaultUpdateTimeout
+	if req.State.Raw.IsNull() {
+		timeout, def = plan.Timeouts.Create, defaultCreateTimeout
+	}
+	ctx, cancel := withTimeout(ctx, timeout, def, &resp.Diagnostics)
+	defer cancel()
 	wp := planWave(ctx, r.client, r.run, want, issuedOf(prior.Issued))
 	resp.Diagnostics.Append(wp.diags...)
 	plan.Issued, plan.Codes, plan.UserObjectIDs = wp.planned(want, prior.Codes.Elements(), &resp.Diagnostics)

@@ -438,3 +438,68 @@ func TestAccPassesResource_progressAtInfo(t *testing.T) {
 		t.Errorf("collected %d codes, want %d", len(codes), len(entries))
 	}
 }
+
+// A plan whose lookups Graph throttles waits them out within the resource's timeouts: every
+// entry's user is known in the plan, and the apply's own plan agrees with it. Half of the
+// Graph requests answer 429, and the back-off allows two attempts: a lookup that gave up
+// after them left its user unknown (a warning), and the apply's plan could differ.
+func TestAccPassesResource_planWaitsOutThrottling(t *testing.T) {
+	m := newMock(t)
+	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
+	const addr = "entratap_passes.wave"
+	entries := map[string][2]string{}
+	ids := map[string]string{}
+	for i := range 8 {
+		upn := fmt.Sprintf("throttledplan%02d@%s", i, graphmock.Domain)
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: upn, DisplayName: "Throttled", UserType: "Member"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprintf("u%02d", i)
+		entries[k], ids[k] = [2]string{u.ID, ""}, strings.ToLower(u.ID)
+		if i%2 == 1 {
+			entries[k] = [2]string{upn, ""} // looked up by name, the others by their passes' list
+		}
+	}
+	var planChecks []plancheck.PlanCheck
+	for k, id := range ids {
+		planChecks = append(planChecks, plancheck.ExpectKnownValue(addr, tfjsonpath.New("user_object_ids").AtMapKey(k), knownvalue.StringExact(id)))
+	}
+	clients := &faultClients{}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: clients.factories(func(c *graph.Config) { c.Backoff.MaxAttempts = 2 }),
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{{
+			PreConfig:        func() { m.SetFaults(graphmock.Faults{Rate: 0.5, Statuses: []int{429}}) },
+			Config:           wavePasses(m, entries),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, issuedAt("u07", "id"), knownvalue.NotNull()),
+				passTenantCheck(func() error {
+					if f := faultCount(m); f.injectedTotal() == 0 {
+						return fmt.Errorf("no 429 was injected: the test proved nothing")
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
+
+// A plan whose lookups Graph throttles past the resource's timeout fails, naming the user and
+// why, instead of planning on what it could not read.
+func TestAccPassesResource_planThrottledPastTheTimeoutFails(t *testing.T) {
+	m := newMock(t)
+	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
+	config := strings.Replace(wavePasses(m, map[string][2]string{"alice": {graphmock.AliceID, ""}}),
+		"  passes = {", "  timeouts = { create = \"1s\" }\n  passes = {", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { m.SetFaults(graphmock.Faults{Rate: 1, Statuses: []int{429}}) },
+			Config:      config,
+			ExpectError: regexp.MustCompile(`Could not look up user "` + graphmock.AliceID + `" to check the pass:\s+Microsoft Graph kept\s+throttling`),
+		}},
+	})
+}
