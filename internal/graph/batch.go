@@ -50,6 +50,7 @@ type batchAnswer struct {
 	body      json.RawMessage
 	requestID string
 	err       error
+	paced     bool // a scoped 429 with Retry-After: the pacer holds the pause (pacer.observe)
 }
 
 type batchWireRequest struct {
@@ -103,10 +104,12 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 		pending[i] = i
 	}
 	attempts := make([]int, len(ops))
-	for round := 0; len(pending) > 0; round++ {
+	backoffs := 0 // rounds that waited the back-off
+	for len(pending) > 0 {
 		var mu sync.Mutex
 		var again []int
 		var minWait time.Duration
+		backoff := false // an op needs the back-off: no Retry-After, none the pacer took
 		sem := make(chan struct{}, batchConcurrency)
 		var wg sync.WaitGroup
 		for start := 0; start < len(pending); start += MaxBatch {
@@ -124,7 +127,7 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 						// A lost answer: the ops go again in the next round, since each may be
 						// repeated (a create replaces, a delete of a gone pass is done).
 						if kindOf(err) == KindTransport && attempts[i] < c.backoff.MaxAttempts && ctx.Err() == nil {
-							again = append(again, i)
+							again, backoff = append(again, i), true
 						} else {
 							settle(i, batchAnswer{err: err})
 						}
@@ -133,10 +136,13 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 					a := answers[k]
 					if c.sendsAgain(ctx, a.status, attempts[i]) {
 						again = append(again, i)
-						if a.err != nil { // a Retry-After the pacer did not take (no scope): the op's own wait
-							if d, ok := retryAfterOf(a.err); ok && (minWait == 0 || d < minWait) {
+						switch d, ok := retryAfterOf(a.err); {
+						case ok && d > 0: // a Retry-After the pacer did not take (no scope): the op's own wait
+							if minWait == 0 || d < minWait {
 								minWait = d
 							}
+						case !a.paced:
+							backoff = true
 						}
 						continue
 					}
@@ -152,13 +158,17 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 			return
 		}
 		c.Retries.Add(int64(len(again)))
-		// A scoped 429's pause is the pacer's; an unscoped Retry-After is the op's own wait;
-		// without either (a 503, a 429 with no Retry-After) the back-off, as a direct call waits.
+		// A scoped 429's pause is the pacer's (the next round waits in pacer.wait); an unscoped
+		// Retry-After is the op's own wait; without either (a 503, a 429 with no Retry-After, a
+		// lost answer) the back-off, as a direct call waits.
 		d := minWait
-		if d == 0 {
-			d = c.backoff.delay(round)
+		if d == 0 && backoff {
+			d = c.backoff.delay(backoffs)
+			backoffs++
 		}
-		noteWait(ctx, d, "Graph's throttling of some requests of a batch")
+		if d > 0 {
+			noteWait(ctx, d, "Graph's throttling of some requests of a batch")
+		}
 		if err := wait(ctx, d); err != nil {
 			for _, i := range again {
 				settle(i, batchAnswer{err: &Error{Kind: ctxKind(err), Op: op, Err: err}})
@@ -226,8 +236,11 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 		got[k] = true
 		c.pacer.observe(ops[idx[k]].class(), r.Status, r.header)
 		a := batchAnswer{status: r.Status, body: r.Body, requestID: r.header("request-id")}
-		if r.Status == http.StatusTooManyRequests && r.header("x-ms-throttle-scope") == "" {
-			if d, ok := retryAfter(r.header("Retry-After"), time.Now()); ok {
+		if r.Status == http.StatusTooManyRequests {
+			switch d, ok := retryAfter(r.header("Retry-After"), time.Now()); {
+			case ok && d > 0 && r.header("x-ms-throttle-scope") != "":
+				a.paced = true
+			case ok:
 				a.err = &retryAfterError{d}
 			}
 		}
