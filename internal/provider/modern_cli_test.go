@@ -54,8 +54,9 @@ resource "entratap_pass" "p" {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"user_id": knownvalue.StringExact(graphmock.AliceID),
-						"id":      knownvalue.NotNull(),
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
 					}),
 					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
 				},
@@ -133,13 +134,15 @@ list "entratap_pass" "all" {
 					// The group holds alice only.
 					querycheck.ExpectLength("entratap_pass.group", 1),
 					querycheck.ExpectIdentity("entratap_pass.group", map[string]knownvalue.Check{
-						"user_id": knownvalue.StringExact(graphmock.AliceID),
-						"id":      knownvalue.NotNull(),
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
 					}),
 					querycheck.ExpectLength("entratap_pass.all", 2),
 					querycheck.ExpectIdentity("entratap_pass.all", map[string]knownvalue.Check{
-						"user_id": knownvalue.StringExact(graphmock.BobID),
-						"id":      knownvalue.NotNull(),
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.BobID),
+						"id":        knownvalue.NotNull(),
 					}),
 				},
 			},
@@ -191,8 +194,9 @@ list "entratap_pass" "finished" {
 					querycheck.ExpectLength("entratap_pass.wave", 5),
 					querycheck.ExpectLength("entratap_pass.finished", 2),
 					querycheck.ExpectIdentity("entratap_pass.finished", map[string]knownvalue.Check{
-						"user_id": knownvalue.StringExact(graphmock.AliceID),
-						"id":      knownvalue.NotNull(),
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
 					}),
 				},
 			},
