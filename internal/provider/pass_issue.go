@@ -66,7 +66,8 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 		}
 	}
 	p, err := c.CreatePass(ctx, user.ID, np)
-	if graph.IsPolicyRefused(err) {
+	refused := graph.IsPolicyRefused(err)
+	if refused {
 		var d diag.Diagnostic
 		if p, d, err = createRefused(ctx, c, run, user, np, owner, err); d != nil {
 			diags.Append(d)
@@ -78,7 +79,11 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 		if ambiguous(ctx, err) {
 			// The create may have been committed with its answer lost: a pass
 			// Terraform would not know. Remove it, so state and tenant agree.
-			diags.AddError(summary, removeOrphan(ctx, c, user, existing, err))
+			detail := removeOrphan(ctx, c, user, existing, err)
+			if refused { // the time ran out during a retry after refusals (createRefused)
+				detail += "\n\nBefore that, Microsoft Graph kept refusing the pass while the policy targets the user. " + replicationAdvice(owner)
+			}
+			diags.AddError(summary, detail)
 			return nil, nil, diags
 		}
 		d := graphDiag(summary, err)
@@ -144,18 +149,9 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 		if !waitedOut {
 			return nil, nil, err
 		}
-		timeouts := "timeouts.create"
-		if owner == passOwnerWave {
-			timeouts = "timeouts.create (timeouts.update for an entry added later)"
-		}
-		if owner == passOwnerEphemeral {
-			timeouts = "timeouts.open"
-		}
 		return nil, diag.NewErrorDiagnostic(summary, fmt.Sprintf(
-			"Microsoft Graph kept refusing the pass until the timeout, although %s targets user %s (%s). "+
-				"A change to the policy (enabling it, or adding the user or a group holding it) takes a while to reach every Graph server. "+
-				"Run terraform apply again in a few minutes, or raise %s.\n\nLast answer: %v",
-			strings.ToLower(asRun[:1])+asRun[1:], user.Label(), describePolicy(eff.Policy), timeouts, err)), nil
+			"Microsoft Graph kept refusing the pass until the timeout, although %s targets user %s (%s). %s\n\nLast answer: %v",
+			strings.ToLower(asRun[:1])+asRun[1:], user.Label(), describePolicy(eff.Policy), replicationAdvice(owner), err)), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Microsoft Graph refuses Temporary Access Passes for users its policy does not let sign in with one, and user %s (%s) is not among them. "+
@@ -172,6 +168,20 @@ func createRefused(ctx context.Context, c *graph.Client, run *runState, user *gr
 	}
 	fmt.Fprintf(&b, "\n\nMicrosoft Graph's answer: %v", refusal)
 	return nil, diag.NewErrorDiagnostic(summary, b.String()), nil
+}
+
+// replicationAdvice says what to do when Graph kept refusing a pass the policy targets until
+// the time ran out: the policy change is still replicating.
+func replicationAdvice(owner passOwner) string {
+	timeouts := "timeouts.create"
+	switch owner {
+	case passOwnerWave:
+		timeouts = "timeouts.create (timeouts.update for an entry added later)"
+	case passOwnerEphemeral:
+		timeouts = "timeouts.open"
+	}
+	return "A change to the policy (enabling it, or adding the user or a group holding it) takes a while to reach every Graph server. " +
+		"Run terraform apply again in a few minutes, or raise " + timeouts + "."
 }
 
 // policyTargets reports whether the policy is enabled and targets the user;
