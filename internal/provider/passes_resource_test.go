@@ -365,6 +365,8 @@ func TestAccPassesResource_pipelinedChunks(t *testing.T) {
 
 // A wave's progress is logged at INFO (TF_LOG_PROVIDER=INFO shows it): the passes issued of
 // the wave's, and each wait with its reason, here 429s from Graph. No line holds a code.
+// Serial: Terraform and terraform-plugin-testing read TF_LOG_PROVIDER and TF_ACC_LOG_PATH from
+// the process environment only.
 func TestAccPassesResource_progressAtInfo(t *testing.T) {
 	m := newMock(t)
 	const addr = "entratap_passes.wave"
