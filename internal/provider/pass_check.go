@@ -364,6 +364,11 @@ func claimDiag(run *runState, user *graph.User, owner string, at path.Path) diag
 	return diags
 }
 
+// userLookupDiag is the diagnostic of a failed lookup of the user named by the user_id attribute.
+func userLookupDiag(userID string, err error) diag.Diagnostic {
+	return diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err))
+}
+
 // userLookupSummary names a user_id that could not be resolved, for every object.
 func userLookupSummary(ref string, err error) string {
 	if graph.IsNotFound(err) {

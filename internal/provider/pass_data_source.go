@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -80,7 +78,7 @@ func (d *PassDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	userID := m.UserID.ValueString()
 	u, err := d.client.GetUser(ctx, userID)
 	if err != nil {
-		resp.Diagnostics.Append(diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err)))
+		resp.Diagnostics.Append(userLookupDiag(userID, err))
 		return
 	}
 	passes, err := d.client.ListPasses(ctx, u.ID)

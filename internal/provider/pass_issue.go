@@ -41,7 +41,7 @@ func issuePass(ctx context.Context, c *graph.Client, run *runState, in passInput
 	if user == nil {
 		user, err = c.WaitForUser(ctx, userID)
 		if err != nil {
-			diags.Append(diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err)))
+			diags.Append(userLookupDiag(userID, err))
 			return nil, nil, diags
 		}
 	}

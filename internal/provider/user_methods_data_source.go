@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -104,7 +103,7 @@ func (d *UserMethodsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	userID := m.UserID.ValueString()
 	u, err := d.client.GetUser(ctx, userID)
 	if err != nil {
-		resp.Diagnostics.Append(diag.WithPath(path.Root("user_id"), graphDiag(userLookupSummary(userID, err), err)))
+		resp.Diagnostics.Append(userLookupDiag(userID, err))
 		return
 	}
 	lists, errs := d.client.MethodsOf(ctx, []string{u.ID})
