@@ -425,6 +425,11 @@ resource "terraform_data" "signin" {
 	// failures (a CI token endpoint refusing the request token, or answering without a token);
 	// a user whose name holds control and bidi characters, holding a pass made outside Terraform.
 	other := newMockTenant(t, otherTenantID)
+	// The other tenant knows the ephemeral pass's user too, so that the step fails for the tenant
+	// alone: a user it did not know would be waited for until the open timeout (5 min).
+	if _, err := other.AddUser(graphmock.NewUser{UserPrincipalName: "dave@" + graphmock.Domain}); err != nil {
+		t.Fatal(err)
+	}
 	otherAuth := strings.Replace(secretProviderBlock(other, fmt.Sprintf("  client_secret  = %q\n", graphmock.AdminClientSecret)),
 		fmt.Sprintf("%q", graphmock.TenantID), fmt.Sprintf("%q", otherTenantID), 1)
 	requestToken := secretRandom(t, "oidc-request-token-")
