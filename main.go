@@ -23,9 +23,9 @@ func main() {
 	flag.Parse()
 
 	// Before serving: the SDK logs off unless someone will read them (logging.go), and a
-	// profile when ENTRATAP_PROFILE asks for one (profile.go).
+	// profile when ENTRATAP_PROFILE asks for one (profile.go). No memory limit of our own: see
+	// "Memory" in the entratap_passes page (a limit under a large wave's live heap costs 3-4x CPU).
 	quietSDKLogs()
-	limitMemory() // memory.go
 	stopProfile := startProfile()
 	// The provider exits when Terraform dies (kill -9): nothing else would end it.
 	if !debug {
