@@ -61,7 +61,12 @@ type options struct {
 	wavePlanOnly bool
 	// workspaces > 1 splits the wave over that many working directories run at once (workspaces.go).
 	workspaces int
-	targets    map[string]bool
+	// waveChunks > 1 splits the wave case's one entratap_passes into that many instances (for_each
+	// over a stable hash of each key), in one working directory.
+	waveChunks int
+	// waveParallelism, when > 0, is passed to the wave case's commands as -parallelism.
+	waveParallelism int
+	targets         map[string]bool
 }
 
 // Run parses the command line args (without the program name) and runs the bench.
@@ -79,6 +84,8 @@ func Run(ctx context.Context, args []string) error {
 	fs.Float64Var(&o.waveScale, "wave-time-scale", 10, "divide the quota windows by this in the wave case (1: real windows)")
 	fs.StringVar(&o.waveTAPQuota, "wave-tap-quota", graphmock.TAPQuotaDirectory, "the limit that governs the pass endpoints in the wave case: directory (the identity and access quota) or reports (5 requests per 10 s)")
 	fs.IntVar(&o.workspaces, "workspaces", 0, "with -wave N: run N/K passes in each of K working directories at once, one app and one tenant sharing Graph's quotas")
+	fs.IntVar(&o.waveChunks, "wave-chunks", 1, "in the wave case, split the wave into this many entratap_passes instances (for_each, keys assigned by hash)")
+	fs.IntVar(&o.waveParallelism, "wave-parallelism", 0, "in the wave case, Terraform's -parallelism for each command (0: Terraform's default, 10)")
 	fs.BoolVar(&o.wavePlanOnly, "wave-plan-only", false, "in the wave case, only plan the create and count the plan's lines")
 	fs.IntVar(&o.latencyMs, "latency-ms", 0, "latency the mock adds to every Graph request (e.g. 100 for a realistic Graph)")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "the targets to run (the ratios need the first two)")

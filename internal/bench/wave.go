@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,35 @@ variable "users" { type = list(string) }
 
 resource "entratap_passes" "wave" {
   passes = { for u in var.users : u => { user_id = u } }
+  timeouts = {
+    create = "60m"
+    update = "60m"
+    read   = "60m"
+    delete = "60m"
+  }
+}
+`
+
+// waveChunkedConfig is waveConfig split into var.chunks instances of entratap_passes, each key
+// in the chunk a hash of it picks: the same chunk on every run, whatever the other keys.
+const waveChunkedConfig = `terraform {
+  required_providers {
+    entratap = { source = "entratap/entratap" }
+  }
+}
+
+provider "entratap" {}
+
+variable "users" { type = list(string) }
+variable "chunks" { type = number }
+
+locals {
+  chunk_of = { for u in var.users : u => tostring(parseint(substr(sha1(u), 0, 6), 16) % var.chunks) }
+}
+
+resource "entratap_passes" "wave" {
+  for_each = toset([for i in range(var.chunks) : tostring(i)])
+  passes   = { for u, c in local.chunk_of : u => { user_id = u } if c == each.key }
   timeouts = {
     create = "60m"
     update = "60m"
@@ -102,11 +132,15 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(waveConfig), 0o644); err != nil {
+	config, vars := waveConfig, map[string]any{"users": b.users}
+	if b.opts.waveChunks > 1 {
+		config, vars["chunks"] = waveChunkedConfig, b.opts.waveChunks
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o644); err != nil {
 		return err
 	}
-	vars, _ := json.Marshal(map[string]any{"users": b.users})
-	if err := os.WriteFile(filepath.Join(c.dir, "terraform.tfvars.json"), vars, 0o644); err != nil {
+	rawVars, _ := json.Marshal(vars)
+	if err := os.WriteFile(filepath.Join(c.dir, "terraform.tfvars.json"), rawVars, 0o644); err != nil {
 		return err
 	}
 	if err := resetState(c.dir); err != nil {
@@ -142,8 +176,12 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 		{phaseDestroy, []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
 	} {
 		b.srv.SetQuota(q) // fresh windows for each command
+		args := ph.args
+		if b.opts.waveParallelism > 0 {
+			args = append(slices.Clone(args), fmt.Sprintf("-parallelism=%d", b.opts.waveParallelism))
+		}
 		t0 := time.Now()
-		r, err := b.terraform(ctx, c, 0, ph.phase, ph.args...)
+		r, err := b.terraform(ctx, c, 0, ph.phase, args...)
 		if err != nil {
 			return err
 		}

@@ -110,6 +110,9 @@ func (b *bench) runWorkspaces(ctx context.Context, w io.Writer) error {
 			return runErr
 		}
 		log := b.srv.Requests()
+		if raw, err := json.Marshal(log); err == nil { // the requests, for a closer look at the 429s
+			_ = os.WriteFile(filepath.Join(b.dir, "workspaces-"+ph.phase+"-requests.json"), raw, 0o644)
+		}
 		r.FloorSeconds = q.Floor(log).Seconds()
 		var wr waveRun
 		wr.timeline(log, t0)

@@ -112,9 +112,10 @@ func (c *Client) sendRounds(ctx context.Context, op string, ops []batchOp, settl
 		backoff := false // an op needs the back-off: no Retry-After, none the pacer took
 		sem := make(chan struct{}, batchConcurrency)
 		var wg sync.WaitGroup
-		for start := 0; start < len(pending); start += MaxBatch {
-			chunk := pending[start:min(start+MaxBatch, len(pending))]
-			sem <- struct{}{}
+		for start := 0; start < len(pending); {
+			sem <- struct{}{} // before sizing: the size follows the batches answered so far
+			chunk := pending[start:min(start+c.pacer.batchSize(ops[pending[start]].class()), len(pending))]
+			start += len(chunk)
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; wg.Done() }()
@@ -227,6 +228,8 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 	}
 	answers := make([]batchAnswer, len(idx))
 	got := make([]bool, len(idx))
+	throttled := 0
+	defer func() { c.pacer.batchDone(class, len(idx), throttled) }()
 	for _, r := range resp.Responses {
 		k, err := strconv.Atoi(r.ID)
 		if err != nil || k < 1 || k > len(idx) {
@@ -237,6 +240,7 @@ func (c *Client) sendBatch(ctx context.Context, op string, ops []batchOp, idx []
 		c.pacer.observe(ops[idx[k]].class(), r.Status, r.header)
 		a := batchAnswer{status: r.Status, body: r.Body, requestID: r.header("request-id")}
 		if r.Status == http.StatusTooManyRequests {
+			throttled++
 			switch d, ok := retryAfter(r.header("Retry-After"), time.Now()); {
 			case ok && d > 0 && r.header("x-ms-throttle-scope") != "":
 				a.paced = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -249,4 +250,37 @@ func TestPacerLimitPercentageSerializes(t *testing.T) {
 	r2, _ := p.wait(context.Background(), paceWrite) // would block if still serialized
 	r1()
 	r2()
+}
+
+// At a limit's edge a $batch is sized to what the last one got through, and grows back.
+func TestPacerBatchSize(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	if got := p.batchSize(paceWrite); got != MaxBatch {
+		t.Fatalf("away from a limit: batch of %d, want %d", got, MaxBatch)
+	}
+	h := http.Header{}
+	h.Set("x-ms-throttle-scope", "Tenant_Application/Write/"+graphmock.AdminClientID+"/"+graphmock.TenantID)
+	h.Set("Retry-After", "0")
+	p.observe(paceWrite, http.StatusTooManyRequests, h.Get)
+	p.batchDone(paceWrite, 20, 17) // three fitted
+	steps := []int{p.batchSize(paceWrite)}
+	p.batchDone(paceWrite, 3, 3) // none fitted: one still goes
+	steps = append(steps, p.batchSize(paceWrite))
+	for range 6 {
+		p.batchDone(paceWrite, steps[len(steps)-1], 0)
+		steps = append(steps, p.batchSize(paceWrite))
+	}
+	if want := []int{3, 1, 2, 4, 8, 16, 20, 20}; !slices.Equal(steps, want) {
+		t.Fatalf("batch sizes %v, want %v", steps, want)
+	}
+	if got := p.batchSize(paceRead); got != MaxBatch {
+		t.Fatalf("reads sized %d by the write limit, want %d", got, MaxBatch)
+	}
+	// An answer below 80% ends the edge: whole batches again.
+	p.observe(paceWrite, http.StatusCreated, func(string) string { return "" })
+	p.batchDone(paceWrite, 20, 0)
+	if got := p.batchSize(paceWrite); got != MaxBatch {
+		t.Fatalf("after the edge: batch of %d, want %d", got, MaxBatch)
+	}
 }

@@ -6,7 +6,10 @@ package graph
 // Retry-After; x-ms-throttle-limit-percentage (sent from 80% of a limit), or that 429 itself,
 // lets only one call of that class run at a time until an answer comes back without it. So
 // several processes of one app (workspaces run at once) pace each other through what Graph
-// tells each of them, with nothing shared outside Graph.
+// tells each of them, with nothing shared outside Graph. At a limit's edge a $batch is also
+// sized to what the last one got through (batchSize): Graph counts each request of a batch,
+// and after a pause the window frees only as fast as it filled, so twenty requests sent where
+// three fit would be seventeen 429s; the size doubles back to twenty while batches go through.
 
 import (
 	"context"
@@ -54,6 +57,7 @@ type pacer struct {
 	warned [2]bool          // by class: a limit is at 80% or more
 	slot   [2]chan struct{} // by class: the one call allowed while warned
 	why    [2]string        // by class: the limit the pause waits for, for progress lines
+	size   [2]int           // by class: requests in one $batch at a limit's edge (0: MaxBatch)
 
 	// Paused and Slowed count the calls that waited, for tests and benchmarks.
 	paused, slowed int64
@@ -121,6 +125,38 @@ func (p *pacer) observe(c paceClass, status int, header func(string) string) {
 		if end.After(p.until[k]) {
 			p.until[k], p.why[k] = end, quotaReason(scope)
 		}
+	}
+}
+
+// batchSize is how many requests of class c go in one $batch: MaxBatch, or at a limit's edge
+// (a limit at 80% or more, or a 429) what batchDone last allowed.
+func (p *pacer) batchSize(c paceClass) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.warned[c] || p.size[c] == 0 {
+		return MaxBatch
+	}
+	return p.size[c]
+}
+
+// batchDone learns from one $batch of class c: sent requests, throttled of them answered 429.
+// A batch with 429s halves the size, and never above what went through (at least one request
+// still goes); one that went through whole doubles it back, up to MaxBatch; away from a
+// limit's edge the size is MaxBatch again.
+func (p *pacer) batchDone(c paceClass, sent, throttled int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cur := p.size[c]
+	if cur == 0 {
+		cur = MaxBatch
+	}
+	switch {
+	case throttled > 0:
+		p.size[c] = max(1, min(cur/2, sent-throttled))
+	case p.warned[c]:
+		p.size[c] = min(MaxBatch, cur*2)
+	default:
+		p.size[c] = 0
 	}
 }
 

@@ -316,8 +316,8 @@
 //   - GET|POST /_mock/quota {"enabled":true,"tenantSize":"small"|"medium"|"large","timeScale":10,"tapQuota":"directory"|"reports"}:
 //     Graph's published throttling limits (quota.go): resource units per 10 s by tenant size, 3,000
 //     writes per 2 min 30 s per app, 18,000 per 5 min per tenant; x-ms-throttle-limit-percentage
-//     from 80%, 429 with x-ms-throttle-scope and Retry-After from the window; windows divided by
-//     timeScale; 5 requests per 10 s per app on /reports/... (and the pass endpoints under tapQuota
+//     from 80%, 429 with x-ms-throttle-scope and Retry-After from the window (whole seconds,
+//     RFC 9110 delay-seconds; whole scaled seconds under a scale); windows divided by timeScale; 5 requests per 10 s per app on /reports/... (and the pass endpoints under tapQuota
 //     "reports"). Flags --quota, --quota-tenant-size, --quota-time-scale, --tap-quota. Go: SetQuota, Quota.
 //   - POST /v1.0/$batch (and /beta/$batch): JSON batching (batch.go), at most 20 requests, each through the whole
 //     pipeline and the quota, dependsOn answered 424 after a failure.

@@ -296,11 +296,11 @@ func (m *quotaMeter) charge(h http.Header, app, tenant string, c cost) *graphErr
 	if worst != nil {
 		h.Set("x-ms-throttle-scope", fmt.Sprintf("%s/%s/%s/%s", worst.scope, worst.limit, app, tenant))
 		h.Set("x-ms-throttle-information", worst.info)
-		// Whole seconds round up at scale 1 (what Graph sends); scaled windows need fractions.
-		secs := wait.Seconds()
-		if scale == 1 {
-			secs = math.Ceil(secs)
-		}
+		// Whole seconds, rounded up: Retry-After is delay-seconds, a whole number (RFC 9110
+		// section 10.2.3; concepts/throttling-limits.md's examples). Scaled windows scale the
+		// second too (at 1/10, tenths), so that a client probes a full window no more often
+		// than it could at Graph's own.
+		secs := math.Ceil(wait.Seconds()*scale) / scale
 		h.Set("Retry-After", strconv.FormatFloat(secs, 'f', -1, 64))
 		return &graphError{Status: http.StatusTooManyRequests, Code: "TooManyRequests",
 			Message: "Too many requests. Application or tenant has exceeded its quota (" + worst.info + "); retry after the time in Retry-After."}

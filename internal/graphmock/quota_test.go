@@ -63,6 +63,35 @@ func TestQuota_WriteWindowSlides(t *testing.T) {
 	}
 }
 
+// Retry-After is whole seconds (delay-seconds), and under a time scale whole scaled seconds:
+// tenths at 1/10, never the millisecond a client could probe the window's edge at.
+func TestQuota_RetryAfterWholeScaledSeconds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		scale float64
+		want  string
+	}{{1, "1"}, {10, "0.1"}} {
+		clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+		q := newQuotaMeter(Quota{Enabled: true, TimeScale: tc.scale})
+		q.now = clock.now
+		for range appWriteLimit {
+			if gerr := q.charge(http.Header{}, "app", "tenant", write); gerr != nil {
+				t.Fatalf("scale %g: throttled in the window", tc.scale)
+			}
+		}
+		// The oldest write leaves the window a millisecond from now.
+		window := time.Duration(float64(appWriteWindow) / tc.scale)
+		clock.t = clock.t.Add(window - time.Millisecond)
+		h := http.Header{}
+		if gerr := q.charge(h, "app", "tenant", write); gerr == nil {
+			t.Fatalf("scale %g: write %d passed", tc.scale, appWriteLimit+1)
+		}
+		if got := h.Get("Retry-After"); got != tc.want {
+			t.Errorf("scale %g: Retry-After %q a millisecond before the oldest write leaves, want %q", tc.scale, got, tc.want)
+		}
+	}
+}
+
 func TestQuota_TenantWriteLimitAcrossApps(t *testing.T) {
 	t.Parallel()
 	clock := &fakeNow{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
