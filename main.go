@@ -1,13 +1,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/entratap/terraform-provider-entratap/internal/provider"
 )
@@ -32,10 +32,18 @@ func main() {
 		go watchParent(os.Getppid, time.NewTicker(time.Second).C, func() { os.Exit(1) })
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/entratap/entratap",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	server := provider.NewServer(version) // the framework's server, the waves one at a time (server.go)
+	err := tf6server.Serve("registry.terraform.io/entratap/entratap", func() tfprotov6.ProviderServer {
+		s, err := server()
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		return s
+	}, opts...)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 
@@ -42,7 +41,7 @@ func withEnv(env map[string]string) Option {
 // protoV6Env serves the provider with fastGraph, reading its settings from env.
 func protoV6Env(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"entratap": providerserver.NewProtocol6WithError(New("test", fastGraph, withEnv(env))()),
+		"entratap": NewServer("test", fastGraph, withEnv(env)),
 	}
 }
 
@@ -82,9 +81,9 @@ func providerBinary(t testing.TB) string {
 // protoV6Patient is protoV6 with the replication graces of a real run (30 s): for tests of a
 // lag the mock ends after a read or two, where a grace of milliseconds would fail under load.
 var protoV6Patient = map[string]func() (tfprotov6.ProviderServer, error){
-	"entratap": providerserver.NewProtocol6WithError(New("test", fastGraph, func(c *graph.Config) {
+	"entratap": NewServer("test", fastGraph, func(c *graph.Config) {
 		c.ReplicationGrace, c.YoungPassGrace = 30*time.Second, 30*time.Second
-	})()),
+	}),
 }
 
 // testProvider is the provider the tests serve in-process, with fastGraph.
@@ -131,12 +130,12 @@ func runTests(m *testing.M) int {
 
 // protoV6 serves the provider in-process to the Terraform on PATH.
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
-	"entratap": providerserver.NewProtocol6WithError(testProvider()),
+	"entratap": NewServer("test", fastGraph),
 }
 
 // protoV6WithEcho adds the echo provider, for ephemeral values.
 var protoV6WithEcho = map[string]func() (tfprotov6.ProviderServer, error){
-	"entratap": providerserver.NewProtocol6WithError(testProvider()),
+	"entratap": NewServer("test", fastGraph),
 	"echo":     echoprovider.NewProviderServer(),
 }
 
