@@ -267,11 +267,11 @@ func TestPacerBatchSize(t *testing.T) {
 	steps := []int{p.batchSize(paceWrite)}
 	p.batchDone(paceWrite, 3, 3) // none fitted: one still goes
 	steps = append(steps, p.batchSize(paceWrite))
-	for range 6 {
+	for range 11 {
 		p.batchDone(paceWrite, steps[len(steps)-1], 0)
 		steps = append(steps, p.batchSize(paceWrite))
 	}
-	if want := []int{3, 1, 2, 4, 8, 16, 20, 20}; !slices.Equal(steps, want) {
+	if want := []int{3, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 20, 20}; !slices.Equal(steps, want) {
 		t.Fatalf("batch sizes %v, want %v", steps, want)
 	}
 	if got := p.batchSize(paceRead); got != MaxBatch {

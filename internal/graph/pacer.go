@@ -9,7 +9,8 @@ package graph
 // tells each of them, with nothing shared outside Graph. At a limit's edge a $batch is also
 // sized to what the last one got through (batchSize): Graph counts each request of a batch,
 // and after a pause the window frees only as fast as it filled, so twenty requests sent where
-// three fit would be seventeen 429s; the size doubles back to twenty while batches go through.
+// three fit would be seventeen 429s; the size grows back by two while batches go through (the
+// other processes at the same edge grow too: doubling would overshoot what the window frees).
 
 import (
 	"context"
@@ -141,8 +142,8 @@ func (p *pacer) batchSize(c paceClass) int {
 
 // batchDone learns from one $batch of class c: sent requests, throttled of them answered 429.
 // A batch with 429s halves the size, and never above what went through (at least one request
-// still goes); one that went through whole doubles it back, up to MaxBatch; away from a
-// limit's edge the size is MaxBatch again.
+// still goes); one that went through whole adds two, up to MaxBatch; away from a limit's edge
+// the size is MaxBatch again.
 func (p *pacer) batchDone(c paceClass, sent, throttled int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -154,7 +155,7 @@ func (p *pacer) batchDone(c paceClass, sent, throttled int) {
 	case throttled > 0:
 		p.size[c] = max(1, min(cur/2, sent-throttled))
 	case p.warned[c]:
-		p.size[c] = min(MaxBatch, cur*2)
+		p.size[c] = min(MaxBatch, cur+2)
 	default:
 		p.size[c] = 0
 	}
