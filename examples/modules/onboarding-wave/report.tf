@@ -5,7 +5,7 @@
 output "report" {
   description = "Each user's status: registered (which method, when), signed in (a one-time pass used, no strong method yet), expired without registering, or issued and not used (a multi-use pass signed in with reads so until a strong method comes)."
   value = {
-    for k, p in entratap_passes.wave.issued : k => {
+    for k, p in local.issued : k => {
       status = (
         p.registered != null ? "registered" :
         p.method_usability_reason == "OneTimeUsed" ? "signed_in" :

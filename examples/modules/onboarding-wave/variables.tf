@@ -18,3 +18,22 @@ variable "replace_existing" {
   type        = bool
   default     = false
 }
+
+variable "chunks" {
+  description = <<-EOT
+    How many entratap_passes resources the wave is split into, each key into
+    the one a hash of the key picks (the same on every run). The provider
+    handles one chunk at a time, so its memory is one chunk's: about 45 KB an
+    entry, so 500 to 1,000 entries a chunk keep it under 100 MB. Choose it once:
+    changing it moves entries between chunks, and a moved entry's user still
+    holds the pass of its old chunk, which the new chunk does not replace unless
+    replace_existing is set for that apply.
+  EOT
+  type        = number
+  default     = 1
+  nullable    = false
+  validation {
+    condition     = var.chunks >= 1 && var.chunks <= 100 && floor(var.chunks) == var.chunks
+    error_message = "chunks must be a whole number from 1 to 100."
+  }
+}
