@@ -237,8 +237,8 @@ func (b *bench) runWave(ctx context.Context, w io.Writer) error {
 	out := filepath.Join(b.dir, "wave.json")
 	_ = os.WriteFile(out, append(raw, '\n'), 0o644)
 	fmt.Fprintf(w, "\nwave of %d passes through entratap_passes, Graph quotas on (tenant large, pass endpoints under the %s limit), windows time-scaled 1/%g: results %s\n", len(b.users), q.TAPQuota, q.TimeScale, out)
-	fmt.Fprintf(w, "wave_n=%d plan_lines=%d plan_lines_per_entry=%.2f peak_rss_mb_apply=%.1f peak_rss_mb_refresh=%.1f peak_rss_mb_destroy=%.1f\n",
-		len(b.users), planLines, perEntry, apply.PeakRSSMB, refresh.PeakRSSMB, destroy.PeakRSSMB)
+	fmt.Fprintf(w, "wave_n=%d chunks=%d plan_lines=%d plan_lines_per_entry=%.2f peak_rss_mb_apply=%.1f peak_rss_mb_refresh=%.1f peak_rss_mb_destroy=%.1f\n",
+		len(b.users), max(1, b.opts.waveChunks), planLines, perEntry, apply.PeakRSSMB, refresh.PeakRSSMB, destroy.PeakRSSMB)
 	fmt.Fprintf(w, "wave_n=%d tap_quota=%s time_scale=%g apply_s=%.1f quota_floor_s=%.1f apply_over_floor=%.2f share_429=%.3f requests_apply=%d requests_refresh=%d requests_destroy=%d graph_requests_apply=%d provider_peak_rss_mb=%.1f errors=%d\n",
 		len(b.users), q.TAPQuota, q.TimeScale, apply.Seconds, apply.FloorSeconds, over, share, apply.HTTPRequests, refresh.HTTPRequests, destroy.HTTPRequests,
 		apply.GraphCalls, peak, len(b.errs))
