@@ -429,6 +429,7 @@ func TestAccPolicy_changedBetweenPlanAndApply(t *testing.T) {
 // mock's default), and the policy applies and reads back with no drift; under the mock's
 // refusing setting the apply fails naming the group, and the tenant's policy is untouched.
 func TestAccPolicy_deletedGroupTarget(t *testing.T) {
+	t.Parallel()
 	const deleted = "de1e7ed0-0000-4000-8000-0000000000aa"
 	cfg := func(m *graphmock.Server) string {
 		return providerBlock(m) + fmt.Sprintf(`
