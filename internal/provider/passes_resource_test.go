@@ -505,3 +505,47 @@ func TestAccPassesResource_planThrottledPastTheTimeoutFails(t *testing.T) {
 		}},
 	})
 }
+
+// A wave applied as one resource, then split as the onboarding-wave module splits it (chunks,
+// each key by a hash of it, with the module's moved block): state moves to chunk "0" with
+// nothing to change and the passes kept.
+func TestAccPassesResource_movedIntoChunks(t *testing.T) {
+	m := newMock(t)
+	entries := map[string][2]string{"alice": {graphmock.AliceID, ""}, "bob": {graphmock.BobID, ""}}
+	chunked := providerBlock(m) + fmt.Sprintf(`
+locals {
+  users    = { alice = %q, bob = %q }
+  chunks   = 1
+  chunk_of = { for k in keys(local.users) : k => tostring(parseint(substr(sha1(k), 0, 6), 16) %% local.chunks) }
+}
+
+resource "entratap_passes" "wave" {
+  for_each = toset([for i in range(local.chunks) : tostring(i)])
+  passes   = { for k, u in local.users : k => { user_id = u } if local.chunk_of[k] == each.key }
+}
+
+moved {
+  from = entratap_passes.wave
+  to   = entratap_passes.wave["0"]
+}
+`, graphmock.AliceID, graphmock.BobID)
+	aliceID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		Steps: []resource.TestStep{
+			{
+				Config:            wavePasses(m, entries),
+				ConfigStateChecks: []statecheck.StateCheck{aliceID.AddStateValue("entratap_passes.wave", issuedAt("alice", "id"))},
+			},
+			{
+				Config: chunked,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(`entratap_passes.wave["0"]`, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{aliceID.AddStateValue(`entratap_passes.wave["0"]`, issuedAt("alice", "id"))},
+			},
+			passDestroyStep(m), // for_each keys: the framework's own destroy cannot read them
+		},
+	})
+}
