@@ -57,6 +57,10 @@ type AuthConfig struct {
 	// HTTPClient, when set, carries the token requests (cmd/graphdiff: one that trusts the CA
 	// of the mock it starts); nil: azidentity's own, which trusts the system's roots.
 	HTTPClient *http.Client
+
+	// Retry is azidentity's retry of token requests; zero fields are azcore's defaults
+	// (three retries from 800 ms). Tests shorten its delays instead of waiting them out.
+	Retry policy.RetryOptions
 }
 
 // Credential is a token source plus the name of the method that built it.
@@ -151,7 +155,7 @@ const (
 // error lists each method and why it was skipped.
 func NewCredential(cfg AuthConfig) (*Credential, error) {
 	authority := strings.TrimSuffix(cfg.AuthorityHost, "/") + "/"
-	copts := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}}
+	copts := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}, Retry: cfg.Retry}
 	if cfg.HTTPClient != nil {
 		copts.Transport = cfg.HTTPClient
 	}

@@ -4,6 +4,9 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -19,7 +22,9 @@ func TestUnreachableAuthorityIsNamed(t *testing.T) {
 	dead := "https://" + l.Addr().String()
 	_ = l.Close() // nothing listens there any more: connections are refused
 	cred, err := NewCredential(AuthConfig{TenantID: graphmock.TenantID, ClientID: graphmock.AdminClientID,
-		ClientSecret: graphmock.AdminClientSecret, AuthorityHost: dead})
+		ClientSecret: graphmock.AdminClientSecret, AuthorityHost: dead,
+		// azidentity's three retries, each a millisecond apart instead of 0.8, 1.6 and 3.2 s.
+		Retry: policy.RetryOptions{RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,30 +22,93 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
-// azSession is a fake az on PATH signed in as a mock user: `az account get-access-token`
+// azSession is the fake az signed in as a mock user for one mock: `az account get-access-token`
 // asks the mock's control (GET /_mock/token?user=...) for that user's delegated token.
 // as() switches the signed-in user (and, optionally, narrows the token's scopes).
 // Every token it hands out is kept in tokens (for the secrets scan).
-type azSession struct{ file, tokens string }
+type azSession struct{ dir, file, tokens string }
 
-func fakeAzureCLI(t *testing.T, m *graphmock.Server, upn string) *azSession {
-	t.Helper()
-	dir := t.TempDir()
-	s := &azSession{file: filepath.Join(dir, "signed-in"), tokens: filepath.Join(dir, "tokens")}
-	s.as(t, upn)
-	script := fmt.Sprintf(`#!/bin/sh
+// azSessions is the directory the one fake az reads (installFakeAzureCLI): a
+// subdirectory per mock, named for its host and port, that azSessionFor makes.
+var azSessions string
+
+// fakeAzScript is the fake az. azidentity runs `az account get-access-token -o json
+// --resource <graph endpoint>` (azidentity azure_cli_credential.go); the endpoint is a
+// mock's URL, so the answer comes from that mock's session: its fixed answer, or a
+// token for its signed-in user. A mock with no session gets the real CLI's error.
+const fakeAzScript = `#!/bin/sh
 case "$*" in
-  *"account get-access-token"*)
-    out=$(curl -sSf --cacert %q "%s/_mock/token?$(cat %q)") || exit 1
-    printf '%%s\n' "$out" >> %q
-    printf '%%s' "$out" ;;
+  *"account get-access-token"*) ;;
   *) echo "unexpected az call: $*" >&2; exit 1 ;;
 esac
-`, m.CAFile, m.URL, s.file, s.tokens)
+resource=""
+while [ $# -gt 0 ]; do
+  [ "$1" = "--resource" ] && resource=$2
+  shift
+done
+host=${resource#https://}
+s="SESSIONS/$(printf '%s' "${host%%/*}" | tr ':' '_')"
+if [ ! -d "$s" ]; then
+  echo "ERROR: Please run 'az login' to setup account." >&2
+  exit 1
+fi
+if [ -f "$s/answer" ]; then
+  out=$(cat "$s/answer")
+else
+  out=$(curl -sSf --cacert "$(cat "$s/ca")" "$(cat "$s/url")/_mock/token?$(cat "$s/signed-in")") || exit 1
+fi
+printf '%s\n' "$out" >> "$s/tokens"
+printf '%s' "$out"
+`
+
+// installFakeAzureCLI puts the fake az first on PATH for the whole test binary
+// (runTests), before any test runs: the tests that sign in through it then run
+// side by side, each with its own mock's session. It returns the clean-up.
+func installFakeAzureCLI() (func(), error) {
+	dir, err := os.MkdirTemp("", "entratap-test-az-")
+	if err != nil {
+		return nil, err
+	}
+	azSessions = filepath.Join(dir, "sessions")
+	script := strings.ReplaceAll(fakeAzScript, "SESSIONS", azSessions)
+	if err := os.Mkdir(azSessions, 0o700); err != nil {
+		return nil, err
+	}
 	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o755); err != nil {
+		return nil, err
+	}
+	os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// azSessionFor opens the fake az's session for mock m, removed when the test ends.
+func azSessionFor(t *testing.T, m *graphmock.Server) *azSession {
+	t.Helper()
+	if azSessions == "" {
+		t.Fatal("no fake az: runTests installs it for the acceptance tests")
+	}
+	u, err := url.Parse(m.URL)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	dir := filepath.Join(azSessions, strings.ReplaceAll(u.Host, ":", "_"))
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatalf("a second az session for the mock at %s: %v", m.URL, err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return &azSession{dir: dir, file: filepath.Join(dir, "signed-in"), tokens: filepath.Join(dir, "tokens")}
+}
+
+// fakeAzureCLI signs the fake az in as upn for mock m.
+func fakeAzureCLI(t *testing.T, m *graphmock.Server, upn string) *azSession {
+	t.Helper()
+	s := azSessionFor(t, m)
+	for name, v := range map[string]string{"ca": m.CAFile, "url": m.URL} {
+		if err := os.WriteFile(filepath.Join(s.dir, name), []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.as(t, upn)
 	return s
 }
 
@@ -114,8 +177,7 @@ func noPassesCreated(t *testing.T, m *graphmock.Server) {
 func TestAccDelegated_authenticationAdministratorIssuesToMember(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		CheckDestroy:             passCheckNoPass(m, graphmock.BobID),
@@ -139,8 +201,7 @@ func TestAccDelegated_authenticationAdministratorIssuesToMember(t *testing.T) {
 func TestAccDelegated_adminTargetNeedsPrivilegedRole(t *testing.T) {
 	m := newMock(t)
 	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -174,8 +235,7 @@ func TestAccDelegated_noPassForYourself(t *testing.T) {
 			ExpectError: wrapped(`signed-in user themselves.*` + regexp.QuoteMeta(upn) + `.*the user this provider is signed in as`),
 		})
 	}
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, PreCheck: func() { passEnablePolicy(t, m) }, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6, PreCheck: func() { passEnablePolicy(t, m) }, Steps: steps})
 	noPassesCreated(t, m)
 }
 
@@ -185,8 +245,7 @@ func TestAccDelegated_globalReader(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.GlobalReaderUPN)
 	var id string
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck: func() {
 			passEnablePolicy(t, m)
@@ -226,8 +285,7 @@ func TestAccDelegated_policyAdministratorAppliesPolicy(t *testing.T) {
   default_length = 12
 }
 `
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{
@@ -255,8 +313,7 @@ func TestAccDelegated_policyAdministratorAppliesPolicy(t *testing.T) {
 func TestAccDelegated_memberWithoutRole(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.BobUPN)
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{
@@ -281,7 +338,7 @@ func TestAccDelegated_memberWithoutRole(t *testing.T) {
 // The plan-time check itself, on a client signed in through the fake az: what each caller
 // gets for each target, including the warning when the token cannot read roles.
 func TestAccDelegated_planCheckDiagnostics(t *testing.T) {
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
+	t.Parallel()
 	m := newMock(t)
 	az := fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
 	ctx := context.Background()
@@ -366,8 +423,7 @@ func TestAccDelegated_policyUnreadableIsNotABrokenRun(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
 	rec := &diagRecorder{}
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(fastGraph),
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{{

@@ -254,7 +254,7 @@ func BenchmarkProtoList5000(b *testing.B) {
 // Signed in as an Authentication Administrator, listing a group lists what the role may read
 // and names the Global Administrator it may not in one warning, with the role needed.
 func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
-	// Serial: signs in through a fake az on PATH, which azidentity runs.
+	t.Parallel()
 	m := newMock(t)
 	passes := mixedGroup(t, m)
 	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)

@@ -211,8 +211,7 @@ resource "entratap_passes" "wave" {
 func TestAccPassesGuarantees_delegatedRolesAtPlan(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		PreCheck:                 func() { passEnablePolicy(t, m) },
 		Steps: []resource.TestStep{

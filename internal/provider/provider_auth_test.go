@@ -151,20 +151,13 @@ func TestAccProviderAuth_azureCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A fake az on PATH answering `az account get-access-token` as the real one does.
-	dir := t.TempDir()
-	script := fmt.Sprintf(`#!/bin/sh
-case "$*" in
-  *"account get-access-token"*) printf '%%s' '{"accessToken":"%s","expiresOn":"%s","expires_on":%d,"subscription":"","tenant":"%s","tokenType":"Bearer"}' ;;
-  *) echo "unexpected az call: $*" >&2; exit 1 ;;
-esac
-`, token, expires.Local().Format("2006-01-02 15:04:05.000000"), expires.Unix(), graphmock.TenantID)
-	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o755); err != nil {
+	// The fake az answers `az account get-access-token` for this mock as the real one does.
+	answer := fmt.Sprintf(`{"accessToken":"%s","expiresOn":"%s","expires_on":%d,"subscription":"","tenant":"%s","tokenType":"Bearer"}`,
+		token, expires.Local().Format("2006-01-02 15:04:05.000000"), expires.Unix(), graphmock.TenantID)
+	if err := os.WriteFile(filepath.Join(azSessionFor(t, m).dir, "answer"), []byte(answer), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config:            fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  graph_endpoint = %q\n  authority_host = %q\n}\n", graphmock.TenantID, m.URL, m.URL) + readPolicy,

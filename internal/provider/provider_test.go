@@ -125,6 +125,12 @@ func runTests(m *testing.M) int {
 	}
 	// Before anything dials: the real TLS stack then trusts every mock.
 	os.Setenv("SSL_CERT_FILE", testCA.File)
+	removeAz, err := installFakeAzureCLI() // delegated_test.go: one fake az, a session per mock
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "installing the fake az:", err)
+		return 1
+	}
+	defer removeAz()
 	return m.Run()
 }
 

@@ -56,7 +56,7 @@ func TestProtoRevokeGroupPasses(t *testing.T) {
 // temporaryaccesspassauthenticationmethod-delete.md), leaves the Global Administrator's, and
 // names it in one error with what it needs.
 func TestProtoRevokeGroupPassesSkipsWhatTheRoleDoesNotReach(t *testing.T) {
-	// Serial: signs in through a fake az on PATH, which azidentity runs.
+	t.Parallel()
 	m := newMock(t)
 	passes := mixedGroup(t, m)
 	p := newProtoProviderAs(t, m, graphmock.AuthAdminUPN)

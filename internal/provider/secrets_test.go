@@ -446,7 +446,7 @@ resource "terraform_data" "signin" {
 
 	rec := &secretRecorder{}
 	fails := &secretFailures{}
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		ErrorCheck:               fails.check,

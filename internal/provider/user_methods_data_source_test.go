@@ -84,8 +84,7 @@ data "entratap_user_methods" "recovering" {
 func TestAccDelegated_authenticationAdministratorReadsMethods(t *testing.T) {
 	m := newMock(t)
 	fakeAzureCLI(t, m, graphmock.AuthAdminUPN)
-	// Serial: azidentity runs the Azure CLI found on PATH, which this test points at a fake az.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
 			{
