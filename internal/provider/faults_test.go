@@ -607,8 +607,7 @@ func faultCreateThroughGraph(t *testing.T, m *graphmock.Server, userID string) s
 func TestAccFault_droppedAnswers(t *testing.T) {
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
-	tempDir := t.TempDir()
-	t.Setenv("TF_ACC_TEMP_DIR", tempDir)
+	tempDir := t.TempDir() // the working directory, whose state file the steps read after a failed run
 	upns := faultUsers(t, m, "dropped", 10)
 	config := faultConfig(m, upns, "")
 	drop := func() { m.SetFaults(graphmock.Faults{DropAfterCommitRate: 0.5, LatencyMs: 5}) }
@@ -624,9 +623,9 @@ func TestAccFault_droppedAnswers(t *testing.T) {
 		}
 	}
 	var applied map[string]string
-	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
+		WorkingDir:               tempDir,
 		ErrorCheck: func(err error) error {
 			if !strict && faultClearError(err, upns) {
 				failed = append(failed, err.Error())
@@ -667,8 +666,7 @@ func TestAccFault_droppedAnswers(t *testing.T) {
 func TestAccFault_serverErrors(t *testing.T) {
 	m := newMock(t)
 	t.Cleanup(func() { m.SetFaults(graphmock.Faults{}) })
-	tempDir := t.TempDir()
-	t.Setenv("TF_ACC_TEMP_DIR", tempDir)
+	tempDir := t.TempDir() // the working directory, whose state file the steps read after a failed run
 	upns := faultUsers(t, m, "erroring", 5)
 	config := faultConfig(m, upns, "")
 	serverErrors := func(rate float64) func() {
@@ -686,9 +684,9 @@ func TestAccFault_serverErrors(t *testing.T) {
 	var intermittent []string
 	strict := false
 	var applied map[string]string
-	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
+		WorkingDir:               tempDir,
 		ErrorCheck: func(err error) error {
 			if !strict && faultClearError(err, upns) && strings.Contains(err.Error(), "HTTP 500") {
 				intermittent = append(intermittent, err.Error())
