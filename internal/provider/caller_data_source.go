@@ -64,6 +64,10 @@ func (d *CallerDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *CallerDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !clientReady(d.client, &resp.Diagnostics) {
+		return
+	}
+	// No timeouts attribute here: the default bounds the read.
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 	c, err := d.client.Caller(ctx)

@@ -25,14 +25,12 @@ func clientFrom(data any, diags *diag.Diagnostics) *graph.Client {
 		return nil
 	case *providerData:
 		return d.client
-	case *graph.Client:
-		return d
 	}
 	diags.AddError("Unexpected provider data", fmt.Sprintf("Expected the provider's data, got %T. This is a bug in the provider; please report it.", data))
 	return nil
 }
 
-// runFrom takes the run's policy (see policy_plan.go) out of ProviderData; nil before Configure.
+// runFrom takes the run's state (see run_state.go) out of ProviderData; nil before Configure.
 func runFrom(data any) *runState {
 	if d, ok := data.(*providerData); ok {
 		return d.run

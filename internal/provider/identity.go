@@ -5,6 +5,8 @@ package provider
 // Older CLIs never ask for it, and the framework then leaves it out.
 // Version 1 adds the tenant (tenant.go); an identity of version 0 is upgraded
 // by adopting the tenant the provider is signed in to, as state is.
+// This file holds what both share; each resource's identity schema, upgrade and
+// import by identity are in its own file (pass_resource.go, policy_resource.go).
 
 import (
 	"context"
@@ -22,109 +24,12 @@ import (
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 )
 
-var (
-	_ resource.ResourceWithIdentity        = &PassResource{}
-	_ resource.ResourceWithIdentity        = &PolicyResource{}
-	_ resource.ResourceWithUpgradeIdentity = &PassResource{}
-	_ resource.ResourceWithUpgradeIdentity = &PolicyResource{}
-)
-
 const identityTenantDoc = "The tenant the object belongs to (its id), as recorded in state. " +
 	"In an import block it is optional (the tenant the provider is signed in to) and guards against importing with a provider signed in to another tenant."
 
 // identityTenant is the tenant_id attribute of both identities.
 func identityTenant() identityschema.StringAttribute {
 	return identityschema.StringAttribute{OptionalForImport: true, Description: identityTenantDoc}
-}
-
-type passIdentityModel struct {
-	TenantID types.String `tfsdk:"tenant_id"`
-	UserID   types.String `tfsdk:"user_id"`
-	ID       types.String `tfsdk:"id"`
-}
-
-// passIdentityForms says, per attribute, what a pass's identity holds: for messages about a bad one.
-var passIdentityForms = map[string]string{
-	"tenant_id": "the tenant's id (a GUID)",
-	"user_id":   "the object id (a GUID) of the user who holds the pass",
-	"id":        "the id of the pass",
-}
-
-func (r *PassResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Version: 1,
-		Attributes: map[string]identityschema.Attribute{
-			"tenant_id": identityTenant(),
-			"user_id": identityschema.StringAttribute{RequiredForImport: true,
-				Description: "The object id (GUID) of the user who holds the pass. An import block may give a user principal name; state holds the object id."},
-			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The id of the pass."},
-		},
-	}
-}
-
-// UpgradeIdentity adds the tenant to an identity written before it was recorded.
-func (r *PassResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
-	return map[int64]resource.IdentityUpgrader{0: tenantUpgrader(func() *graph.Client { return r.client }, "user_id", "id")}
-}
-
-// setPassIdentity records the identity; identity is nil when the CLI has no identity support.
-func setPassIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, tenant types.String, userObjectID, passID string, diags *diag.Diagnostics) {
-	if identity == nil {
-		return
-	}
-	diags.Append(identity.Set(ctx, passIdentityModel{TenantID: tenant, UserID: types.StringValue(userObjectID), ID: types.StringValue(passID)})...)
-}
-
-// importPassByIdentity fills the state from an import block's identity, after checking its
-// tenant and, as the string import does, that the user holds the pass.
-func (r *PassResource) importPassByIdentity(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var id passIdentityModel
-	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	user, pass := strings.TrimSpace(id.UserID.ValueString()), strings.TrimSpace(id.ID.ValueString())
-	if user == "" || pass == "" || strings.Contains(user, "/") {
-		resp.Diagnostics.AddError("Invalid import identity",
-			fmt.Sprintf("Import a Temporary Access Pass with identity = { user_id = <the user's object id>, id = <the pass id> }. Got user_id %q and id %q.",
-				graph.Truncate(id.UserID.ValueString(), 120), graph.Truncate(id.ID.ValueString(), 120)))
-		return
-	}
-	if !importTenant(ctx, r.client, id.TenantID, "Temporary Access Pass", &resp.Diagnostics) {
-		return
-	}
-	if !r.importable(ctx, user, pass, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pass)...)
-	markImported(ctx, resp)
-}
-
-type policyIdentityModel struct {
-	TenantID types.String `tfsdk:"tenant_id"`
-	ID       types.String `tfsdk:"id"`
-}
-
-var policyIdentityForms = map[string]string{
-	"tenant_id": "the tenant's id (a GUID)",
-	"id":        "always `" + policyID + "`",
-}
-
-func (r *PolicyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Version: 1,
-		Attributes: map[string]identityschema.Attribute{
-			"tenant_id": identityTenant(),
-			"id":        identityschema.StringAttribute{RequiredForImport: true, Description: "Always `" + policyID + "`: the policy is a singleton of the tenant."},
-		},
-	}
-}
-
-// UpgradeIdentity fills the tenant of a version 0 identity, which held the configured
-// tenant or null (a credential that finds its tenant itself).
-func (r *PolicyResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
-	return map[int64]resource.IdentityUpgrader{0: tenantUpgrader(func() *graph.Client { return r.client }, "tenant_id", "id")}
 }
 
 // tenantUpgrader upgrades a version 0 identity of the given string attributes to version 1:
@@ -154,32 +59,6 @@ func tenantUpgrader(client func() *graph.Client, attrs ...string) resource.Ident
 				resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(a), v)...)
 			}
 		}}
-}
-
-func setPolicyIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, tenant types.String, diags *diag.Diagnostics) {
-	if identity == nil {
-		return
-	}
-	diags.Append(identity.Set(ctx, policyIdentityModel{TenantID: tenant, ID: types.StringValue(policyID)})...)
-}
-
-// importPolicyByIdentity checks an import block's identity against the signed-in tenant.
-func (r *PolicyResource) importPolicyByIdentity(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var id policyIdentityModel
-	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !strings.EqualFold(id.ID.ValueString(), policyID) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid import identity",
-			fmt.Sprintf("The Temporary Access Pass policy is a singleton: its identity id is %q. Got %q.", policyID, graph.Truncate(id.ID.ValueString(), 120)))
-		return
-	}
-	if !importTenant(ctx, r.client, id.TenantID, "Temporary Access Pass policy", &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
-	markImported(ctx, resp)
 }
 
 // adoptedTenant is the tenant an upgraded identity records: the one it named, else the

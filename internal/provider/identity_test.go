@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +12,37 @@ import (
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
+
+func TestProtoIdentitySchemas(t *testing.T) {
+	t.Parallel()
+	p := newProtoProvider(t, newMock(t))
+	got := map[string][]string{}
+	for name, s := range p.ids.IdentitySchemas {
+		for _, a := range s.IdentityAttributes {
+			mark := "optional"
+			if a.RequiredForImport {
+				mark = "required"
+			}
+			got[name] = append(got[name], a.Name+":"+mark)
+		}
+		slices.Sort(got[name])
+	}
+	want := map[string][]string{
+		"entratap_pass":   {"id:required", "tenant_id:optional", "user_id:required"},
+		"entratap_policy": {"id:required", "tenant_id:optional"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("identity schemas: got %v, want %v", got, want)
+	}
+	if p.schema.ListResourceSchemas["entratap_pass"] == nil {
+		t.Error("no list resource entratap_pass")
+	}
+	for _, a := range []string{"entratap_revoke_pass", "entratap_revoke_group_passes"} {
+		if p.schema.ActionSchemas[a] == nil {
+			t.Errorf("no action %s", a)
+		}
+	}
+}
 
 // Issue 26 item 7: import by identity of a pass the user does not hold says so, as the
 // string import does, instead of Terraform's "Cannot import non-existent remote object".

@@ -218,9 +218,11 @@ func (e *PassEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRe
 		return
 	}
 	if e.client == nil {
+		// clientReady's bug, said with what it leaves behind: a pass that stays usable.
 		resp.Diagnostics.AddError("Provider not configured", fmt.Sprintf("Cannot revoke Temporary Access Pass %s of user %s: the provider has no client.", priv.PassID, priv.UserID))
 		return
 	}
+	// Close gets no configuration, so no timeouts value: the default bounds the revoke.
 	ctx, cancel := context.WithTimeout(ctx, defaultDeleteTimeout)
 	defer cancel()
 	if err := e.client.DeletePass(ctx, priv.UserID, priv.PassID); err != nil {

@@ -89,11 +89,6 @@ func (r *PassListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 	}
 }
 
-func (r *PassListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
-	r.run = runFrom(req.ProviderData)
-}
-
 func (r *PassListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
 	var cfg passListConfig
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -124,6 +119,11 @@ func (r *PassListResource) ValidateListResourceConfig(ctx context.Context, req l
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Conflicting selection",
 			"Set only one of group_id, user_ids and all_users.")
 	}
+}
+
+func (r *PassListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 func (r *PassListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

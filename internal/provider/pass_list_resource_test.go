@@ -1,15 +1,15 @@
 package provider
 
-// The list resource (terraform query, Terraform 1.14+), driven through the protocol (proto_test.go).
+// The list resource (terraform query, Terraform 1.14+), driven through the protocol (proto_test.go)
+// and, where the Terraform on PATH is 1.14+, through the CLI.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"math/big"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +17,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -251,6 +255,66 @@ func BenchmarkProtoList5000(b *testing.B) {
 	}
 }
 
+// BenchmarkProtoWaveReport5000 is the wave report of 5,000 new hires, each holding a pass, a
+// fifth of whom registered a passkey: what `terraform query` over the list resource costs.
+// Run it with `TF_ACC=1 go test ./internal/provider -run '^$' -bench WaveReport5000 -benchtime 3x`.
+func BenchmarkProtoWaveReport5000(b *testing.B) {
+	m := newMock(b)
+	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
+		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
+	if st != http.StatusNoContent {
+		b.Fatal(string(body))
+	}
+	for i := range 5000 {
+		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("hire%04d@%s", i, graphmock.Domain)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, raw := m.GraphRequest(http.MethodPost, "/users/"+u.ID+"/authentication/temporaryAccessPassMethods", map[string]any{})
+		var p struct {
+			Code string `json:"temporaryAccessPass"`
+		}
+		if st != http.StatusCreated || json.Unmarshal(raw, &p) != nil {
+			b.Fatal(string(raw))
+		}
+		if i%5 == 0 {
+			if err := m.SignIn(u.ID, p.Code); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Register(u.ID, graphmock.MethodFido2, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		p := newProtoProvider(b, m)
+		m.ResetRequests()
+		b.StartTimer()
+		got := p.list(map[string]tftypes.Value{"all_users": tftypes.NewValue(tftypes.Bool, true)}, true, 10000)
+		registered := 0
+		for _, l := range got {
+			if strings.Contains(l.name, ", "+statusRegistered) {
+				registered++
+			}
+		}
+		if len(got) != 5000 || registered != 1000 {
+			b.Fatalf("%d results, %d registered; want 5000, 1000", len(got), registered)
+		}
+		wire, batched := 0, 0
+		for _, r := range m.Requests() {
+			if r.Batched {
+				batched++
+			} else {
+				wire++
+			}
+		}
+		b.ReportMetric(float64(wire), "requests/op")
+		b.ReportMetric(float64(batched), "batched/op")
+	}
+}
+
 // Signed in as an Authentication Administrator, listing a group lists what the role may read
 // and names the Global Administrator it may not in one warning, with the role needed.
 func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
@@ -279,6 +343,35 @@ func TestProtoListSkipsWhatTheRoleDoesNotReach(t *testing.T) {
 		if !strings.Contains(ds[0].Summary+"\n"+ds[0].Detail, w) {
 			t.Errorf("the warning lacks %q:\n%s", w, diagText(ds))
 		}
+	}
+}
+
+// Without UserAuthenticationMethod.Read.All the report still lists the passes, with a
+// warning naming the permission; a status filter cannot be answered and is an error.
+func TestProtoWaveReportWithoutMethodPermission(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	fiveHiresAtTheFinish(t, m)
+	p := newProtoProviderWith(t, m, map[string]tftypes.Value{
+		"client_id": str(graphmock.LeastPrivilegedClientID), "client_secret": str(graphmock.LeastPrivilegedClientSecret)})
+	hires := strList(graphmock.AliceID, graphmock.BobID, graphmock.CarolID, graphmock.NoraID, graphmock.InternalGuestID)
+	ls := p.list(map[string]tftypes.Value{"user_ids": hires}, false, 100)
+	var warned bool
+	passes := 0
+	for _, l := range ls {
+		if l.identity != nil {
+			passes++
+		}
+		for _, d := range l.diags {
+			warned = warned || strings.Contains(d.Detail, "UserAuthenticationMethod.Read.All")
+		}
+	}
+	if passes != 5 || !warned {
+		t.Fatalf("%d passes, warned %v: %q", passes, warned, namesOf(ls))
+	}
+	ls = p.list(map[string]tftypes.Value{"user_ids": hires, "status": strList(statusRegistered)}, false, 100)
+	if len(ls) == 0 || !hasError(ls[len(ls)-1].diags) {
+		t.Fatalf("a status filter without the permission: %q", namesOf(ls))
 	}
 }
 
@@ -327,6 +420,108 @@ func TestAccPassListAdoptedSurvivesRevoke(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					passAttr(addr, "temporary_access_pass", knownvalue.StringFunc(passSignsIn(m, graphmock.CarolUPN))),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPassList_query(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow114,
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 passesOutOfBand(t, m, graphmock.AliceID, graphmock.BobID),
+		Steps: []resource.TestStep{
+			{
+				// The query step needs a configuration step before it.
+				Config: providerBlock(m),
+			},
+			{
+				// Terraform reads the query beside the step's configuration, provider block included.
+				Query: true,
+				Config: `
+list "entratap_pass" "group" {
+  provider = entratap
+  config {
+    group_id = "` + graphmock.OnboardingGroupID + `"
+  }
+}
+list "entratap_pass" "all" {
+  provider = entratap
+  config {
+    all_users = true
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					// The group holds alice only.
+					querycheck.ExpectLength("entratap_pass.group", 1),
+					querycheck.ExpectIdentity("entratap_pass.group", map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
+					}),
+					querycheck.ExpectLength("entratap_pass.all", 2),
+					querycheck.ExpectIdentity("entratap_pass.all", map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.BobID),
+						"id":        knownvalue.NotNull(),
+					}),
+				},
+			},
+			{
+				Query: true,
+				Config: `
+list "entratap_pass" "none" {
+  provider = entratap
+  config {
+    all_users = false
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`all_users`),
+			},
+		},
+	})
+}
+
+// The wave report through `terraform query`: the five statuses of a group of new hires, and
+// the status filter that finds the two who finished (the group revoke of those two runs
+// through the protocol in TestProtoWaveReportAndRevokeOfTheFinished).
+func TestAccPassList_waveReportQuery(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow114,
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { fiveHiresAtTheFinish(t, m) },
+		Steps: []resource.TestStep{
+			{Config: providerBlock(m)},
+			{
+				Query: true,
+				Config: `
+list "entratap_pass" "wave" {
+  provider = entratap
+  config {
+    group_id = "` + fiveHiresGroupID + `"
+  }
+}
+list "entratap_pass" "finished" {
+  provider = entratap
+  config {
+    group_id = "` + fiveHiresGroupID + `"
+    status   = ["registered"]
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("entratap_pass.wave", 5),
+					querycheck.ExpectLength("entratap_pass.finished", 2),
+					querycheck.ExpectIdentity("entratap_pass.finished", map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
+					}),
 				},
 			},
 		},

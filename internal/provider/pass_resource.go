@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -21,15 +22,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &PassResource{}
-	_ resource.ResourceWithImportState = &PassResource{}
-	_ resource.ResourceWithModifyPlan  = &PassResource{}
+	_ resource.ResourceWithConfigure       = &PassResource{}
+	_ resource.ResourceWithImportState     = &PassResource{}
+	_ resource.ResourceWithModifyPlan      = &PassResource{}
+	_ resource.ResourceWithIdentity        = &PassResource{}
+	_ resource.ResourceWithUpgradeIdentity = &PassResource{}
 )
 
 // reasonUserGone is the method_usability_reason of a pass whose user was
@@ -59,6 +63,19 @@ type passResourceModel struct {
 func (m passResourceModel) inputs() passInputs {
 	return passInputs{UserID: m.UserID, StartDateTime: m.StartDateTime, LifetimeInMinutes: m.LifetimeInMinutes,
 		IsUsableOnce: m.IsUsableOnce, ReplaceExisting: m.ReplaceExisting}
+}
+
+type passIdentityModel struct {
+	TenantID types.String `tfsdk:"tenant_id"`
+	UserID   types.String `tfsdk:"user_id"`
+	ID       types.String `tfsdk:"id"`
+}
+
+// passIdentityForms says, per attribute, what a pass's identity holds: for messages about a bad one.
+var passIdentityForms = map[string]string{
+	"tenant_id": "the tenant's id (a GUID)",
+	"user_id":   "the object id (a GUID) of the user who holds the pass",
+	"id":        "the id of the pass",
 }
 
 func (r *PassResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -158,6 +175,18 @@ func (r *PassResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			},
 			"tenant_id": tenantAttribute(),
 			"timeouts":  resourceTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Delete: true})),
+		},
+	}
+}
+
+func (r *PassResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Version: 1,
+		Attributes: map[string]identityschema.Attribute{
+			"tenant_id": identityTenant(),
+			"user_id": identityschema.StringAttribute{RequiredForImport: true,
+				Description: "The object id (GUID) of the user who holds the pass. An import block may give a user principal name; state holds the object id."},
+			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The id of the pass."},
 		},
 	}
 }
@@ -382,6 +411,22 @@ func (r *PassResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		r.importPassByIdentity(ctx, req, resp)
+	} else {
+		r.importPassByID(ctx, req, resp)
+	}
+	// Defaults are not applied on import; these match an unset configuration.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
+}
+
+// UpgradeIdentity adds the tenant to an identity written before it was recorded.
+func (r *PassResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+	return map[int64]resource.IdentityUpgrader{0: tenantUpgrader(func() *graph.Client { return r.client }, "user_id", "id")}
+}
+
 // readFinishLine sets registered when the pass's user has registered a strong method since
 // the pass started (finish_line.go); once set, it stays.
 func (r *PassResource) readFinishLine(ctx context.Context, userID string, state *passResourceModel, diags *diag.Diagnostics) {
@@ -398,15 +443,12 @@ func (r *PassResource) readFinishLine(ctx context.Context, userID string, state 
 	state.Registered = registeredValue(found[0])
 }
 
-func (r *PassResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" && req.Identity != nil {
-		r.importPassByIdentity(ctx, req, resp)
-	} else {
-		r.importPassByID(ctx, req, resp)
+// setPassIdentity records the identity; identity is nil when the CLI has no identity support.
+func setPassIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, tenant types.String, userObjectID, passID string, diags *diag.Diagnostics) {
+	if identity == nil {
+		return
 	}
-	// Defaults are not applied on import; these match an unset configuration.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_existing"), false)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("replace_when_unusable"), false)...)
+	diags.Append(identity.Set(ctx, passIdentityModel{TenantID: tenant, UserID: types.StringValue(userObjectID), ID: types.StringValue(passID)})...)
 }
 
 func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -424,6 +466,32 @@ func (r *PassResource) importPassByID(ctx context.Context, req resource.ImportSt
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userPart)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), passID)...)
+}
+
+// importPassByIdentity fills the state from an import block's identity, after checking its
+// tenant and, as the string import does, that the user holds the pass.
+func (r *PassResource) importPassByIdentity(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var id passIdentityModel
+	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	user, pass := strings.TrimSpace(id.UserID.ValueString()), strings.TrimSpace(id.ID.ValueString())
+	if user == "" || pass == "" || strings.Contains(user, "/") {
+		resp.Diagnostics.AddError("Invalid import identity",
+			fmt.Sprintf("Import a Temporary Access Pass with identity = { user_id = <the user's object id>, id = <the pass id> }. Got user_id %q and id %q.",
+				graph.Truncate(id.UserID.ValueString(), 120), graph.Truncate(id.ID.ValueString(), 120)))
+		return
+	}
+	if !importTenant(ctx, r.client, id.TenantID, "Temporary Access Pass", &resp.Diagnostics) {
+		return
+	}
+	if !r.importable(ctx, user, pass, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pass)...)
+	markImported(ctx, resp)
 }
 
 // importable checks, for either form of import, that the user exists and holds the pass.

@@ -15,11 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -29,8 +26,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
 
@@ -838,6 +835,26 @@ resource "entratap_pass" "p" {
 	})
 }
 
+// An internal guest (userType Guest, no invitation) gets a pass; only external guests are refused.
+func TestAccPassResource_internalGuest(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id = %q
+}
+`, graphmock.InternalGuestUPN)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("user_object_id"), knownvalue.StringExact(graphmock.InternalGuestID)),
+				statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("is_usable"), knownvalue.Bool(true)),
+			},
+		}},
+	})
+}
+
 const passForEachConfig = `
 resource "entratap_pass" "p" {
   for_each = toset(["` + graphmock.AliceUPN + `", "` + graphmock.BobUPN + `", "` + graphmock.CarolUPN + `"])
@@ -917,6 +934,45 @@ resource "entratap_pass" "p" {
 	})
 }
 
+// A Continuous Access Evaluation claims challenge in the middle of an apply is answered (a new
+// token with the claims, the request again), not reported as an error.
+func TestAccPassResource_claimsChallengeMidApply(t *testing.T) {
+	m := newMock(t)
+	passEnablePolicy(t, m)
+	cfg := func(lifetime int) string {
+		return passConfig(m, fmt.Sprintf(`
+resource "entratap_pass" "p" {
+  user_id             = %q
+  lifetime_in_minutes = %d
+}
+`, graphmock.CarolUPN, lifetime))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{Config: cfg(60)},
+			{
+				// Every Terraform command starts a provider process with a fresh token: revoking the
+				// first three tokens seen lands challenges in the plan and in the apply.
+				PreConfig: func() { m.ResetRequests(); m.SetFaults(graphmock.Faults{ClaimsChallenges: 3}) },
+				Config:    cfg(120),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("entratap_pass.p", tfjsonpath.New("lifetime_in_minutes"), knownvalue.Int64Exact(120)),
+				},
+			},
+		},
+	})
+	n := 0
+	for _, r := range m.Requests() {
+		if r.Fault == "claimsChallenge" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d claims challenges were answered, want 3: %+v", n, m.Requests())
+	}
+}
+
 // A run at TRACE log level never writes a code to the log, Terraform's or the provider's.
 func TestAccPassResource_noCodeInLog(t *testing.T) {
 	m := newMock(t)
@@ -971,101 +1027,124 @@ func TestAccPassResource_noCodeInLog(t *testing.T) {
 	}
 }
 
+func TestAccPassResource_identity(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_pass.p"
+	// The object id, as the identity holds it: an import then plans no change.
+	config := passConfig(m, `
+resource "entratap_pass" "p" {
+  user_id             = "`+graphmock.AliceID+`"
+  lifetime_in_minutes = 60
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { passEnablePolicy(t, m) },
+		CheckDestroy:             passCheckNoPass(m, graphmock.AliceID),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"user_id":   knownvalue.StringExact(graphmock.AliceID),
+						"id":        knownvalue.NotNull(),
+					}),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+			},
+		},
+	})
+}
+
+// State written before identity existed (Terraform ≤ 1.11, or an older
+// provider) gets its identity on the next refresh, with the same pass.
+func TestProtoPassIdentityOnRefresh(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	enablePolicy(t, m)
+	passID := outOfBandPass(t, m, graphmock.AliceID, nil)
+	p := newProtoProvider(t, m)
+	resSchema := p.schema.ResourceSchemas["entratap_pass"]
+	state := p.value(resSchema, map[string]tftypes.Value{
+		"user_id": str(graphmock.AliceUPN), "id": str(passID), "user_object_id": str(graphmock.AliceID),
+		"replace_existing": tftypes.NewValue(tftypes.Bool, false), "replace_when_unusable": tftypes.NewValue(tftypes.Bool, false),
+	})
+	resp, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: state})
+	if err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("ReadResource: %v %s", err, diagText(resp.Diagnostics))
+	}
+	if resp.NewIdentity == nil {
+		t.Fatal("ReadResource returned no identity")
+	}
+	id := decode(t, resp.NewIdentity.IdentityData, p.identityType("entratap_pass"))
+	if id["user_id"] != graphmock.AliceID || id["id"] != passID {
+		t.Fatalf("identity %v, want user_id %s id %s", id, graphmock.AliceID, passID)
+	}
+	st := decode(t, resp.NewState, resSchema.ValueType())
+	if st["id"] != passID || st["user_id"] != graphmock.AliceUPN {
+		t.Fatalf("state changed identity-bearing fields: %v", st)
+	}
+
+	// A second refresh with that identity passes the framework's no-change check.
+	resp2, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: resp.NewState, CurrentIdentity: resp.NewIdentity})
+	if err != nil || len(resp2.Diagnostics) > 0 {
+		t.Fatalf("second ReadResource: %v %s", err, diagText(resp2.Diagnostics))
+	}
+}
+
+func TestProtoPassImportByIdentity(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	enablePolicy(t, m)
+	passID := outOfBandPass(t, m, graphmock.BobID, nil)
+	p := newProtoProvider(t, m)
+	ctx := context.Background()
+	resSchema := p.schema.ResourceSchemas["entratap_pass"]
+
+	imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
+		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str(graphmock.BobID), "id": str(passID)})})
+	if err != nil || len(imp.Diagnostics) > 0 || len(imp.ImportedResources) != 1 {
+		t.Fatalf("ImportResourceState: %v %s", err, diagText(imp.Diagnostics))
+	}
+	r := imp.ImportedResources[0]
+	read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("ReadResource after import: %v %s", err, diagText(read.Diagnostics))
+	}
+	st := decode(t, read.NewState, resSchema.ValueType())
+	if st["id"] != passID || st["user_object_id"] != graphmock.BobID || st["is_usable"] != true || st["temporary_access_pass"] != nil {
+		t.Fatalf("imported state: %v", st)
+	}
+	id := decode(t, read.NewIdentity.IdentityData, p.identityType("entratap_pass"))
+	if id["user_id"] != graphmock.BobID || id["id"] != passID {
+		t.Fatalf("identity after import: %v", id)
+	}
+
+	// A user principal name in the identity is resolved to the object id by the read that follows the import.
+	imp, _ = p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
+		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str(graphmock.BobUPN), "id": str(passID)})})
+	r = imp.ImportedResources[0]
+	read, _ = p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
+	if len(read.Diagnostics) > 0 || decode(t, read.NewIdentity.IdentityData, p.identityType("entratap_pass"))["user_id"] != graphmock.BobID {
+		t.Fatalf("import by UPN identity: %s", diagText(read.Diagnostics))
+	}
+
+	bad, _ := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
+		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str("a/b"), "id": str(passID)})})
+	if d := findDiag(bad.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid import identity"); d == nil || !strings.Contains(d.Detail, "user_id") {
+		t.Fatalf("bad identity: %s", diagText(bad.Diagnostics))
+	}
+}
+
 // Unit tests: no Terraform, no mock.
-
-func TestPassCreatedAt(t *testing.T) {
-	t.Parallel()
-	if got := createdAt(types.StringValue("2026-12-07T08:00:00Z")); !got.Equal(time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)) {
-		t.Errorf("createdAt = %v", got)
-	}
-	for _, bad := range []string{"", "yesterday"} {
-		if got := createdAt(types.StringValue(bad)); !got.IsZero() {
-			t.Errorf("createdAt(%q) = %v, want zero (age unknown: no wait)", bad, got)
-		}
-	}
-}
-
-func TestPassRFC3339Validator(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		value   types.String
-		wantErr bool
-	}{
-		{types.StringValue("2026-12-01T08:00:00Z"), false},
-		{types.StringValue("2026-12-01T09:00:00+01:00"), false},
-		{types.StringValue("2026-12-01T08:00:00.5Z"), false},
-		{types.StringNull(), false},
-		{types.StringUnknown(), false},
-		{types.StringValue("2026-12-01"), true},
-		{types.StringValue("2026-12-01 08:00:00"), true},
-		{types.StringValue("tomorrow"), true},
-	} {
-		resp := &validator.StringResponse{}
-		rfc3339Validator{}.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("start_date_time"), ConfigValue: tc.value}, resp)
-		if resp.Diagnostics.HasError() != tc.wantErr {
-			t.Errorf("%s: error = %v, want %v", tc.value, resp.Diagnostics.HasError(), tc.wantErr)
-		}
-	}
-}
-
-func TestPassInputsNewPass(t *testing.T) {
-	t.Parallel()
-	np, err := passInputs{
-		StartDateTime:     types.StringValue("2026-12-01T09:00:00+01:00"),
-		LifetimeInMinutes: types.Int64Value(480),
-		IsUsableOnce:      types.BoolValue(false),
-	}.newPass()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if np.StartDateTime == nil || !np.StartDateTime.Equal(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)) ||
-		np.LifetimeInMinutes == nil || *np.LifetimeInMinutes != 480 || np.IsUsableOnce == nil || *np.IsUsableOnce {
-		t.Errorf("newPass = %+v", np)
-	}
-	// Unset inputs are left to the policy.
-	np, err = passInputs{StartDateTime: types.StringNull(), LifetimeInMinutes: types.Int64Null(), IsUsableOnce: types.BoolNull()}.newPass()
-	if err != nil || np.StartDateTime != nil || np.LifetimeInMinutes != nil || np.IsUsableOnce != nil {
-		t.Errorf("newPass of unset inputs = %+v, %v", np, err)
-	}
-}
-
-func TestPassUserTargeted(t *testing.T) {
-	t.Parallel()
-	const user = "a11ce000-0000-4000-8000-000000000001"
-	for _, tc := range []struct {
-		name     string
-		inc, exc []graph.Target
-		want     bool
-	}{
-		{"all users", []graph.Target{{ID: graph.AllUsers, TargetType: "group"}}, nil, true},
-		{"the user", []graph.Target{{ID: strings.ToUpper(user), TargetType: "user"}}, nil, true},
-		{"another user", []graph.Target{{ID: "b0b00000-0000-4000-8000-000000000002", TargetType: "user"}}, nil, false},
-		{"excluded", []graph.Target{{ID: graph.AllUsers, TargetType: "group"}}, []graph.Target{{ID: user, TargetType: "user"}}, false},
-		{"nobody", nil, nil, false},
-	} {
-		// No group targets but all_users: Graph is not asked, so no client is needed.
-		got, err := userTargeted(t.Context(), nil, &graph.Policy{IncludeTargets: tc.inc, ExcludeTargets: tc.exc}, user)
-		if err != nil || got != tc.want {
-			t.Errorf("%s: userTargeted = %v, %v; want %v", tc.name, got, err, tc.want)
-		}
-	}
-}
-
-func TestPassExistingPassDetail(t *testing.T) {
-	t.Parallel()
-	u := &graph.User{ID: "a11ce000-0000-4000-8000-000000000001", UserPrincipalName: "alice@contoso.example"}
-	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := &graph.Pass{ID: "pass-1", CreatedDateTime: created, StartDateTime: created, LifetimeInMinutes: 60, MethodUsabilityReason: graph.ReasonEnabledByPolicy}
-	res := existingPassDetail(u, p, passOwnerResource, false)
-	for _, want := range []string{"pass-1", "created 2026-01-02T03:04:05Z", "until 2026-01-02T04:04:05Z", "replace_existing = true", "create_before_destroy"} {
-		if !strings.Contains(res, want) {
-			t.Errorf("resource message lacks %q:\n%s", want, res)
-		}
-	}
-	if eph := existingPassDetail(u, p, passOwnerEphemeral, false); !strings.Contains(eph, "this run's own plan issued") || strings.Contains(eph, "create_before_destroy") {
-		t.Errorf("ephemeral message:\n%s", eph)
-	}
-}
 
 func TestPassResourceImportState(t *testing.T) {
 	t.Parallel()

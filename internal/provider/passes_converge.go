@@ -1,7 +1,7 @@
 package provider
 
 // The apply of an entratap_passes: bring the tenant to the plan through $batch, keeping for
-// every entry what issuePass keeps for one pass (pass.go): one user one entry, the guard
+// every entry what issuePass keeps for one pass (pass_issue.go): one user one entry, the guard
 // against replacing a pass not managed here, retries while a policy change replicates, the
 // cleanup of a create whose answer was lost, and the check after create.
 

@@ -304,6 +304,34 @@ func (wp wavePlan) summary() string {
 // changed reports whether the plan issues or deletes any pass.
 func (wp wavePlan) changed() bool { return len(wp.fresh) > 0 || len(wp.revoked) > 0 }
 
+// planned is the plan's issued, codes and user_object_ids: the kept entries as they are, and
+// each entry to issue as one line of issued (known after apply), its user in user_object_ids.
+func (wp wavePlan) planned(want map[string]waveEntry, priorCodes map[string]attr.Value, diags *diag.Diagnostics) (issued, codes, users types.Map) {
+	iv, cv, uv := map[string]attr.Value{}, map[string]attr.Value{}, map[string]attr.Value{}
+	for k := range want {
+		if is, ok := wp.kept[k]; ok {
+			iv[k], uv[k] = issuedValue(is), objectIDValue(is.UserObjectID)
+			cv[k] = types.StringNull()
+			if c, ok := priorCodes[k]; ok {
+				cv[k] = c
+			}
+			continue
+		}
+		iv[k], cv[k], uv[k] = types.ObjectUnknown(issuedAttrTypes), types.StringUnknown(), types.StringUnknown()
+		if id := wp.objectIDs[k]; id != "" {
+			uv[k] = types.StringValue(id)
+		}
+	}
+	var d diag.Diagnostics
+	issued, d = types.MapValue(issuedType, iv)
+	diags.Append(d...)
+	codes, d = types.MapValue(types.StringType, cv)
+	diags.Append(d...)
+	users, d = types.MapValue(types.StringType, uv)
+	diags.Append(d...)
+	return issued, codes, users
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

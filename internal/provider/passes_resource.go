@@ -85,6 +85,9 @@ var issuedAttrTypes = map[string]attr.Type{
 
 var issuedType = types.ObjectType{AttrTypes: issuedAttrTypes}
 
+// importedKey marks, in private state, a wave imported and not read yet.
+const importedKey = "imported"
+
 func (r *PassesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_passes"
 }
@@ -182,11 +185,6 @@ func (r *PassesResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *PassesResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
-	r.run = runFrom(req.ProviderData)
-}
-
 // ValidateConfig checks the shape and settings of every entry (passes is dynamic: the
 // framework checks nothing inside it).
 func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -196,6 +194,11 @@ func (r *PassesResource) ValidateConfig(ctx context.Context, req resource.Valida
 		return
 	}
 	decodeWave(ctx, v, &resp.Diagnostics)
+}
+
+func (r *PassesResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.run = runFrom(req.ProviderData)
 }
 
 // ModifyPlan keeps the entries whose pass still fits, marks the others (new or changed) as
@@ -395,15 +398,6 @@ func (r *PassesResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// entries decodes the passes value, already validated; nil when its entries are not known yet.
-func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
-	var ignored diag.Diagnostics // reported once, by ValidateConfig
-	return decodeWave(ctx, v, &ignored)
-}
-
-// importedKey marks, in private state, a wave imported and not read yet.
-const importedKey = "imported"
-
 // ImportState takes <key>=<user_id>/<pass_id>,...; Read fills in the passes. Each key and
 // each user once: one pass under two keys would be deleted by one and kept by the other.
 func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -460,6 +454,17 @@ func (r *PassesResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
+// UpgradeState upgrades a state from before version 1 (passes_upgrade.go).
+func (r *PassesResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: {StateUpgrader: upgradePassesV0}}
+}
+
+// entries decodes the passes value, already validated; nil when its entries are not known yet.
+func entries(ctx context.Context, v types.Dynamic) map[string]waveEntry {
+	var ignored diag.Diagnostics // reported once, by ValidateConfig
+	return decodeWave(ctx, v, &ignored)
+}
+
 // issuedOf reads the issued map of a state or plan; an unknown entry is left out.
 func issuedOf(m types.Map) map[string]issuedEntry {
 	out := map[string]issuedEntry{}
@@ -495,34 +500,6 @@ func (is issuedEntry) userKey() string {
 		return id
 	}
 	return is.UserID.ValueString()
-}
-
-// planned is the plan's issued, codes and user_object_ids: the kept entries as they are, and
-// each entry to issue as one line of issued (known after apply), its user in user_object_ids.
-func (wp wavePlan) planned(want map[string]waveEntry, priorCodes map[string]attr.Value, diags *diag.Diagnostics) (issued, codes, users types.Map) {
-	iv, cv, uv := map[string]attr.Value{}, map[string]attr.Value{}, map[string]attr.Value{}
-	for k := range want {
-		if is, ok := wp.kept[k]; ok {
-			iv[k], uv[k] = issuedValue(is), objectIDValue(is.UserObjectID)
-			cv[k] = types.StringNull()
-			if c, ok := priorCodes[k]; ok {
-				cv[k] = c
-			}
-			continue
-		}
-		iv[k], cv[k], uv[k] = types.ObjectUnknown(issuedAttrTypes), types.StringUnknown(), types.StringUnknown()
-		if id := wp.objectIDs[k]; id != "" {
-			uv[k] = types.StringValue(id)
-		}
-	}
-	var d diag.Diagnostics
-	issued, d = types.MapValue(issuedType, iv)
-	diags.Append(d...)
-	codes, d = types.MapValue(types.StringType, cv)
-	diags.Append(d...)
-	users, d = types.MapValue(types.StringType, uv)
-	diags.Append(d...)
-	return issued, codes, users
 }
 
 // objectIDValue is an entry's user_object_ids element: its object id, or null (never unknown

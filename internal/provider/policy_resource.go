@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -24,10 +25,12 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = &PolicyResource{}
-	_ resource.ResourceWithImportState    = &PolicyResource{}
-	_ resource.ResourceWithValidateConfig = &PolicyResource{}
-	_ resource.ResourceWithModifyPlan     = &PolicyResource{}
+	_ resource.ResourceWithConfigure       = &PolicyResource{}
+	_ resource.ResourceWithImportState     = &PolicyResource{}
+	_ resource.ResourceWithValidateConfig  = &PolicyResource{}
+	_ resource.ResourceWithModifyPlan      = &PolicyResource{}
+	_ resource.ResourceWithIdentity        = &PolicyResource{}
+	_ resource.ResourceWithUpgradeIdentity = &PolicyResource{}
 )
 
 // PolicyResource manages the tenant's Temporary Access Pass policy.
@@ -42,6 +45,16 @@ type policyResourceModel struct {
 	policyModel
 	TenantID types.String   `tfsdk:"tenant_id"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+type policyIdentityModel struct {
+	TenantID types.String `tfsdk:"tenant_id"`
+	ID       types.String `tfsdk:"id"`
+}
+
+var policyIdentityForms = map[string]string{
+	"tenant_id": "the tenant's id (a GUID)",
+	"id":        "always `" + policyID + "`",
 }
 
 func (r *PolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -128,6 +141,31 @@ func (r *PolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m policyResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(dedupePolicyDiags(m.policyModel, validatePolicy(ctx, m.policyModel))...)
+	if !m.IncludeTargets.IsNull() && !m.IncludeTargets.IsUnknown() && len(m.IncludeTargets.Elements()) == 0 &&
+		(m.Enabled.IsNull() || (!m.Enabled.IsUnknown() && m.Enabled.ValueBool())) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("include_targets"), "The policy targets nobody",
+			"include_targets is empty and the policy is enabled: no user can sign in with a Temporary Access Pass. "+
+				"Omit include_targets for everyone, list groups or users, or set enabled = false to say so.")
+	}
+}
+
+func (r *PolicyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Version: 1,
+		Attributes: map[string]identityschema.Attribute{
+			"tenant_id": identityTenant(),
+			"id":        identityschema.StringAttribute{RequiredForImport: true, Description: "Always `" + policyID + "`: the policy is a singleton of the tenant."},
+		},
+	}
+}
+
 func (r *PolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 	r.run = runFrom(req.ProviderData)
@@ -151,44 +189,6 @@ func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	p, diags := planPolicy(ctx, m.policyModel)
 	resp.Diagnostics.Append(diags...)
 	r.run.record(p)
-}
-
-func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m policyResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(dedupePolicyDiags(m.policyModel, validatePolicy(ctx, m.policyModel))...)
-	if !m.IncludeTargets.IsNull() && !m.IncludeTargets.IsUnknown() && len(m.IncludeTargets.Elements()) == 0 &&
-		(m.Enabled.IsNull() || (!m.Enabled.IsUnknown() && m.Enabled.ValueBool())) {
-		resp.Diagnostics.AddAttributeWarning(path.Root("include_targets"), "The policy targets nobody",
-			"include_targets is empty and the policy is enabled: no user can sign in with a Temporary Access Pass. "+
-				"Omit include_targets for everyone, list groups or users, or set enabled = false to say so.")
-	}
-}
-
-// dedupePolicyDiags drops what the schema's own validators already report:
-// a target_type other than user or group, and range checks between
-// lifetimes one of which lies outside Graph's range: one error each.
-func dedupePolicyDiags(m policyModel, diags diag.Diagnostics) diag.Diagnostics {
-	outside := func(v types.Int64) bool {
-		return !v.IsNull() && !v.IsUnknown() && (v.ValueInt64() < minLifetime || v.ValueInt64() > maxLifetime)
-	}
-	anyOutside := outside(m.MinimumLifetimeInMinutes) || outside(m.DefaultLifetimeInMinutes) || outside(m.MaximumLifetimeInMinutes)
-	var out diag.Diagnostics
-	for _, d := range diags {
-		switch d.Summary() {
-		case "Invalid target type":
-			continue
-		case "Invalid lifetime range", "Invalid default lifetime":
-			if anyOutside {
-				continue
-			}
-		}
-		out.Append(d)
-	}
-	return out
 }
 
 func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -266,34 +266,6 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	setPolicyIdentity(ctx, resp.Identity, plan.TenantID, &resp.Diagnostics)
 }
 
-// keepUnwritten sets the fields of p that the PATCH u did not write to want's.
-func keepUnwritten(p *graph.Policy, want graph.Policy, u graph.PolicyUpdate) {
-	if u.Enabled == nil {
-		p.Enabled = want.Enabled
-	}
-	if u.DefaultLifetimeInMinutes == nil {
-		p.DefaultLifetimeInMinutes = want.DefaultLifetimeInMinutes
-	}
-	if u.MinimumLifetimeInMinutes == nil {
-		p.MinimumLifetimeInMinutes = want.MinimumLifetimeInMinutes
-	}
-	if u.MaximumLifetimeInMinutes == nil {
-		p.MaximumLifetimeInMinutes = want.MaximumLifetimeInMinutes
-	}
-	if u.DefaultLength == nil {
-		p.DefaultLength = want.DefaultLength
-	}
-	if u.IsUsableOnce == nil {
-		p.IsUsableOnce = want.IsUsableOnce
-	}
-	if u.IncludeTargets == nil {
-		p.IncludeTargets = want.IncludeTargets
-	}
-	if u.ExcludeTargets == nil {
-		p.ExcludeTargets = want.ExcludeTargets
-	}
-}
-
 func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state policyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -321,6 +293,35 @@ func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
 	markImported(ctx, resp)
+}
+
+// UpgradeIdentity fills the tenant of a version 0 identity, which held the configured
+// tenant or null (a credential that finds its tenant itself).
+func (r *PolicyResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+	return map[int64]resource.IdentityUpgrader{0: tenantUpgrader(func() *graph.Client { return r.client }, "tenant_id", "id")}
+}
+
+// dedupePolicyDiags drops what the schema's own validators already report:
+// a target_type other than user or group, and range checks between
+// lifetimes one of which lies outside Graph's range: one error each.
+func dedupePolicyDiags(m policyModel, diags diag.Diagnostics) diag.Diagnostics {
+	outside := func(v types.Int64) bool {
+		return !v.IsNull() && !v.IsUnknown() && (v.ValueInt64() < minLifetime || v.ValueInt64() > maxLifetime)
+	}
+	anyOutside := outside(m.MinimumLifetimeInMinutes) || outside(m.DefaultLifetimeInMinutes) || outside(m.MaximumLifetimeInMinutes)
+	var out diag.Diagnostics
+	for _, d := range diags {
+		switch d.Summary() {
+		case "Invalid target type":
+			continue
+		case "Invalid lifetime range", "Invalid default lifetime":
+			if anyOutside {
+				continue
+			}
+		}
+		out.Append(d)
+	}
+	return out
 }
 
 // readInto reads the policy from Graph into the model and sets the state,
@@ -392,4 +393,58 @@ func changedFields(have, want graph.Policy) graph.PolicyUpdate {
 		u.ExcludeTargets = &want.ExcludeTargets
 	}
 	return u
+}
+
+// keepUnwritten sets the fields of p that the PATCH u did not write to want's.
+func keepUnwritten(p *graph.Policy, want graph.Policy, u graph.PolicyUpdate) {
+	if u.Enabled == nil {
+		p.Enabled = want.Enabled
+	}
+	if u.DefaultLifetimeInMinutes == nil {
+		p.DefaultLifetimeInMinutes = want.DefaultLifetimeInMinutes
+	}
+	if u.MinimumLifetimeInMinutes == nil {
+		p.MinimumLifetimeInMinutes = want.MinimumLifetimeInMinutes
+	}
+	if u.MaximumLifetimeInMinutes == nil {
+		p.MaximumLifetimeInMinutes = want.MaximumLifetimeInMinutes
+	}
+	if u.DefaultLength == nil {
+		p.DefaultLength = want.DefaultLength
+	}
+	if u.IsUsableOnce == nil {
+		p.IsUsableOnce = want.IsUsableOnce
+	}
+	if u.IncludeTargets == nil {
+		p.IncludeTargets = want.IncludeTargets
+	}
+	if u.ExcludeTargets == nil {
+		p.ExcludeTargets = want.ExcludeTargets
+	}
+}
+
+func setPolicyIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, tenant types.String, diags *diag.Diagnostics) {
+	if identity == nil {
+		return
+	}
+	diags.Append(identity.Set(ctx, policyIdentityModel{TenantID: tenant, ID: types.StringValue(policyID)})...)
+}
+
+// importPolicyByIdentity checks an import block's identity against the signed-in tenant.
+func (r *PolicyResource) importPolicyByIdentity(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var id policyIdentityModel
+	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !strings.EqualFold(id.ID.ValueString(), policyID) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid import identity",
+			fmt.Sprintf("The Temporary Access Pass policy is a singleton: its identity id is %q. Got %q.", policyID, graph.Truncate(id.ID.ValueString(), 120)))
+		return
+	}
+	if !importTenant(ctx, r.client, id.TenantID, "Temporary Access Pass policy", &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), policyID)...)
+	markImported(ctx, resp)
 }

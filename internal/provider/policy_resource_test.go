@@ -4,20 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"reflect"
 	"regexp"
 	"sort"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
@@ -347,6 +349,63 @@ func TestAccPolicy_importRejectsOtherIDs(t *testing.T) {
 			ExpectError:   regexp.MustCompile(`(?s)import it with the id\s+"TemporaryAccessPass"`),
 		}},
 	})
+}
+
+func TestAccPolicyResource_identity(t *testing.T) {
+	m := newMock(t)
+	const addr = "entratap_policy.p"
+	config := providerBlock(m) + `
+resource "entratap_policy" "p" {
+  enabled = true
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"tenant_id": knownvalue.StringExact(graphmock.TenantID),
+						"id":        knownvalue.StringExact("TemporaryAccessPass"),
+					}),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				Config:          config,
+			},
+		},
+	})
+}
+
+func TestProtoPolicyIdentity(t *testing.T) {
+	t.Parallel()
+	p := newProtoProvider(t, newMock(t))
+	ctx := context.Background()
+	typ := p.identityType("entratap_policy")
+	imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_policy",
+		Identity: p.identity("entratap_policy", map[string]tftypes.Value{"id": str("TemporaryAccessPass")})})
+	if err != nil || len(imp.Diagnostics) > 0 {
+		t.Fatalf("ImportResourceState: %v %s", err, diagText(imp.Diagnostics))
+	}
+	r := imp.ImportedResources[0]
+	read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_policy", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("ReadResource: %v %s", err, diagText(read.Diagnostics))
+	}
+	id := decode(t, read.NewIdentity.IdentityData, typ)
+	if id["tenant_id"] != graphmock.TenantID || id["id"] != "TemporaryAccessPass" {
+		t.Fatalf("policy identity %v", id)
+	}
+	other, _ := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_policy",
+		Identity: p.identity("entratap_policy", map[string]tftypes.Value{"id": str("TemporaryAccessPass"), "tenant_id": str("11111111-1111-4111-8111-111111111111")})})
+	if d := findDiag(other.Diagnostics, tfprotov6.DiagnosticSeverityError, "Import identity names another tenant"); d == nil {
+		t.Fatalf("import with another tenant: %s", diagText(other.Diagnostics))
+	}
 }
 
 func TestChangedFieldsPatchesOnlyWhatChanged(t *testing.T) {

@@ -1,8 +1,10 @@
 package provider
 
-// Terraform 1.12–1.14 features (identity, list resources, actions) driven
-// through the protocol, as Terraform calls them: the CLI on this machine
-// (1.11) cannot. The provider runs in-process against the mock Graph.
+// The protocol-level harness: it drives the provider through the protocol, as
+// Terraform calls it, for the Terraform 1.12–1.14 features (identity, list
+// resources, actions) the CLI on this machine (1.11) cannot drive. The provider
+// runs in-process against the mock Graph. The protocol tests live in the test
+// file of the object they exercise.
 
 import (
 	"context"
@@ -242,143 +244,6 @@ func passIDs(m *graphmock.Server) map[string]string {
 		out[strings.ToLower(p.UserID)] = p.ID
 	}
 	return out
-}
-
-func TestProtoIdentitySchemas(t *testing.T) {
-	t.Parallel()
-	p := newProtoProvider(t, newMock(t))
-	got := map[string][]string{}
-	for name, s := range p.ids.IdentitySchemas {
-		for _, a := range s.IdentityAttributes {
-			mark := "optional"
-			if a.RequiredForImport {
-				mark = "required"
-			}
-			got[name] = append(got[name], a.Name+":"+mark)
-		}
-		slices.Sort(got[name])
-	}
-	want := map[string][]string{
-		"entratap_pass":   {"id:required", "tenant_id:optional", "user_id:required"},
-		"entratap_policy": {"id:required", "tenant_id:optional"},
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("identity schemas: got %v, want %v", got, want)
-	}
-	if p.schema.ListResourceSchemas["entratap_pass"] == nil {
-		t.Error("no list resource entratap_pass")
-	}
-	for _, a := range []string{"entratap_revoke_pass", "entratap_revoke_group_passes"} {
-		if p.schema.ActionSchemas[a] == nil {
-			t.Errorf("no action %s", a)
-		}
-	}
-}
-
-// State written before identity existed (Terraform ≤ 1.11, or an older
-// provider) gets its identity on the next refresh, with the same pass.
-func TestProtoPassIdentityOnRefresh(t *testing.T) {
-	t.Parallel()
-	m := newMock(t)
-	enablePolicy(t, m)
-	passID := outOfBandPass(t, m, graphmock.AliceID, nil)
-	p := newProtoProvider(t, m)
-	resSchema := p.schema.ResourceSchemas["entratap_pass"]
-	state := p.value(resSchema, map[string]tftypes.Value{
-		"user_id": str(graphmock.AliceUPN), "id": str(passID), "user_object_id": str(graphmock.AliceID),
-		"replace_existing": tftypes.NewValue(tftypes.Bool, false), "replace_when_unusable": tftypes.NewValue(tftypes.Bool, false),
-	})
-	resp, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: state})
-	if err != nil || hasError(resp.Diagnostics) {
-		t.Fatalf("ReadResource: %v %s", err, diagText(resp.Diagnostics))
-	}
-	if resp.NewIdentity == nil {
-		t.Fatal("ReadResource returned no identity")
-	}
-	id := decode(t, resp.NewIdentity.IdentityData, p.identityType("entratap_pass"))
-	if id["user_id"] != graphmock.AliceID || id["id"] != passID {
-		t.Fatalf("identity %v, want user_id %s id %s", id, graphmock.AliceID, passID)
-	}
-	st := decode(t, resp.NewState, resSchema.ValueType())
-	if st["id"] != passID || st["user_id"] != graphmock.AliceUPN {
-		t.Fatalf("state changed identity-bearing fields: %v", st)
-	}
-
-	// A second refresh with that identity passes the framework's no-change check.
-	resp2, err := p.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: resp.NewState, CurrentIdentity: resp.NewIdentity})
-	if err != nil || len(resp2.Diagnostics) > 0 {
-		t.Fatalf("second ReadResource: %v %s", err, diagText(resp2.Diagnostics))
-	}
-}
-
-func TestProtoPassImportByIdentity(t *testing.T) {
-	t.Parallel()
-	m := newMock(t)
-	enablePolicy(t, m)
-	passID := outOfBandPass(t, m, graphmock.BobID, nil)
-	p := newProtoProvider(t, m)
-	ctx := context.Background()
-	resSchema := p.schema.ResourceSchemas["entratap_pass"]
-
-	imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
-		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str(graphmock.BobID), "id": str(passID)})})
-	if err != nil || len(imp.Diagnostics) > 0 || len(imp.ImportedResources) != 1 {
-		t.Fatalf("ImportResourceState: %v %s", err, diagText(imp.Diagnostics))
-	}
-	r := imp.ImportedResources[0]
-	read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
-	if err != nil || len(read.Diagnostics) > 0 {
-		t.Fatalf("ReadResource after import: %v %s", err, diagText(read.Diagnostics))
-	}
-	st := decode(t, read.NewState, resSchema.ValueType())
-	if st["id"] != passID || st["user_object_id"] != graphmock.BobID || st["is_usable"] != true || st["temporary_access_pass"] != nil {
-		t.Fatalf("imported state: %v", st)
-	}
-	id := decode(t, read.NewIdentity.IdentityData, p.identityType("entratap_pass"))
-	if id["user_id"] != graphmock.BobID || id["id"] != passID {
-		t.Fatalf("identity after import: %v", id)
-	}
-
-	// A user principal name in the identity is resolved to the object id by the read that follows the import.
-	imp, _ = p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
-		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str(graphmock.BobUPN), "id": str(passID)})})
-	r = imp.ImportedResources[0]
-	read, _ = p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_pass", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
-	if len(read.Diagnostics) > 0 || decode(t, read.NewIdentity.IdentityData, p.identityType("entratap_pass"))["user_id"] != graphmock.BobID {
-		t.Fatalf("import by UPN identity: %s", diagText(read.Diagnostics))
-	}
-
-	bad, _ := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_pass",
-		Identity: p.identity("entratap_pass", map[string]tftypes.Value{"user_id": str("a/b"), "id": str(passID)})})
-	if d := findDiag(bad.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid import identity"); d == nil || !strings.Contains(d.Detail, "user_id") {
-		t.Fatalf("bad identity: %s", diagText(bad.Diagnostics))
-	}
-}
-
-func TestProtoPolicyIdentity(t *testing.T) {
-	t.Parallel()
-	p := newProtoProvider(t, newMock(t))
-	ctx := context.Background()
-	typ := p.identityType("entratap_policy")
-	imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_policy",
-		Identity: p.identity("entratap_policy", map[string]tftypes.Value{"id": str("TemporaryAccessPass")})})
-	if err != nil || len(imp.Diagnostics) > 0 {
-		t.Fatalf("ImportResourceState: %v %s", err, diagText(imp.Diagnostics))
-	}
-	r := imp.ImportedResources[0]
-	read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "entratap_policy", CurrentState: r.State, Private: r.Private, CurrentIdentity: r.Identity})
-	if err != nil || len(read.Diagnostics) > 0 {
-		t.Fatalf("ReadResource: %v %s", err, diagText(read.Diagnostics))
-	}
-	id := decode(t, read.NewIdentity.IdentityData, typ)
-	if id["tenant_id"] != graphmock.TenantID || id["id"] != "TemporaryAccessPass" {
-		t.Fatalf("policy identity %v", id)
-	}
-	other, _ := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "entratap_policy",
-		Identity: p.identity("entratap_policy", map[string]tftypes.Value{"id": str("TemporaryAccessPass"), "tenant_id": str("11111111-1111-4111-8111-111111111111")})})
-	if d := findDiag(other.Diagnostics, tfprotov6.DiagnosticSeverityError, "Import identity names another tenant"); d == nil {
-		t.Fatalf("import with another tenant: %s", diagText(other.Diagnostics))
-	}
 }
 
 // mixedGroupID is a group mixedGroup fills with a Global Administrator (first, so a listing

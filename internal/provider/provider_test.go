@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graph"
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
@@ -188,4 +189,22 @@ provider "entratap" {
   use_cli        = false
 }
 `, graphmock.TenantID, clientID, secret, m.URL, m.URL)
+}
+
+// Helpers of the acceptance tests of what only newer CLIs drive: identity (Terraform 1.12+),
+// `terraform query` and actions (1.14+). The Terraform in CI (1.11) skips those tests; the
+// protocol tests (proto_test.go) cover the same RPCs there.
+
+// skipBelow114 skips what needs `terraform query` or actions.
+var skipBelow114 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// passesOutOfBand is a PreCheck: the policy enabled, and a pass made outside
+// Terraform (the portal, a script) for each user.
+func passesOutOfBand(t *testing.T, m *graphmock.Server, userIDs ...string) func() {
+	return func() {
+		passEnablePolicy(t, m)
+		for _, id := range userIDs {
+			passCreateOutOfBand(t, m, id, map[string]any{"lifetimeInMinutes": 60})
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package provider
 
-// The group revoke action (Terraform 1.14+), driven through the protocol (proto_test.go).
+// The group revoke action (Terraform 1.14+), driven through the protocol (proto_test.go) and,
+// where the Terraform on PATH is 1.14+, through the CLI.
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -90,4 +94,47 @@ func TestProtoRevokeGroupPassesSkipsWhatTheRoleDoesNotReach(t *testing.T) {
 			t.Errorf("the diagnostic lacks %q:\n%s", w, diagText(done))
 		}
 	}
+}
+
+// The end of the finished through the CLI: the group revoke with only_registered, triggered as
+// a user's configuration triggers it, ends the passes of the two who registered a strong method
+// since their pass started and leaves the other three.
+func TestAccRevokeGroupPasses_onlyRegistered(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow114,
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 func() { fiveHiresAtTheFinish(t, m) },
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + `
+action "entratap_revoke_group_passes" "finished" {
+  config {
+    group_id        = "` + fiveHiresGroupID + `"
+    only_registered = true
+  }
+}
+
+resource "terraform_data" "tuesday" {
+  input = "report read"
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.entratap_revoke_group_passes.finished]
+    }
+  }
+}
+`,
+			Check: resource.ComposeTestCheckFunc(
+				passCheckNoPass(m, graphmock.AliceID, graphmock.BobID),
+				func(*terraform.State) error {
+					for _, id := range []string{graphmock.CarolID, graphmock.NoraID, graphmock.InternalGuestID} {
+						if passOf(m, id) == nil {
+							return fmt.Errorf("%s's pass was revoked, though they have not registered", id)
+						}
+					}
+					return nil
+				},
+			),
+		}},
+	})
 }

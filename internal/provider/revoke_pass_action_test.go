@@ -1,14 +1,18 @@
 package provider
 
-// The revoke actions (Terraform 1.14+), driven through the protocol (proto_test.go).
+// The revoke actions (Terraform 1.14+), driven through the protocol (proto_test.go) and, where
+// the Terraform on PATH is 1.14+, through the CLI.
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/entratap/terraform-provider-entratap/internal/graphmock"
 )
@@ -77,4 +81,51 @@ func TestProtoRevokePass(t *testing.T) {
 	if d := findDiag(v.Diagnostics, tfprotov6.DiagnosticSeverityError, "Invalid user_id"); d == nil || attrName(d) != "user_id" {
 		t.Fatalf("invalid user_id: %s", diagText(v.Diagnostics))
 	}
+}
+
+// Both actions, triggered by a resource's create as a user's configuration
+// triggers them: Terraform plans them, invokes them after the create, and
+// they revoke what they name and nothing else (carol is in no group).
+func TestAccRevokeActions_trigger(t *testing.T) {
+	m := newMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow114,
+		ProtoV6ProviderFactories: protoV6,
+		PreCheck:                 passesOutOfBand(t, m, graphmock.AliceID, graphmock.BobID, graphmock.CarolID),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(m) + `
+action "entratap_revoke_pass" "bob" {
+  config {
+    user_id = "` + graphmock.BobUPN + `"
+  }
+}
+
+action "entratap_revoke_group_passes" "onboarding" {
+  config {
+    group_id  = "` + graphmock.OnboardingGroupID + `"
+    usability = ["usable"]
+  }
+}
+
+resource "terraform_data" "offboarding" {
+  input = "done"
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.entratap_revoke_pass.bob, action.entratap_revoke_group_passes.onboarding]
+    }
+  }
+}
+`,
+			Check: resource.ComposeTestCheckFunc(
+				passCheckNoPass(m, graphmock.AliceID, graphmock.BobID),
+				func(*terraform.State) error {
+					if passOf(m, graphmock.CarolID) == nil {
+						return fmt.Errorf("carol's pass was revoked, though no action names her")
+					}
+					return nil
+				},
+			),
+		}},
+	})
 }

@@ -598,6 +598,92 @@ resource "echo" "test" {}
 	scanner.report(t, fmt.Sprintf("%d codes, %d of them from ephemeral passes", len(codes), ephemeral))
 }
 
+// Item 5: the secrets harness over hostile input: passwords in URLs,
+// certificate errors, a provider block on one line. Nothing found anywhere.
+func TestAccSecret_hostileInputs(t *testing.T) {
+	m := newMock(t)
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	workDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+
+	urlPassword := secretRandom(t, "url-password-")
+	withUser := "https://admin:" + urlPassword + "@" + m.URL[len("https://"):]
+	certPassword := secretRandom(t, "pfx-password-")
+	wrongPassword := secretRandom(t, "wrong-password-")
+	pfxFile := writeFile(t, "admin.pfx", secretPFX(t, m, certPassword))
+	plainSecret := secretRandom(t, "plain-text-")
+	plainFile := writeFile(t, "cert.txt", []byte(plainSecret+"\n"))
+	lineSecret := secretRandom(t, "one-line-secret-")
+
+	block := func(creds string) string { return secretProviderBlock(m, creds) + readPolicy }
+	fails := &secretFailures{}
+	// Serial: Terraform and terraform-plugin-testing read TF_LOG* and TF_ACC_* from the process environment.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		ErrorCheck:               fails.check,
+		Steps: []resource.TestStep{
+			fails.step(fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  graph_endpoint = %q\n  authority_host = %q\n  use_cli = false\n}\n%s",
+				graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret, withUser, m.URL, readPolicy), `graph_endpoint[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(fmt.Sprintf("provider \"entratap\" {\n  tenant_id = %q\n  client_id = %q\n  client_secret = %q\n  graph_endpoint = %q\n  authority_host = %q\n  use_cli = false\n}\n%s",
+				graphmock.TenantID, graphmock.AdminClientID, graphmock.AdminClientSecret, m.URL, withUser, readPolicy), `authority_host[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(block(fmt.Sprintf("  client_secret = %q\n  use_oidc = true\n  oidc_request_url = %q\n", graphmock.AdminClientSecret, withUser+"/token")), `oidc_request_url[\s│]+must[\s│]+not[\s│]+carry`),
+			fails.step(block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", pfxFile, wrongPassword)), `is[\s│]+not[\s│]+the[\s│]+password`),
+			fails.step(block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", plainFile, certPassword)), `neither[\s│]+a[\s│]+PKCS#12`),
+			// One line: Terraform prints the block's line with any diagnostic
+			// about it, so the secret comes from a sensitive variable (the
+			// documented way), never a literal; the rest from the environment.
+			{
+				PreConfig: func() {
+					fails.expect = regexp.MustCompile(`environment[\s│]+"mars"`)
+					fails.expected++
+					t.Setenv("TF_VAR_secret", lineSecret)
+					t.Setenv("ARM_TENANT_ID", graphmock.TenantID)
+					t.Setenv("ARM_CLIENT_ID", graphmock.AdminClientID)
+					t.Setenv("ARM_ENVIRONMENT", "mars")
+				},
+				Config: "variable \"secret\" {\n  type = string\n  sensitive = true\n}\nprovider \"entratap\" { client_secret = var.secret }\n" + readPolicy,
+			},
+			{
+				PreConfig: func() {
+					for _, e := range []string{"TF_VAR_secret", "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_ENVIRONMENT"} {
+						t.Setenv(e, "") // empty counts as unset
+					}
+				},
+				Config: block(fmt.Sprintf("  client_certificate_path = %q\n  client_certificate_password = %q\n", pfxFile, certPassword)),
+			},
+		},
+	})
+	if fails.expected != len(fails.errors) {
+		t.Fatalf("%d steps were meant to fail, %d failed as expected", fails.expected, len(fails.errors))
+	}
+	needles := []secretNeedle{
+		{name: "the password in a URL", value: urlPassword, configInput: true},
+		{name: "the certificate password", value: certPassword, configInput: true},
+		{name: "a wrong certificate password", value: wrongPassword, configInput: true},
+		{name: "a plain-text file's content", value: plainSecret},
+		// Terraform keeps variable values in a saved plan by design: searched everywhere else.
+		{name: "a one-line block's secret", value: lineSecret, inState: true},
+		{name: "the client secret", value: graphmock.AdminClientSecret, configInput: true},
+	}
+	logData, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanner := newSecretScanner(needles)
+	logs, framework, _ := secretSplitLog(logData)
+	scanner.scan("log", "of Terraform and the provider (TF_LOG=trace)", logs, false)
+	scanner.scan("testing framework's log", "", framework, true)
+	for i, e := range fails.errors {
+		scanner.scan("error", fmt.Sprintf("of failing step %d", i+1), []byte(e), false)
+	}
+	scanner.scanDir(t, workDirs)
+	scanner.report(t, "hostile inputs")
+}
+
 // The scanner finds what it looks for: a real access token of the mock,
 // a code and the client secret, planted in an artifact.
 func TestAccSecret_scannerFindsPlantedSecrets(t *testing.T) {
