@@ -186,7 +186,7 @@ const fiveHiresGroupID = "0b0a4d00-0000-4000-8000-0000000000f5"
 // Authenticator, carol signed in only, nora did nothing.
 func fiveHiresAtTheFinish(t *testing.T, m *graphmock.Server) {
 	t.Helper()
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	hires := []string{graphmock.AliceID, graphmock.BobID, graphmock.CarolID, graphmock.NoraID, graphmock.InternalGuestID}
 	if err := m.AddGroup(graphmock.Group{ID: fiveHiresGroupID, DisplayName: "Monday's wave", Members: hires}); err != nil {
 		t.Fatal(err)

@@ -613,7 +613,7 @@ func noHidden(t *testing.T, what, s string) {
 func TestProtoHostileNamesEscaped(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: hostileUPN, DisplayName: "Mallory \u202E\u2066evil\n", Groups: []string{graphmock.OnboardingGroupID}})
 	if err != nil {
 		t.Fatal(err)

@@ -251,9 +251,7 @@ func passResultString(schema *tfprotov6.Schema, dv *tfprotov6.DynamicValue, attr
 // whose provisioner uses the code.
 func TestAccEphemeralPass_codeReachesRunButNoFile(t *testing.T) {
 	m := newMock(t)
-	workDirs := t.TempDir()
-	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
-	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	workDirs := keepWorkDirs(t)
 	codes := &passCodes{}
 	config := providerBlock(m) + fmt.Sprintf(`
 ephemeral "entratap_pass" "p" {

@@ -68,7 +68,7 @@ func identities(ls []listed) []string {
 func TestProtoListPasses(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	// A wave group holding the onboarding group (alice) and carol: nested membership.
 	waveID := addWaveGroup(t, m)
 	tomorrow := m.Now().Add(24 * time.Hour)
@@ -133,7 +133,7 @@ func TestProtoListPasses(t *testing.T) {
 func TestProtoListPaging(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	var last string
 	for i := range 1200 {
 		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("user%04d@%s", i, graphmock.Domain)})
@@ -215,11 +215,7 @@ func TestProtoListBadInput(t *testing.T) {
 // BenchmarkProtoList5000 lists a tenant of 5,000 users holding 500 passes.
 func BenchmarkProtoList5000(b *testing.B) {
 	m := newMock(b)
-	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
-		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
-	if st != http.StatusNoContent {
-		b.Fatal(string(body))
-	}
+	passEnablePolicy(b, m)
 	for i := range 4996 {
 		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("user%04d@%s", i, graphmock.Domain)})
 		if err != nil {
@@ -260,11 +256,7 @@ func BenchmarkProtoList5000(b *testing.B) {
 // Run it with `TF_ACC=1 go test ./internal/provider -run '^$' -bench WaveReport5000 -benchtime 3x`.
 func BenchmarkProtoWaveReport5000(b *testing.B) {
 	m := newMock(b)
-	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
-		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
-	if st != http.StatusNoContent {
-		b.Fatal(string(body))
-	}
+	passEnablePolicy(b, m)
 	for i := range 5000 {
 		u, err := m.AddUser(graphmock.NewUser{UserPrincipalName: fmt.Sprintf("hire%04d@%s", i, graphmock.Domain)})
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -34,7 +33,7 @@ import (
 const passPolicyPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"
 
 // passPatchPolicy changes the mock's policy out of band.
-func passPatchPolicy(t *testing.T, m *graphmock.Server, fields map[string]any) {
+func passPatchPolicy(t testing.TB, m *graphmock.Server, fields map[string]any) {
 	t.Helper()
 	body := map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"}
 	for k, v := range fields {
@@ -46,7 +45,7 @@ func passPatchPolicy(t *testing.T, m *graphmock.Server, fields map[string]any) {
 }
 
 // passEnablePolicy enables the policy: passes only sign in then.
-func passEnablePolicy(t *testing.T, m *graphmock.Server) {
+func passEnablePolicy(t testing.TB, m *graphmock.Server) {
 	passPatchPolicy(t, m, map[string]any{"state": "enabled"})
 }
 
@@ -976,12 +975,7 @@ resource "entratap_pass" "p" {
 // A run at TRACE log level never writes a code to the log, Terraform's or the provider's.
 func TestAccPassResource_noCodeInLog(t *testing.T) {
 	m := newMock(t)
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	t.Setenv("TF_LOG", "trace")
-	t.Setenv("TF_LOG_PATH", logPath)
-	// The testing framework hands the CLI's log path over from this one, and
-	// sends the in-process provider's log there too.
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	logPath := traceLog(t)
 
 	var mu sync.Mutex
 	codes := map[string]bool{}
@@ -1069,7 +1063,7 @@ resource "entratap_pass" "p" {
 func TestProtoPassIdentityOnRefresh(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	passID := outOfBandPass(t, m, graphmock.AliceID, nil)
 	p := newProtoProvider(t, m)
 	resSchema := p.schema.ResourceSchemas["entratap_pass"]
@@ -1103,7 +1097,7 @@ func TestProtoPassIdentityOnRefresh(t *testing.T) {
 func TestProtoPassImportByIdentity(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	passID := outOfBandPass(t, m, graphmock.BobID, nil)
 	p := newProtoProvider(t, m)
 	ctx := context.Background()

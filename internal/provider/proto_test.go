@@ -200,16 +200,6 @@ func attrName(d *tfprotov6.Diagnostic) string {
 	return ""
 }
 
-// enablePolicy turns the mock's policy on, so passes are created and usable.
-func enablePolicy(t *testing.T, m *graphmock.Server) {
-	t.Helper()
-	st, body := m.GraphRequest(http.MethodPatch, "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
-		map[string]any{"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration", "state": "enabled"})
-	if st != http.StatusNoContent {
-		t.Fatalf("enabling the policy: %d %s", st, body)
-	}
-}
-
 // outOfBandPass creates a pass as the portal or a script would; start nil: now.
 func outOfBandPass(t *testing.T, m *graphmock.Server, user string, start *time.Time) string {
 	t.Helper()
@@ -233,7 +223,7 @@ func outOfBandPass(t *testing.T, m *graphmock.Server, user string, start *time.T
 func protoWithPass(t *testing.T, user string) (*graphmock.Server, *protoProvider, string) {
 	t.Helper()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	passID := outOfBandPass(t, m, user, nil)
 	return m, newProtoProvider(t, m), passID
 }
@@ -253,7 +243,7 @@ const mixedGroupID = "0b0a4d00-0000-4000-8000-0000000000b3"
 // mixedGroup makes mixedGroupID with a pass for each member, and returns the pass ids by user.
 func mixedGroup(t *testing.T, m *graphmock.Server) map[string]string {
 	t.Helper()
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	members := []string{graphmock.GlobalAdminID, graphmock.BobID, graphmock.AuthAdminID}
 	if err := m.AddGroup(graphmock.Group{ID: mixedGroupID, DisplayName: "Mixed", Members: members}); err != nil {
 		t.Fatal(err)

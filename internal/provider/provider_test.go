@@ -208,3 +208,27 @@ func passesOutOfBand(t *testing.T, m *graphmock.Server, userIDs ...string) func(
 		}
 	}
 }
+
+// traceLog sends Terraform's log and the in-process provider's to one file at TRACE and
+// returns its path. Serial: Terraform and terraform-plugin-testing read TF_LOG* and
+// TF_ACC_LOG_PATH from the process environment only (the framework hands the CLI's log
+// path over from this one, and sends the provider's log there too).
+func traceLog(t *testing.T) string {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	return logPath
+}
+
+// keepWorkDirs has terraform-plugin-testing keep a copy of every step's working directory
+// under the returned directory. Serial: it reads TF_ACC_TEMP_DIR and
+// TF_ACC_PERSIST_WORKING_DIR from the process environment only.
+func keepWorkDirs(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", dir)
+	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	return dir
+}

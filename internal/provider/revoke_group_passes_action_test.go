@@ -21,7 +21,7 @@ import (
 func TestProtoRevokeGroupPasses(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	waveID := addWaveGroup(t, m)
 	tomorrow := m.Now().Add(24 * time.Hour)
 	outOfBandPass(t, m, graphmock.AliceID, nil)

@@ -47,7 +47,7 @@ func (p *protoProvider) invoke(action string, set map[string]tftypes.Value) (pla
 func TestProtoRevokePass(t *testing.T) {
 	t.Parallel()
 	m := newMock(t)
-	enablePolicy(t, m)
+	passEnablePolicy(t, m)
 	alice := outOfBandPass(t, m, graphmock.AliceID, nil)
 	p := newProtoProvider(t, m)
 

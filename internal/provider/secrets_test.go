@@ -355,15 +355,8 @@ func TestAccSecret_noSecretInLogsStateOrErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	t.Setenv("TF_LOG", "trace")
-	t.Setenv("TF_LOG_PATH", logPath)
-	// The testing framework hands the CLI's log path over from this one, and
-	// sends the in-process provider's log there too.
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	workDirs := t.TempDir()
-	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
-	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	logPath := traceLog(t)
+	workDirs := keepWorkDirs(t)
 
 	certPassword := secretRandom(t, "pfx-password-")
 	pfx := secretPFX(t, m, certPassword)
@@ -602,13 +595,8 @@ resource "echo" "test" {}
 // certificate errors, a provider block on one line. Nothing found anywhere.
 func TestAccSecret_hostileInputs(t *testing.T) {
 	m := newMock(t)
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	t.Setenv("TF_LOG", "trace")
-	t.Setenv("TF_LOG_PATH", logPath)
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	workDirs := t.TempDir()
-	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
-	t.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+	logPath := traceLog(t)
+	workDirs := keepWorkDirs(t)
 
 	urlPassword := secretRandom(t, "url-password-")
 	withUser := "https://admin:" + urlPassword + "@" + m.URL[len("https://"):]
